@@ -1,0 +1,22 @@
+"""The Celery app: JSON only, late acks, prefetch 1, and one queue per kind of work."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("ml_connector")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# Webhook intake must never wait behind a backfill, so each kind of work has its own queue.
+QUEUES = ("webhooks", "sync", "poll", "default")
+app.conf.task_queues = tuple(Queue(name) for name in QUEUES)
+app.conf.task_routes = {
+    "webhooks.tasks.*": {"queue": "webhooks"},
+    "connectors.tasks.sync_*": {"queue": "sync"},
+    "connectors.tasks.poll_*": {"queue": "poll"},
+    "connectors.tasks.dispatch_*": {"queue": "poll"},
+}
+app.autodiscover_tasks()

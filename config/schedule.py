@@ -1,0 +1,27 @@
+"""Every periodic task, declared once. `manage.py sync_beat_schedule` writes these into
+django-celery-beat's tables (the run command calls it), so the schedule is code-reviewed and the
+database scheduler only executes it. Per-tenant cadence is not here: it lives on Connection
+(`next_poll_at`) and one fan-out task reads it.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: str
+    every_seconds: int | None = None
+    crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week"
+    queue: str | None = None
+
+
+PERIODIC_TASKS: tuple[Periodic, ...] = (
+    Periodic(
+        "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"
+    ),
+)
+
+# Rows this command owns carry this prefix, so removing an entry here removes it there too,
+# while schedules added by hand in the admin are left alone.
+NAME_PREFIX = "[ml-connector] "

@@ -1,0 +1,26 @@
+"""What one ERP kind needs to know about a tenant's system, as a plain Django form.
+
+Each ERP package declares a subclass in its `config.py`; the admin's guided connection form shows
+exactly those fields. Values in `secret_fields` are stored encrypted and never rendered back.
+"""
+
+from typing import ClassVar
+
+from django import forms
+
+
+class ErpConfigForm(forms.Form):
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+    # A sentence for the "pick your ERP" page: what the tenant needs at hand before starting.
+    summary: ClassVar[str] = ""
+
+    def split(self) -> tuple[dict, dict]:
+        """(settings, secrets) from a valid form; secrets go to encrypted storage."""
+        settings = {k: v for k, v in self.cleaned_data.items() if k not in self.secret_fields}
+        secrets = {k: v for k, v in self.cleaned_data.items() if k in self.secret_fields}
+        return settings, secrets
+
+
+def https_url_field(**kwargs) -> forms.URLField:
+    """A base URL the tenant types; the SSRF guard checks it again at call time."""
+    return forms.URLField(assume_scheme="https", max_length=300, **kwargs)

@@ -1,0 +1,43 @@
+"""One dict of ERP kinds: label, configuration form and connector class, imported lazily."""
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class ErpKind:
+    label: str
+    config_form: str
+    connector: str | None = None  # dotted path; set when the kind's connector lands
+
+
+ERP_KINDS: dict[str, ErpKind] = {
+    "myob": ErpKind("MYOB Business (AccountRight)", "connectors.myob.config.MyobConfig"),
+    "exact_online": ErpKind("Exact Online", "connectors.exact_online.config.ExactOnlineConfig"),
+    "acumatica": ErpKind("Acumatica", "connectors.acumatica.config.AcumaticaConfig"),
+    "business_central": ErpKind(
+        "Microsoft Dynamics 365 Business Central",
+        "connectors.business_central.config.BusinessCentralConfig",
+    ),
+    "syspro": ErpKind("SYSPRO", "connectors.syspro.config.SysproConfig"),
+}
+
+ERP_CHOICES = [(kind, spec.label) for kind, spec in ERP_KINDS.items()]
+
+
+def erp_kind(kind: str) -> ErpKind:
+    try:
+        return ERP_KINDS[kind]
+    except KeyError:
+        raise LookupError(f"Unknown ERP kind {kind!r}; known: {', '.join(ERP_KINDS)}") from None
+
+
+def config_form_for(kind: str):
+    return import_string(erp_kind(kind).config_form)
+
+
+def connector_class_for(kind: str):
+    """The connector class, or None while the kind has no connector yet."""
+    path = erp_kind(kind).connector
+    return import_string(path) if path else None

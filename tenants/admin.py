@@ -1,0 +1,233 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from unfold.admin import ModelAdmin
+
+from connectors.checks import connection_check
+from connectors.registry import ERP_KINDS, config_form_for
+from tenants import services
+from tenants.admin_scoping import TenantScopedAdminMixin
+from tenants.forms import ERP_PREFIX, connection_form_for
+from tenants.models import Connection, ConnectionStatus, Membership, Tenant
+
+admin.site.site_header = "ml-connector"
+admin.site.site_title = "ml-connector"
+admin.site.index_title = "Your store and ERP connections"
+
+# Users and groups are platform-level: only superusers manage them.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+class ScopedModelAdmin(TenantScopedAdminMixin, ModelAdmin):
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another tenant's object and a missing one look the same: 404, no hint it exists.
+        raise Http404
+
+
+@admin.register(Tenant)
+class TenantAdmin(ScopedModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def _tenant_id_of(self, obj):
+        return obj.pk
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedModelAdmin):
+    list_display = ["user", "tenant", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]
+
+    def _has_write(self, request, obj=None):
+        # Only owners manage who is in their tenant.
+        if request.user.is_superuser:
+            return True
+        from tenants.models import Role
+        from tenants.selectors import tenant_ids_for
+
+        owned = tenant_ids_for(request.user, [Role.OWNER])
+        return bool(owned) if obj is None else obj.tenant_id in owned
+
+
+@admin.register(Connection)
+class ConnectionAdmin(ScopedModelAdmin):
+    list_display = ["name", "tenant", "erp_kind", "status_badge", "store_hash", "updated_at"]
+    list_filter = ["status", "erp_kind", ("tenant", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "store_hash"]
+    change_form_template = "admin/tenants/connection/change_form.html"
+    readonly_fields = [
+        "erp_kind",
+        "status_badge",
+        "last_error",
+        "last_error_at",
+        "webhook_url",
+        "next_poll_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    # --- the guided form -------------------------------------------------------------------
+    def _kind(self, request, obj=None) -> str | None:
+        if obj is not None:
+            return obj.erp_kind
+        kind = request.POST.get("erp_kind") or request.GET.get("erp_kind")
+        return kind if kind in ERP_KINDS else None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kind = self._kind(request, obj)
+        kwargs["form"] = connection_form_for(kind)
+        kwargs["fields"] = None
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        kind = self._kind(request, obj)
+        erp_fields = [f"{ERP_PREFIX}{name}" for name in config_form_for(kind).base_fields]
+        status = [("status_badge", "last_error_at"), "last_error"] if obj else []
+        return [
+            (None, {"fields": ["tenant", "name", *status]}),
+            (
+                "BigCommerce store",
+                {
+                    "fields": [
+                        "store_hash",
+                        "bc_client_id",
+                        "bc_access_token",
+                        "bc_client_secret",
+                        "bc_api_url",
+                    ],
+                    "description": "Create a store-level API account in the BigCommerce control "
+                    "panel (Settings → API → Store-level API accounts) with Orders, Customers, "
+                    "Products and Information read access, and paste its credentials here.",
+                },
+            ),
+            (
+                ERP_KINDS[kind].label,
+                {"fields": (["erp_kind"] if obj else []) + erp_fields},
+            ),
+            (
+                "Sync",
+                {
+                    "fields": [
+                        "poll_interval_minutes",
+                        *(["webhook_url", "next_poll_at"] if obj else []),
+                    ]
+                },
+            ),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self._kind(request) is None:
+            if not self.has_add_permission(request):
+                raise Http404
+            choices = [
+                {"kind": kind, "label": spec.label, "summary": config_form_for(kind).summary}
+                for kind, spec in ERP_KINDS.items()
+            ]
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Connect a store to an ERP",
+                "choices": choices,
+            }
+            return TemplateResponse(request, "admin/tenants/connection/choose_erp.html", context)
+        return super().add_view(request, form_url, extra_context)
+
+    # --- display ---------------------------------------------------------------------------
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        colours = {
+            ConnectionStatus.ACTIVE: "green",
+            ConnectionStatus.PAUSED: "orange",
+            ConnectionStatus.DRAFT: "gray",
+            ConnectionStatus.NEEDS_RECONNECT: "red",
+            ConnectionStatus.ERROR: "red",
+        }
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>',
+            colours.get(obj.status, "gray"),
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="Webhook address")
+    def webhook_url(self, obj):
+        from django.conf import settings
+
+        return f"{settings.PUBLIC_BASE_URL}/webhooks/bigcommerce/{obj.pk}/"
+
+    # --- buttons: test, activate, pause ----------------------------------------------------
+    def get_urls(self):
+        def view(fn):
+            return self.admin_site.admin_view(require_POST(fn))
+
+        return [
+            path(
+                "<uuid:pk>/test/", view(self.test_connection_view), name="tenants_connection_test"
+            ),
+            path(
+                "<uuid:pk>/activate/", view(self.activate_view), name="tenants_connection_activate"
+            ),
+            path("<uuid:pk>/pause/", view(self.pause_view), name="tenants_connection_pause"),
+            *super().get_urls(),
+        ]
+
+    def _connection_for(self, request, pk, write=True) -> Connection:
+        connection = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = self.has_change_permission if write else self.has_view_permission
+        if not allowed(request, connection):
+            raise Http404
+        return connection
+
+    def _back(self, connection):
+        return HttpResponseRedirect(
+            reverse("admin:tenants_connection_change", args=[connection.pk])
+        )
+
+    def test_connection_view(self, request, pk):
+        connection = self._connection_for(request, pk, write=False)
+        for result in connection_check(connection):
+            text = f"{result.system}: {result.message}"
+            if result.hint:
+                text += f" {result.hint}"
+            messages.add_message(request, messages.SUCCESS if result.ok else messages.ERROR, text)
+        return self._back(connection)
+
+    def activate_view(self, request, pk):
+        connection = services.connection_activate(connection=self._connection_for(request, pk))
+        messages.success(request, f"{connection.name} is active: orders will now sync.")
+        return self._back(connection)
+
+    def pause_view(self, request, pk):
+        connection = services.connection_pause(connection=self._connection_for(request, pk))
+        messages.warning(
+            request,
+            f"{connection.name} is paused: webhooks are still received and kept, and will be "
+            "processed when you activate it again.",
+        )
+        return self._back(connection)

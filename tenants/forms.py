@@ -1,0 +1,127 @@
+"""The guided connection form: the common fields plus exactly the chosen ERP's fields.
+
+ERP fields come from the kind's ErpConfigForm and appear here prefixed `erp_`. Secrets (the
+BigCommerce token and secret, and each kind's `secret_fields`) are write-only: never rendered back,
+and a blank entry keeps the stored value.
+"""
+
+import copy
+
+from django import forms
+from unfold.widgets import (
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminPasswordWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldAdminURLInputWidget,
+)
+
+from connectors.registry import config_form_for
+from tenants.models import Connection
+
+ERP_PREFIX = "erp_"
+BC_SECRET_FIELDS = ("bc_access_token", "bc_client_secret")
+
+
+def _styled(field: forms.Field) -> forms.Field:
+    """Give a plain form field the admin theme's widget (model fields get it automatically)."""
+    if isinstance(field, forms.ChoiceField):
+        field.widget = UnfoldAdminSelectWidget(choices=field.choices)
+    elif isinstance(field, forms.IntegerField):
+        field.widget = UnfoldAdminIntegerFieldWidget()
+    elif isinstance(field, forms.URLField):
+        field.widget = UnfoldAdminURLInputWidget()
+    else:
+        field.widget = UnfoldAdminTextInputWidget()
+    return field
+
+
+def _write_only(field: forms.Field) -> forms.Field:
+    field.widget = UnfoldAdminPasswordWidget(render_value=False)
+    return field
+
+
+class ConnectionForm(forms.ModelForm):
+    erp_kind_value: str = ""
+    config_form = None
+
+    class Meta:
+        model = Connection
+        fields = [
+            "tenant",
+            "name",
+            "store_hash",
+            "bc_api_url",
+            "bc_client_id",
+            "bc_access_token",
+            "bc_client_secret",
+            "poll_interval_minutes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance._state.adding is False
+        for name in BC_SECRET_FIELDS:
+            if name in self.fields:
+                field = _write_only(self.fields[name])
+                # The token is needed once; after that a blank entry keeps what is stored.
+                field.required = name == "bc_access_token" and not editing
+                if editing and name == "bc_access_token":
+                    field.help_text += " Leave blank to keep the stored token."
+        stored = self.instance.erp_settings or {}
+        for name in self.erp_field_names():
+            key = name.removeprefix(ERP_PREFIX)
+            if key in self.config_form.secret_fields:
+                if editing and (self.instance.erp_secrets or {}).get(key):
+                    self.fields[name].required = False
+                    self.fields[name].help_text += " Leave blank to keep the stored value."
+            elif key in stored:
+                self.fields[name].initial = stored[key]
+
+    @classmethod
+    def erp_field_names(cls) -> list[str]:
+        return [name for name in cls.base_fields if name.startswith(ERP_PREFIX)]
+
+    def _clean_secret(self, name):
+        value = self.cleaned_data.get(name)
+        return value if value else getattr(self.instance, name, "") or ""
+
+    def clean_bc_access_token(self):
+        return self._clean_secret("bc_access_token")
+
+    def clean_bc_client_secret(self):
+        return self._clean_secret("bc_client_secret")
+
+    def clean(self):
+        cleaned = super().clean()
+        stored_secrets = self.instance.erp_secrets or {}
+        data = {}
+        for name in self.erp_field_names():
+            key = name.removeprefix(ERP_PREFIX)
+            value = cleaned.get(name)
+            if key in self.config_form.secret_fields and value in (None, ""):
+                value = stored_secrets.get(key, "")
+            data[key] = value
+        config = self.config_form(data=data)
+        if not config.is_valid():
+            for key, errors in config.errors.items():
+                target = f"{ERP_PREFIX}{key}" if key != "__all__" else None
+                for error in errors:
+                    self.add_error(target if target in self.fields else None, error)
+            return cleaned
+        settings, secrets = config.split()
+        self.instance.erp_kind = self.erp_kind_value
+        self.instance.erp_settings = settings
+        self.instance.erp_secrets = secrets
+        return cleaned
+
+
+def connection_form_for(kind: str, base: type[ConnectionForm] = ConnectionForm):
+    """A ConnectionForm subclass carrying the fields of one ERP kind."""
+    config_form = config_form_for(kind)
+    attrs = {"erp_kind_value": kind, "config_form": config_form, "__module__": __name__}
+    for name, field in config_form.base_fields.items():
+        field = copy.deepcopy(field)
+        _write_only(field) if name in config_form.secret_fields else _styled(field)
+        attrs[f"{ERP_PREFIX}{name}"] = field
+    return type(f"{config_form.__name__}ConnectionForm", (base,), attrs)

@@ -1,0 +1,139 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from connectors.registry import ERP_CHOICES
+from tenants.fields import StrictEncryptedJSONField, StrictEncryptedTextField
+
+
+class Tenant(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    VIEWER = "viewer", "Viewer (read only)"
+
+
+WRITE_ROLES = (Role.OWNER, Role.ADMIN)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_tenant")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.tenant} ({self.get_role_display()})"
+
+
+class ConnectionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+    ERROR = "error", "Error"
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+store_hash_validator = RegexValidator(
+    r"^[a-z0-9]{1,20}$", "A store hash is lower-case letters and digits, like 'abc123def'."
+)
+
+
+class Connection(models.Model):
+    """One BigCommerce store joined to one ERP for a tenant."""
+
+    # The public id: it is in the webhook URL, so it must not be guessable or sequential.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="connections")
+    name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.DRAFT
+    )
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    # --- BigCommerce ---
+    store_hash = models.CharField(
+        max_length=20,
+        validators=[store_hash_validator],
+        help_text="BigCommerce control panel → Settings → Store-level API accounts: the API "
+        "path shows it, e.g. https://api.bigcommerce.com/stores/<store hash>/v3/.",
+    )
+    bc_api_url = models.URLField(
+        "BigCommerce API address",
+        default="https://api.bigcommerce.com",
+        help_text="Leave as it is unless you are pointing at the ml-connector sandbox.",
+    )
+    bc_client_id = models.CharField(
+        "BigCommerce client ID",
+        max_length=100,
+        blank=True,
+        help_text="From the API account's credentials file (Client ID).",
+    )
+    bc_access_token = StrictEncryptedTextField(
+        "BigCommerce access token",
+        help_text="From the API account's credentials file (Access token). Stored encrypted.",
+    )
+    bc_client_secret = StrictEncryptedTextField(
+        "BigCommerce client secret",
+        blank=True,
+        default="",
+        help_text="From the API account's credentials file (Client secret). BigCommerce signs "
+        "webhooks with it. Stored encrypted.",
+    )
+    # Sent back by BigCommerce as a custom header on hooks we register: the fallback proof of
+    # origin for store API accounts whose hooks are not signed.
+    webhook_secret = StrictEncryptedTextField(default=new_webhook_secret, editable=False)
+
+    # --- ERP ---
+    erp_kind = models.CharField("ERP", max_length=30, choices=ERP_CHOICES)
+    erp_settings = models.JSONField(default=dict, blank=True)
+    erp_secrets = StrictEncryptedJSONField(default=dict, blank=True)
+
+    # --- Sync cadence ---
+    poll_interval_minutes = models.PositiveIntegerField(
+        "Catch-up poll every (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="How often ml-connector asks BigCommerce for orders it may have missed. "
+        "Webhooks deliver orders within seconds; this is the safety net.",
+    )
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Per stream: {"bc_orders": {"v": 1, "value": "..."}}; the version lets a format change
+    # migrate a cursor instead of forcing a full resync.
+    cursors = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["tenant__name", "name"]
+        indexes = [models.Index(fields=["status", "next_poll_at"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_erp_kind_display()})"

@@ -1,0 +1,37 @@
+"""Who may see and change what. Every view and admin class asks these; nothing is implicit."""
+
+from collections.abc import Iterable
+
+from tenants.models import WRITE_ROLES, Connection, Membership, Role
+
+
+def tenant_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
+    """Tenants the user belongs to (with one of `roles`, when given)."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return list(memberships.values_list("tenant_id", flat=True))
+
+
+def role_for(user, tenant_id: int) -> Role | None:
+    role = (
+        Membership.objects.filter(user=user, tenant_id=tenant_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(role) if role else None
+
+
+def can_write(user, tenant_id: int) -> bool:
+    return user.is_superuser or role_for(user, tenant_id) in WRITE_ROLES
+
+
+def can_read(user, tenant_id: int) -> bool:
+    return user.is_superuser or role_for(user, tenant_id) is not None
+
+
+def connections_visible_to(user):
+    qs = Connection.objects.select_related("tenant")
+    return qs if user.is_superuser else qs.filter(tenant_id__in=tenant_ids_for(user))

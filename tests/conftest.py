@@ -1,0 +1,48 @@
+"""Shared fixtures: two tenants; an owner and a viewer in the first, an outsider owning the second."""
+
+import pytest
+
+from tenants.models import Role
+from tests.factories import ConnectionFactory, MembershipFactory, TenantFactory, UserFactory
+
+
+@pytest.fixture
+def tenant(db):
+    return TenantFactory(name="Acme Outdoor", slug="acme")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return TenantFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def owner(tenant):
+    user = UserFactory(username="alice@acme.test")
+    MembershipFactory(user=user, tenant=tenant, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def member(tenant):
+    """A viewer in the owner's tenant: may look, may not change."""
+    user = UserFactory(username="bob@acme.test")
+    MembershipFactory(user=user, tenant=tenant, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(other_tenant):
+    user = UserFactory(username="charlie@globex.test")
+    MembershipFactory(user=user, tenant=other_tenant, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def connection(tenant):
+    return ConnectionFactory(tenant=tenant, name="Acme store")
+
+
+@pytest.fixture
+def other_connection(other_tenant):
+    return ConnectionFactory(tenant=other_tenant, name="Globex store")
