@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "webhooks",
     "sandbox",
+    "sandbox.myob",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Vendor apps (one registration per platform, shared by all tenants) --------------------
+# In demo mode they default to the sandbox's own app, so the demo needs no vendor account.
+_SANDBOX = f"{PUBLIC_BASE_URL}/sandbox"
+MYOB_CLIENT_ID = env.str("MYOB_CLIENT_ID", default="sandbox-myob-key" if DEMO_MODE else "")
+MYOB_CLIENT_SECRET = env.str(
+    "MYOB_CLIENT_SECRET", default="sandbox-myob-secret" if DEMO_MODE else ""
+)
+MYOB_OAUTH_URL = env.str(
+    "MYOB_OAUTH_URL",
+    default=f"{_SANDBOX}/myob/oauth2" if DEMO_MODE else "https://secure.myob.com/oauth2",
+)
+
 # --- Product settings -----------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=90)
 AUDIT_BODY_LIMIT = env.int("AUDIT_BODY_LIMIT", default=64 * 1024)
@@ -245,7 +258,14 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"redact_secrets": {"()": "audit.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -137,3 +137,27 @@ class Connection(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_erp_kind_display()})"
+
+
+class OAuthToken(models.Model):
+    """A connection's current token for one system. Refreshed only under a row lock."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="tokens")
+    system = models.CharField(max_length=30)
+    access_token = StrictEncryptedTextField(blank=True, default="")
+    refresh_token = StrictEncryptedTextField(blank=True, default="")
+    scope = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the current access token was issued: Exact Online refuses a refresh within 570 s.
+    obtained_at = models.DateTimeField(null=True, blank=True)
+    refresh_count = models.PositiveIntegerField(default=0)
+    last_refresh_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "system"], name="one_token_per_system")
+        ]
+
+    def __str__(self):
+        return f"{self.system} token for {self.connection_id}"

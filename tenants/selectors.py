@@ -35,3 +35,14 @@ def can_read(user, tenant_id: int) -> bool:
 def connections_visible_to(user):
     qs = Connection.objects.select_related("tenant")
     return qs if user.is_superuser else qs.filter(tenant_id__in=tenant_ids_for(user))
+
+
+def secret_values_of(connection) -> list[str]:
+    """Every credential value a connection holds, for value-based redaction."""
+    from audit.redaction import collect_secret_values
+
+    values = [connection.bc_access_token, connection.bc_client_secret, connection.webhook_secret]
+    values += collect_secret_values(connection.erp_secrets)
+    for token in connection.tokens.all():
+        values += [token.access_token, token.refresh_token]
+    return [v for v in values if v]

@@ -46,3 +46,26 @@ def connection(tenant):
 @pytest.fixture
 def other_connection(other_tenant):
     return ConnectionFactory(tenant=other_tenant, name="Globex store")
+
+
+# --- the session-wide secret scan (see tests/support/secret_scan.py) -------------------------
+def pytest_sessionstart(session):
+    from tests.support import secret_scan
+
+    secret_scan.install()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.support.secret_scan import leaks
+
+    if leaks:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.support.secret_scan import leaks
+
+    if leaks:
+        terminalreporter.section("SECRETS LEAKED into audit rows or logs", red=True)
+        for leak in sorted(set(leaks)):
+            terminalreporter.line(leak)

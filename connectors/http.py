@@ -1,0 +1,295 @@
+"""The one HTTP client for every outside call (a ruff rule bans `requests` everywhere else).
+
+Per call, in order: refuse a connection that needs reconnecting, check the destination (SSRF
+guard), wait for the shared rate budget, add auth headers, send with explicit timeouts on a pooled
+session, record the attempt in the audit log, then act on the vendor's answer as its rules table
+says: success, refresh the token once and retry, retry with backoff, or fail for good.
+
+Short waits are slept in place; a wait longer than `max_inline_wait` is raised as a TransientError
+with `retry_after`, so the Celery task goes back to the queue instead of holding a worker.
+"""
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import requests
+
+from audit.redaction import register_secrets
+from audit.services import api_call_record
+from connectors import ratelimit
+from connectors.errors import PermanentError, RateLimited, ReconnectRequired, TransientError
+from connectors.ssrf import check_destination
+
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+USER_AGENT = "ml-connector/1.0 (+https://github.com/ml-connector)"
+
+SUCCESS, RETRY, RATE_LIMITED, REFRESH, FAIL = "success", "retry", "rate_limited", "refresh", "fail"
+
+
+def header_seconds(response, name: str) -> float | None:
+    value = response.headers.get(name)
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)  # Retry-After may be an HTTP date
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def retry_after_header(response) -> float | None:
+    return header_seconds(response, "Retry-After")
+
+
+def default_error_message(response) -> str:
+    return f"HTTP {response.status_code}: {response.text[:500]}"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What the vendor's headers say about the remaining budget."""
+
+    remaining: int | None = None
+    reset_in: float | None = None  # seconds until the window resets
+    quota: int | None = None
+    window: float | None = None  # seconds
+
+
+@dataclass(frozen=True)
+class VendorRules:
+    """One vendor's table: how to read its answers."""
+
+    system: str
+    retry_statuses: frozenset[int] = frozenset({408, 425, 500, 502, 503, 504})
+    rate_limit_statuses: frozenset[int] = frozenset({429})
+    refresh_statuses: frozenset[int] = frozenset({401})
+    is_rate_limited: Callable[[requests.Response], bool] = lambda response: False
+    retry_after: Callable[[requests.Response], float | None] = retry_after_header
+    error_message: Callable[[requests.Response], str] = default_error_message
+    budget: Callable[[requests.Response], Budget | None] = lambda response: None
+
+    def classify(self, response: requests.Response) -> str:
+        status = response.status_code
+        if status < 400:
+            return SUCCESS
+        if status in self.rate_limit_statuses or self.is_rate_limited(response):
+            return RATE_LIMITED
+        if status in self.refresh_statuses:
+            return REFRESH
+        if status in self.retry_statuses:
+            return RETRY
+        return FAIL
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    key: str  # what the vendor counts, e.g. "myob:<api key>", "exact:<division>"
+    policy: ratelimit.RatePolicy
+    lane: str = ratelimit.LIVE
+
+
+@dataclass
+class Backoff:
+    base: float = 1.0
+    cap: float = 600.0
+
+    def delay(self, attempt: int, server_says: float | None) -> float:
+        # Full jitter around the exponential step, and never sooner than the server asked.
+        step = min(self.cap, self.base * 2 ** (attempt - 1))
+        return max(server_says or 0.0, step * random.uniform(0.5, 1.5))  # noqa: S311
+
+
+_sessions = threading.local()
+
+
+def _session() -> requests.Session:
+    """One pooled session per thread (requests sessions are not safe to share across threads)."""
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        _sessions.session = session
+    return session
+
+
+@dataclass
+class ApiClient:
+    rules: VendorRules
+    base_url: str
+    auth: object | None = None  # StaticHeaderAuth | BearerTokenAuth | None
+    connection: object | None = None  # tenants.Connection, for the audit row and status checks
+    budget: RateBudget | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    max_attempts: int = 3
+    max_inline_wait: float = 5.0
+    backoff: Backoff = field(default_factory=Backoff)
+    allow_private: bool | None = None  # None: settings decide (demo/test mode)
+
+    def __post_init__(self):
+        if self.connection is not None:
+            from tenants.selectors import secret_values_of
+
+            register_secrets(secret_values_of(self.connection))
+
+    # -- public ---------------------------------------------------------------------------
+    def get(self, path, *, operation, **kwargs):
+        return self.request("GET", path, operation=operation, **kwargs)
+
+    def post(self, path, *, operation, **kwargs):
+        return self.request("POST", path, operation=operation, **kwargs)
+
+    def put(self, path, *, operation, **kwargs):
+        return self.request("PUT", path, operation=operation, **kwargs)
+
+    def patch(self, path, *, operation, **kwargs):
+        return self.request("PATCH", path, operation=operation, **kwargs)
+
+    def delete(self, path, *, operation, **kwargs):
+        return self.request("DELETE", path, operation=operation, **kwargs)
+
+    def url_for(self, path: str) -> str:
+        if path.startswith(("https://", "http://")):
+            return path
+        return urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        params=None,
+        json=None,
+        data=None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        url = self.url_for(path)
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            self._refuse_dead_connection()
+            check_destination(url, allow_private=self.allow_private)
+            if self.budget:
+                ratelimit.wait_for_slot(
+                    self.budget.key,
+                    self.budget.policy,
+                    lane=self.budget.lane,
+                    max_wait=self.max_inline_wait,
+                )
+            sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
+            sent_headers.update(headers or {})
+            response, error, duration_ms = self._send(method, url, params, json, data, sent_headers)
+            api_call_record(
+                system=self.rules.system,
+                operation=operation,
+                method=method,
+                url=response.url if response is not None else url,
+                connection=self.connection,
+                attempt=attempt,
+                duration_ms=duration_ms,
+                request_headers=sent_headers,
+                request_body=json if json is not None else data,
+                response=response,
+                error=error,
+            )
+            if response is not None:
+                self._observe_budget(response)
+            action = RETRY if response is None else self.rules.classify(response)
+            if action == SUCCESS:
+                return response
+            if action == REFRESH and self.auth and self.auth.can_refresh() and not refreshed:
+                refreshed = True
+                self.auth.on_unauthorized(sent_headers)
+                continue
+            if action in (RETRY, RATE_LIMITED):
+                server_says = self.rules.retry_after(response) if response is not None else None
+                delay = self.backoff.delay(attempt, server_says)
+                if action == RATE_LIMITED and self.budget:
+                    # Every process sharing this budget holds back, not only this one.
+                    ratelimit.limiter().block_until(self.budget.key, time.time() + delay)
+                if attempt < self.max_attempts and delay <= self.max_inline_wait:
+                    time.sleep(delay)
+                    continue
+                raise self._transient(action, response, error, delay)
+            raise PermanentError(self.rules.error_message(response), status=response.status_code)
+
+    # -- internals ------------------------------------------------------------------------
+    def _send(self, method, url, params, json, data, headers):
+        start = time.monotonic()
+        lease = None
+        try:
+            if self.budget and self.budget.policy.concurrency:
+                lease = self._take_lease()
+            response = _session().request(
+                method,
+                url,
+                params=params,
+                json=json,
+                data=data,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+            return response, None, int((time.monotonic() - start) * 1000)
+        except requests.RequestException as exc:
+            return None, exc, int((time.monotonic() - start) * 1000)
+        finally:
+            if lease:
+                ratelimit.limiter().release(self.budget.key, lease)
+
+    def _take_lease(self) -> str:
+        lease = f"{threading.get_ident()}-{time.monotonic_ns()}"
+        limit = self.budget.policy.concurrency
+        ttl = self.timeout[0] + self.timeout[1] + 5
+        deadline = time.monotonic() + self.max_inline_wait
+        while (wait := ratelimit.limiter().try_lease(self.budget.key, lease, limit, ttl)) > 0:
+            if time.monotonic() + wait > deadline:
+                raise RateLimited(
+                    f"{limit} calls to {self.rules.system} are already under way; trying later.",
+                    retry_after=1.0,
+                )
+            time.sleep(wait)
+        return lease
+
+    def _observe_budget(self, response) -> None:
+        if not self.budget:
+            return
+        budget = self.rules.budget(response)
+        if budget is None:
+            return
+        limiter = ratelimit.limiter()
+        if budget.remaining is not None and budget.remaining <= 0 and budget.reset_in:
+            limiter.block_until(self.budget.key, time.time() + budget.reset_in)
+        if budget.quota and budget.window:
+            limiter.set_quota(self.budget.key, budget.window, budget.quota)
+
+    def _refuse_dead_connection(self) -> None:
+        if self.connection is None:
+            return
+        from tenants.models import Connection, ConnectionStatus
+
+        status, last_error = (
+            Connection.objects.filter(pk=self.connection.pk)
+            .values_list("status", "last_error")
+            .get()
+        )
+        if status == ConnectionStatus.NEEDS_RECONNECT:
+            raise ReconnectRequired(
+                f"{self.connection.name} needs reconnecting before ml-connector can call "
+                f"{self.rules.system} again ({last_error})."
+            )
+
+    def _transient(self, action, response, error, delay) -> TransientError:
+        if response is None:
+            message = f"{self.rules.system} did not answer ({type(error).__name__}): {error}"
+            return TransientError(message, retry_after=delay)
+        message = self.rules.error_message(response)
+        cls = RateLimited if action == RATE_LIMITED else TransientError
+        return cls(message, status=response.status_code, retry_after=delay)
