@@ -17,6 +17,11 @@ class Periodic:
 
 
 PERIODIC_TASKS: tuple[Periodic, ...] = (
+    # Keep OAuth tokens of idle connections alive: refresh those inside their margin.
+    Periodic(
+        "Refresh expiring tokens", "connectors.tasks.refresh_expiring_tokens", every_seconds=60
+    ),
+    Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"
     ),

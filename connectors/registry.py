@@ -41,3 +41,14 @@ def connector_class_for(kind: str):
     """The connector class, or None while the kind has no connector yet."""
     path = erp_kind(kind).connector
     return import_string(path) if path else None
+
+
+# system -> factory(connection) -> connectors.auth.TokenManager, for the systems that use OAuth.
+TOKEN_MANAGERS: dict[str, str] = {
+    "myob": "connectors.myob.auth.token_manager",
+}
+
+
+def token_manager_for(token):
+    """The TokenManager that keeps one stored OAuthToken row fresh."""
+    return import_string(TOKEN_MANAGERS[token.system])(token.connection)

@@ -6,6 +6,14 @@ from tenants.models import Role
 from tests.factories import ConnectionFactory, MembershipFactory, TenantFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """Pages render with the production static storage (hashed names), so collect once."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
 @pytest.fixture
 def tenant(db):
     return TenantFactory(name="Acme Outdoor", slug="acme")
@@ -69,3 +77,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("SECRETS LEAKED into audit rows or logs", red=True)
         for leak in sorted(set(leaks)):
             terminalreporter.line(leak)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real worker process on the real broker (Redis) and the test database."""
+    from tests.support.worker import WorkerProcess
+
+    worker = WorkerProcess().start()
+    yield worker
+    worker.stop()

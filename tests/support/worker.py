@@ -1,0 +1,79 @@
+"""A real Celery worker process for tests, consuming every queue on the test database.
+
+Tests that use it must be transactional (`django_db(transaction=True)`) so the worker, another
+process, sees their rows.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+from config.celery import QUEUES, app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _test_database_url() -> str:
+    settings = connection.settings_dict
+    host, port = settings.get("HOST") or "127.0.0.1", settings.get("PORT") or 5432
+    user = settings.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, concurrency: int = 2, extra_env: dict | None = None):
+        self.concurrency = concurrency
+        self.extra_env = extra_env or {}
+        self.proc = None
+        from django.conf import settings
+
+        self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}.log"
+
+    def start(self):
+        app.control.purge()
+        env = {**os.environ, "DATABASE_URL": _test_database_url(), **self.extra_env}
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "-Q", ",".join(QUEUES), "--pool=threads", f"--concurrency={self.concurrency}",
+                "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "INFO",
+                "-n", f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if "ready" in self.log_path.read_text(errors="replace"):
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError("worker did not become ready in 30 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+        app.control.purge()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_until(predicate, timeout: float = 20, interval: float = 0.2, message: str = ""):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(message or "condition not met in time")
