@@ -2,19 +2,30 @@
 
 import contextlib
 import contextvars
+from dataclasses import dataclass
 
-_correlation: contextvars.ContextVar[str] = contextvars.ContextVar("correlation", default="")
+
+@dataclass(frozen=True)
+class Correlation:
+    label: str = ""
+    sync_job_id: int | None = None
 
 
-def current_correlation() -> str:
-    return _correlation.get()
+_NONE = Correlation()
+_current: contextvars.ContextVar[Correlation | None] = contextvars.ContextVar(
+    "correlation", default=None
+)
+
+
+def current_correlation() -> Correlation:
+    return _current.get() or _NONE
 
 
 @contextlib.contextmanager
-def correlation(value: str):
-    """`with correlation(f"job:{job.pk}"):` — every outside call inside is tagged with it."""
-    token = _correlation.set(value)
+def correlation(label: str, *, sync_job_id: int | None = None):
+    """`with correlation("job:42", sync_job_id=42):` — every outside call inside is tagged."""
+    token = _current.set(Correlation(label, sync_job_id))
     try:
         yield
     finally:
-        _correlation.reset(token)
+        _current.reset(token)

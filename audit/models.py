@@ -36,7 +36,10 @@ class ApiCall(models.Model):
     response_body = models.TextField(blank=True)
     error_class = models.CharField(max_length=100, blank=True)
     error_message = models.TextField(blank=True)
-    # What made the call: a sync job id, a Celery task id, "admin:test-connection", ...
+    sync_job = models.ForeignKey(
+        "audit.SyncJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="api_calls"
+    )
+    # What made the call: "job:<id>", a task, "admin:test-connection", ...
     correlation_id = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -50,3 +53,119 @@ class ApiCall(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and self.status_code < 400
+
+
+class JobKind(models.TextChoices):
+    ORDER = "order", "Order"
+    CUSTOMER = "customer", "Customer"
+
+
+class JobState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Lane(models.TextChoices):
+    LIVE = "live", "Live"
+    BACKFILL = "backfill", "Backfill / catch-up"
+
+
+class SyncJob(models.Model):
+    """One record (an order, a customer) moving from BigCommerce into the ERP."""
+
+    connection = models.ForeignKey(
+        "tenants.Connection", on_delete=models.CASCADE, related_name="sync_jobs"
+    )
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    source_id = models.CharField(max_length=64)
+    state = models.CharField(
+        max_length=20, choices=JobState.choices, default=JobState.PENDING, db_index=True
+    )
+    lane = models.CharField(max_length=10, choices=Lane.choices, default=Lane.LIVE)
+    attempts = models.PositiveIntegerField(default=0)
+    # Set when something asks for a run while one is under way: run once more afterwards.
+    rerun_requested = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    erp_document_id = models.CharField(max_length=100, blank=True, db_index=True)
+    erp_document_number = models.CharField(max_length=100, blank=True)
+    erp_customer_id = models.CharField(max_length=100, blank=True)
+    # What the job saw: order status, payments and refunds recorded for the finance team.
+    details = models.JSONField(default=dict, blank=True)
+    source_modified_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "source_id"], name="one_job_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.source_id}"
+
+
+class SyncAttempt(models.Model):
+    job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    trigger = models.CharField(max_length=30, blank=True)  # webhook, poll, replay, retry
+    outcome = models.CharField(max_length=20, choices=JobState.choices, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"attempt {self.number} of {self.job}"
+
+
+class BulkRun(models.Model):
+    """Long work a person started (a bulk replay, a backfill), with its progress."""
+
+    class Kind(models.TextChoices):
+        REPLAY = "replay", "Bulk replay"
+        BACKFILL = "backfill", "Backfill"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        "tenants.Connection", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, int(100 * self.done / self.total))

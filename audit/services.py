@@ -35,7 +35,8 @@ def api_call_record(
         duration_ms=duration_ms,
         request_headers=redact_headers(request_headers),
         request_body=redact_body(request_body, request_headers.get("Content-Type", ""), limit),
-        correlation_id=current_correlation()[:100],
+        correlation_id=current_correlation().label[:100],
+        sync_job_id=current_correlation().sync_job_id,
     )
     if response is not None:
         call.status_code = response.status_code

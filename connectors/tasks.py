@@ -1,6 +1,30 @@
 """Celery tasks of the connectors: thin, they take ids and call services."""
 
 from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(acks_late=True)
+def sync_job(job_id: int, trigger: str = ""):
+    from connectors.sync import run_job
+
+    result = run_job(job_id, trigger=trigger)
+    if result is None:
+        return None
+    # Short waits get a countdown message; longer ones wait in the database for the sweeper.
+    if result.retry_in is not None and result.retry_in <= settings.CELERY_MAX_COUNTDOWN:
+        sync_job.apply_async((job_id,), {"trigger": "retry"}, countdown=result.retry_in)
+    return result.state
+
+
+@shared_task
+def dispatch_due_jobs():
+    from connectors.sync import due_job_ids
+
+    ids = due_job_ids()
+    for job_id in ids:
+        sync_job.delay(job_id, trigger="sweeper")
+    return len(ids)
 
 
 @shared_task
@@ -19,3 +43,48 @@ def refresh_token(token_id: int):
     from connectors.token_refresh import refresh_if_due
 
     return refresh_if_due(token_id)
+
+
+@shared_task
+def dispatch_due_polls():
+    """One fan-out for every tenant's cadence (Connection.next_poll_at), not a beat row each."""
+    from connectors.polling import due_connection_ids
+
+    ids = due_connection_ids()
+    for connection_id in ids:
+        poll_connection.delay(str(connection_id))
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def poll_connection(connection_id: str):
+    from connectors.polling import poll_orders
+
+    return poll_orders(connection_id)
+
+
+@shared_task
+def check_webhooks():
+    from tenants.models import Connection, ConnectionStatus
+
+    ids = list(
+        Connection.objects.filter(status=ConnectionStatus.ACTIVE).values_list("pk", flat=True)
+    )
+    for connection_id in ids:
+        check_connection_webhooks.delay(str(connection_id))
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def check_connection_webhooks(connection_id: str):
+    from connectors.bigcommerce.hooks import ensure_hooks
+    from tenants.models import Connection
+
+    return ensure_hooks(Connection.objects.get(pk=connection_id))
+
+
+@shared_task(acks_late=True)
+def run_backfill(run_id: int):
+    from connectors.polling import backfill_run
+
+    backfill_run(run_id)

@@ -59,6 +59,10 @@ def new_webhook_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def default_sync_status_ids() -> list[int]:
+    return [1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14]
+
+
 store_hash_validator = RegexValidator(
     r"^[a-z0-9]{1,20}$", "A store hash is lower-case letters and digits, like 'abc123def'."
 )
@@ -124,6 +128,20 @@ class Connection(models.Model):
         "Webhooks deliver orders within seconds; this is the safety net.",
     )
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # BigCommerce order statuses that become ERP documents. The default leaves out Incomplete (0),
+    # Cancelled (5) and Declined (6); some ERPs want "paid only" (e.g. 2, 10, 11).
+    sync_status_ids = models.JSONField(
+        "Order statuses to sync",
+        default=default_sync_status_ids,
+        blank=True,
+        help_text="BigCommerce status ids that are sent to the ERP: 1 Pending, 2 Shipped, "
+        "3 Partially Shipped, 4 Refunded, 7 Awaiting Payment, 8 Awaiting Pickup, 9 Awaiting "
+        "Shipment, 10 Completed, 11 Awaiting Fulfillment, 12 Manual Verification Required, "
+        "13 Disputed, 14 Partially Refunded.",
+    )
+    # What the hourly check found: {"checked_at", "hooks": [{"scope", "id", "is_active"}], "error"}.
+    webhook_health = models.JSONField(default=dict, blank=True, editable=False)
+
     # Per stream: {"bc_orders": {"v": 1, "value": "..."}}; the version lets a format change
     # migrate a cursor instead of forcing a full resync.
     cursors = models.JSONField(default=dict, blank=True)

@@ -1,5 +1,7 @@
 """Writes to tenants and connections. Views and admin call these; they hold the rules."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -34,17 +36,31 @@ def member_add(*, tenant: Tenant, email: str, role: Role, password: str | None =
     return user
 
 
-def connection_activate(*, connection: Connection) -> Connection:
-    """Start syncing: polls become due at once. Hook registration is added by the BigCommerce side."""
+def connection_activate(*, connection: Connection, backfill_days: int = 0, user=None) -> Connection:
+    """Start syncing: register the store's webhooks, start the catch-up cursor now (or N days
+    back, with a backfill), and hand over what arrived while the connection was paused."""
+    from connectors.bigcommerce.hooks import ensure_hooks
+    from connectors.polling import ORDERS_CURSOR, backfill_start, read_cursor, write_cursor
+    from webhooks.services import events_dispatch_pending
+
     with transaction.atomic():
         connection = Connection.objects.select_for_update().get(pk=connection.pk)
         connection.status = ConnectionStatus.ACTIVE
         connection.last_error = ""
         connection.last_error_at = None
-        connection.next_poll_at = timezone.now()
+        connection.next_poll_at = timezone.now() + timedelta(
+            minutes=connection.poll_interval_minutes
+        )
         connection.save(
             update_fields=["status", "last_error", "last_error_at", "next_poll_at", "updated_at"]
         )
+        if read_cursor(connection, ORDERS_CURSOR) is None:
+            write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
+        events_dispatch_pending(connection=connection)
+        if backfill_days:
+            backfill_start(connection=connection, days=backfill_days, user=user)
+    ensure_hooks(connection)
+    connection.refresh_from_db()
     return connection
 
 

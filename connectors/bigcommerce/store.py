@@ -1,0 +1,109 @@
+"""BigCommerce endpoints ml-connector uses, on the audited client. Paths follow the official specs."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from connectors.bigcommerce.client import store_client
+from connectors.errors import PermanentError
+from connectors.ratelimit import LIVE
+
+V2_PAGE = 100
+V3_PAGE = 100
+
+
+class BigCommerceStore:
+    def __init__(self, connection, *, lane: str = LIVE):
+        self.connection = connection
+        self.http = store_client(connection, lane=lane)
+
+    # -- paging -----------------------------------------------------------------------------
+    def _v2_pages(self, path: str, operation: str, params=None) -> Iterator[list[dict]]:
+        """v2 lists are bare arrays; an empty page is 204 with no body."""
+        page = 1
+        while True:
+            response = self.http.get(
+                path, operation=operation, params={**(params or {}), "page": page, "limit": V2_PAGE}
+            )
+            rows = response.json() if response.status_code != 204 and response.content else []
+            if rows:
+                yield rows
+            if len(rows) < V2_PAGE:
+                return
+            page += 1
+
+    def _v3_all(self, path: str, operation: str, params=None) -> list[dict]:
+        rows, page = [], 1
+        while True:
+            response = self.http.get(
+                path, operation=operation, params={**(params or {}), "page": page, "limit": V3_PAGE}
+            )
+            if response.status_code == 204 or not response.content:
+                return rows
+            body = response.json()
+            rows += body.get("data", [])
+            pagination = body.get("meta", {}).get("pagination", {})
+            if page >= int(pagination.get("total_pages") or 1):
+                return rows
+            page += 1
+
+    def _one_or_none(self, path: str, operation: str):
+        try:
+            return self.http.get(path, operation=operation).json()
+        except PermanentError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # -- store ------------------------------------------------------------------------------
+    def store_info(self) -> dict:
+        return self.http.get("v2/store", operation="store.get").json()
+
+    # -- orders -----------------------------------------------------------------------------
+    def order(self, order_id) -> dict | None:
+        return self._one_or_none(f"v2/orders/{order_id}", "order.get")
+
+    def order_products(self, order_id) -> list[dict]:
+        pages = self._v2_pages(f"v2/orders/{order_id}/products", "order.products")
+        return [row for page in pages for row in page]
+
+    def order_shipping_addresses(self, order_id) -> list[dict]:
+        pages = self._v2_pages(
+            f"v2/orders/{order_id}/shipping_addresses", "order.shipping_addresses"
+        )
+        return [row for page in pages for row in page]
+
+    def orders_modified_since(self, since: datetime) -> Iterator[list[dict]]:
+        """Pages of orders, oldest change first, so a cursor can advance page by page."""
+        params = {"min_date_modified": since.isoformat(), "sort": "date_modified:asc"}
+        yield from self._v2_pages("v2/orders", "orders.list", params)
+
+    def transactions(self, order_id) -> list[dict]:
+        return self._v3_all(f"v3/orders/{order_id}/transactions", "order.transactions")
+
+    def refunds(self, order_id) -> list[dict]:
+        return self._v3_all(f"v3/orders/{order_id}/payment_actions/refunds", "order.refunds")
+
+    # -- customers --------------------------------------------------------------------------
+    def customer(self, customer_id) -> dict | None:
+        """v3 has no single-customer GET: filter with id:in."""
+        rows = self._v3_all(
+            "v3/customers", "customer.get", {"id:in": customer_id, "include": "addresses"}
+        )
+        return rows[0] if rows else None
+
+    # -- catalog ----------------------------------------------------------------------------
+    def variant_by_sku(self, sku: str) -> dict | None:
+        rows = self._v3_all("v3/catalog/variants", "catalog.variant_by_sku", {"sku": sku})
+        return rows[0] if rows else None
+
+    # -- hooks ------------------------------------------------------------------------------
+    def hooks(self) -> list[dict]:
+        return self._v3_all("v3/hooks", "hooks.list")
+
+    def create_hook(self, *, scope: str, destination: str, headers: dict) -> dict:
+        body = {"scope": scope, "destination": destination, "is_active": True, "headers": headers}
+        return self.http.post("v3/hooks", operation="hooks.create", json=body).json()["data"]
+
+    def update_hook(self, hook_id, **fields) -> dict:
+        response = self.http.put(f"v3/hooks/{hook_id}", operation="hooks.update", json=fields)
+        return response.json()["data"]

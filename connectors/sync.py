@@ -1,0 +1,286 @@
+"""The pipeline: one SyncJob per record, run by whichever worker claims it.
+
+Exactly once in effect: webhooks, polls and replays all land on the same SyncJob row (unique per
+connection, kind and source id); a run starts only by a conditional UPDATE that claims the row; and
+the ERP connector looks the document up by its external reference before it creates one. None of it
+rests on timing.
+
+Retries: a transient failure puts the job back to pending with `next_attempt_at` (the database is
+the schedule, not the broker); short waits also get a countdown message for promptness.
+"""
+
+import logging
+import random
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.context import correlation
+from audit.models import JobKind, JobState, Lane, SyncAttempt, SyncJob
+from connectors.bigcommerce import mapping
+from connectors.bigcommerce.store import BigCommerceStore
+from connectors.erp import UpdateNotAllowed
+from connectors.errors import ConnectorError, PermanentError
+from connectors.registry import connector_class_for, erp_kind
+from tenants.models import Connection, ConnectionStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(hours=2)
+# A job "running" longer than this lost its worker (killed, OOM): it may be claimed again.
+STALE_RUN = timedelta(minutes=20)
+STATUS_NAMES = {
+    0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped", 4: "Refunded",
+    5: "Cancelled", 6: "Declined", 7: "Awaiting Payment", 8: "Awaiting Pickup",
+    9: "Awaiting Shipment", 10: "Completed", 11: "Awaiting Fulfillment",
+    12: "Manual Verification Required", 13: "Disputed", 14: "Partially Refunded",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunResult:
+    state: str
+    retry_in: float | None = None  # seconds, when the job should run again
+
+
+# --- asking for a sync ---------------------------------------------------------------------
+def request_sync(
+    *, connection: Connection, kind: str, source_id: str, lane: str = Lane.LIVE, trigger: str
+) -> tuple[SyncJob, bool]:
+    """Make sure the record will be (re)synced. Returns the job and whether to dispatch it now."""
+    defaults = {"tenant_id": connection.tenant_id, "lane": lane}
+    try:
+        with transaction.atomic():
+            job, created = SyncJob.objects.get_or_create(
+                connection=connection, kind=kind, source_id=str(source_id), defaults=defaults
+            )
+    except IntegrityError:  # created by a concurrent request
+        job, created = (
+            SyncJob.objects.get(connection=connection, kind=kind, source_id=source_id),
+            False,
+        )
+    if created:
+        return job, True
+    if job.state == JobState.RUNNING:
+        # The run under way may have fetched the record before this change: run once more after.
+        SyncJob.objects.filter(pk=job.pk).update(rerun_requested=True)
+        return job, False
+    updated = (
+        SyncJob.objects.filter(pk=job.pk)
+        .exclude(state=JobState.RUNNING)
+        .update(state=JobState.PENDING, next_attempt_at=None, lane=_stronger_lane(job.lane, lane))
+    )
+    return job, bool(updated)
+
+
+def _stronger_lane(current: str, new: str) -> str:
+    return Lane.LIVE if Lane.LIVE in (current, new) else Lane.BACKFILL
+
+
+# --- running a job -------------------------------------------------------------------------
+def _claim(job_id: int) -> SyncJob | None:
+    now = timezone.now()
+    claimable = SyncJob.objects.filter(pk=job_id).filter(
+        state=JobState.PENDING
+    ) | SyncJob.objects.filter(pk=job_id, state=JobState.RUNNING, started_at__lt=now - STALE_RUN)
+    claimed = claimable.update(
+        state=JobState.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        rerun_requested=False,
+        next_attempt_at=None,
+    )
+    return (
+        SyncJob.objects.select_related("connection", "connection__tenant").get(pk=job_id)
+        if claimed
+        else None
+    )
+
+
+def run_job(job_id: int, *, trigger: str = "") -> RunResult | None:
+    """Run one job if it can be claimed; None when another worker has it or it is done."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    connection = job.connection
+    if connection.status != ConnectionStatus.ACTIVE:
+        # Paused or needing reconnection: keep the job waiting, nothing is lost.
+        return _finish(job, JobState.PENDING, error=_not_active_message(connection), park=True)
+    attempt = SyncAttempt.objects.create(job=job, number=job.attempts, trigger=trigger)
+    with correlation(f"job:{job.pk}", sync_job_id=job.pk):
+        try:
+            state, message = HANDLERS[job.kind](job)
+            result = _finish(job, state, error=message)
+        except PermanentError as exc:
+            result = _finish(job, JobState.FAILED, error=exc.message)
+        except ConnectorError as exc:  # transient: timeouts, 5xx, rate limits
+            result = _retry_later(job, exc)
+        except Exception as exc:
+            # Our own bug: record it plainly so the job can be replayed once fixed.
+            logger.exception("sync job crashed", extra={"job": job.pk})
+            result = _finish(
+                job, JobState.FAILED, error=f"Internal error ({type(exc).__name__}): {exc}"
+            )
+    job.refresh_from_db(fields=["last_error"])
+    SyncAttempt.objects.filter(pk=attempt.pk).update(
+        outcome=result.state, error=job.last_error, finished_at=timezone.now()
+    )
+    return result
+
+
+def _not_active_message(connection) -> str:
+    return (
+        f"Waiting: the connection is {connection.get_status_display().lower()}. "
+        "It runs when the connection is active again."
+    )
+
+
+def _finish(job: SyncJob, state: str, *, error: str = "", park: bool = False) -> RunResult:
+    fields = {"state": state, "last_error": error, "finished_at": timezone.now()}
+    if park:
+        fields["attempts"] = F("attempts") - 1  # waiting is not a failed attempt
+    SyncJob.objects.filter(pk=job.pk).update(**fields)
+    rerun = (
+        SyncJob.objects.filter(pk=job.pk, rerun_requested=True)
+        .exclude(state=JobState.PENDING)
+        .update(state=JobState.PENDING, rerun_requested=False)
+    )
+    if rerun:
+        return RunResult(JobState.PENDING, retry_in=0)
+    return RunResult(state)
+
+
+def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
+    if job.attempts >= MAX_ATTEMPTS:
+        return _finish(
+            job, JobState.FAILED, error=f"Gave up after {job.attempts} attempts: {exc.message}"
+        )
+    step = min(RETRY_CAP, RETRY_BASE * 2 ** (job.attempts - 1)).total_seconds()
+    delay = max(exc.retry_after or 0, step * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
+    when = timezone.now() + timedelta(seconds=delay)
+    SyncJob.objects.filter(pk=job.pk).update(
+        state=JobState.PENDING,
+        next_attempt_at=when,
+        last_error=f"{exc.message} Trying again at {when:%H:%M:%S} UTC (attempt {job.attempts} of {MAX_ATTEMPTS}).",
+    )
+    return RunResult(JobState.PENDING, retry_in=delay)
+
+
+# --- the handlers --------------------------------------------------------------------------
+def erp_connector(connection):
+    connector_class = connector_class_for(connection.erp_kind)
+    if connector_class is None:
+        raise PermanentError(
+            f"{erp_kind(connection.erp_kind).label} is not available yet: its connector is not "
+            "installed, so nothing can be sent to it."
+        )
+    return connector_class(connection)
+
+
+def sync_order(job: SyncJob) -> tuple[str, str]:
+    """(state, message): the message says why a job was skipped, in plain words."""
+    connection = job.connection
+    store = BigCommerceStore(connection, lane=job.lane)
+    raw = store.order(job.source_id)
+    if raw is None:
+        return JobState.SKIPPED, "The order no longer exists in BigCommerce (deleted or archived)."
+    products = store.order_products(job.source_id)
+    shipping = store.order_shipping_addresses(job.source_id)
+    customer_id = raw.get("customer_id") or 0
+    customer = store.customer(customer_id) if customer_id else None
+    order = mapping.order_from_bigcommerce(raw, products, shipping, customer)
+    details = {**job.details, "status_id": order.status_id, "status": order.status}
+    details["payments"] = _payments(store, job.source_id)
+    SyncJob.objects.filter(pk=job.pk).update(source_modified_at=order.modified_at, details=details)
+
+    if order.status_id not in connection.sync_status_ids:
+        name = STATUS_NAMES.get(order.status_id, order.status)
+        if job.erp_document_id:
+            _warn(job, f"The order became '{name}' in BigCommerce after it reached the ERP "
+                       f"(document {job.erp_document_number or job.erp_document_id}): adjust it there.")  # fmt: skip
+            return JobState.SUCCEEDED, ""
+        return (
+            JobState.SKIPPED,
+            f"Not sent: status '{name}' is not in the connection's 'Order statuses to sync'.",
+        )
+
+    erp = erp_connector(connection)
+    customer_ref = erp.upsert_customer(order.customer)
+    SyncJob.objects.filter(pk=job.pk).update(erp_customer_id=customer_ref.id)
+    existing = erp.find_sales_document(order)
+    if existing is None:
+        document = erp.create_sales_document(order, customer_ref)
+    else:
+        try:
+            document = erp.update_sales_document(existing, order, customer_ref)
+        except UpdateNotAllowed as exc:
+            document = existing
+            if job.source_modified_at and order.modified_at > job.source_modified_at:
+                _warn(
+                    job,
+                    f"The order changed in BigCommerce but the ERP document cannot be updated: {exc}",
+                )
+    SyncJob.objects.filter(pk=job.pk).update(
+        erp_document_id=document.id, erp_document_number=document.number or document.id
+    )
+    return JobState.SUCCEEDED, ""
+
+
+def sync_customer(job: SyncJob) -> tuple[str, str]:
+    store = BigCommerceStore(job.connection, lane=job.lane)
+    raw = store.customer(job.source_id)
+    if raw is None:
+        return JobState.SKIPPED, "The customer no longer exists in BigCommerce."
+    customer = mapping.customer_from_v3(raw)
+    ref = erp_connector(job.connection).upsert_customer(customer)
+    SyncJob.objects.filter(pk=job.pk).update(
+        erp_customer_id=ref.id, erp_document_id=ref.id, erp_document_number=ref.number or ref.id,
+        source_modified_at=customer.modified_at,
+    )  # fmt: skip
+    return JobState.SUCCEEDED, ""
+
+
+def _payments(store: BigCommerceStore, order_id: str) -> list[dict]:
+    """Transactions and refunds, read one order at a time (BigCommerce refuses concurrent
+    refunds on an order; reading them serially keeps us clear of that rule too)."""
+    payments = [mapping.payment_from_transaction(t) for t in store.transactions(order_id)]
+    payments += [mapping.payment_from_refund(r) for r in store.refunds(order_id)]
+    return [{k: str(v) for k, v in asdict(p).items()} for p in payments]
+
+
+def _warn(job: SyncJob, text: str) -> None:
+    job.refresh_from_db(fields=["warnings"])
+    if text not in job.warnings:
+        SyncJob.objects.filter(pk=job.pk).update(warnings=[*job.warnings, text][-20:])
+
+
+HANDLERS = {JobKind.ORDER: sync_order, JobKind.CUSTOMER: sync_customer}
+
+
+# --- dispatch ------------------------------------------------------------------------------
+def dispatch(job_id: int, *, trigger: str) -> None:
+    """Queue a run once the surrounding transaction has committed (never a phantom id)."""
+    from connectors.tasks import sync_job
+
+    transaction.on_commit(lambda: sync_job.delay(job_id, trigger=trigger))
+
+
+def due_job_ids(limit: int = 500) -> list[int]:
+    """Jobs the sweeper should (re)queue: retries that are due, runs whose worker died, and
+    jobs whose queue message was lost (broker down when they were created)."""
+    now = timezone.now()
+    active = SyncJob.objects.filter(connection__status=ConnectionStatus.ACTIVE)
+    due = active.filter(state=JobState.PENDING, next_attempt_at__lte=now)
+    lost = active.filter(
+        state=JobState.PENDING,
+        next_attempt_at__isnull=True,
+        updated_at__lt=now - timedelta(minutes=2),
+    )
+    stale = active.filter(state=JobState.RUNNING, started_at__lt=now - STALE_RUN)
+    ids = (due | lost | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
+    return list(ids)
