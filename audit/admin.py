@@ -97,6 +97,11 @@ class ApiCallAdmin(ScopedModelAdmin):
         ("tenant", admin.RelatedOnlyFieldListFilter),
     ]
     list_filter_submit = True
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # "API calls made by this job" links here filtered by job (scoped like every row).
+        return lookup == "sync_job__id__exact" or super().lookup_allowed(lookup, value, request)
+
     search_fields = ["url", "correlation_id", "=id"]
     date_hierarchy = None
     list_select_related = ["connection", "tenant"]

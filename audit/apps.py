@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "audit"
+
+    def ready(self):
+        from audit import admin_jobs  # noqa: F401 - registers the job and bulk-run admins

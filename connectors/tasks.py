@@ -88,3 +88,10 @@ def run_backfill(run_id: int):
     from connectors.polling import backfill_run
 
     backfill_run(run_id)
+
+
+@shared_task(acks_late=True)
+def run_bulk_replay(run_id: int):
+    from connectors.replay import bulk_replay_run
+
+    bulk_replay_run(run_id)

@@ -58,9 +58,10 @@ def other_connection(other_tenant):
 
 # --- the session-wide secret scan (see tests/support/secret_scan.py) -------------------------
 def pytest_sessionstart(session):
-    from tests.support import secret_scan
+    from tests.support import fake_erp, secret_scan
 
     secret_scan.install()
+    fake_erp.install()
 
 
 def pytest_sessionfinish(session, exitstatus):

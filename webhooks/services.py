@@ -102,7 +102,10 @@ def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "")
                     resource_type=resource_type,
                     resource_id=resource_id,
                     payload=payload,
-                    headers={**redact_headers(headers), "x-verified-by": proof},
+                    headers={
+                        **{k.lower(): v for k, v in redact_headers(headers).items()},
+                        "x-verified-by": proof,
+                    },
                 )
         except IntegrityError:
             # A redelivery: already stored (and handled, or about to be). Nothing to do.

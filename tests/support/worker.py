@@ -40,7 +40,7 @@ class WorkerProcess:
         self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
+                sys.executable, "-m", "celery", "-A", "tests.support.celery_app", "worker",
                 "-Q", ",".join(QUEUES), "--pool=threads", f"--concurrency={self.concurrency}",
                 "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "INFO",
                 "-n", f"test-{os.getpid()}@%h",

@@ -1,0 +1,61 @@
+"""Replay: run failed work again from a fresh fetch, one job or many."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import BulkRun, JobState, SyncJob
+from connectors.sync import dispatch, request_sync
+
+REPLAYABLE = (JobState.FAILED, JobState.SKIPPED, JobState.SUCCEEDED)
+
+
+def job_replay(*, job: SyncJob) -> bool:
+    """Queue the job again. Idempotent: a job already waiting or running is left as it is."""
+    if job.state not in REPLAYABLE:
+        return False
+    with transaction.atomic():
+        job, needs_run = request_sync(
+            connection=job.connection, kind=job.kind, source_id=job.source_id,
+            lane=job.lane, trigger="replay",
+        )  # fmt: skip
+        if needs_run:
+            SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="")
+            dispatch(job.pk, trigger="replay")
+    return needs_run
+
+
+def bulk_replay_start(*, jobs, tenant_id: int, user=None) -> BulkRun:
+    """Replay every failed job of `jobs` in the background; the BulkRun shows progress."""
+    job_ids = list(jobs.filter(state=JobState.FAILED).values_list("id", flat=True))
+    run = BulkRun.objects.create(
+        tenant_id=tenant_id, kind=BulkRun.Kind.REPLAY, total=len(job_ids),
+        params={"job_ids": job_ids}, created_by=user,
+        message=f"Replaying {len(job_ids)} failed jobs…",
+    )  # fmt: skip
+    from connectors.tasks import run_bulk_replay
+
+    transaction.on_commit(lambda: run_bulk_replay.delay(run.pk))
+    return run
+
+
+def bulk_replay_run(run_id: int) -> None:
+    run = BulkRun.objects.get(pk=run_id)
+    BulkRun.objects.filter(pk=run.pk).update(state=BulkRun.State.RUNNING)
+    done = 0
+    for job in SyncJob.objects.filter(pk__in=run.params["job_ids"]).select_related("connection"):
+        job_replay(job=job)
+        done += 1
+        if done % 20 == 0:
+            BulkRun.objects.filter(pk=run.pk).update(done=done)
+    BulkRun.objects.filter(pk=run.pk).update(
+        state=BulkRun.State.DONE, done=done, finished_at=timezone.now(),
+        message=f"{done} jobs queued again; their outcome shows on each job.",
+    )  # fmt: skip
+
+
+def outcome_counts(job_ids: list[int]) -> dict[str, int]:
+    """How the jobs of a bulk run stand now (for the progress page)."""
+    counts = dict.fromkeys(JobState.values, 0)
+    for state in SyncJob.objects.filter(pk__in=job_ids).values_list("state", flat=True):
+        counts[state] += 1
+    return counts
