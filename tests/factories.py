@@ -44,3 +44,50 @@ class ConnectionFactory(factory.django.DjangoModelFactory):
     erp_kind = "myob"
     erp_settings = factory.LazyFunction(lambda: {"business_id": "", "company_file_username": ""})
     erp_secrets = factory.LazyFunction(lambda: {"company_file_password": "cf-password-secret"})
+
+
+class SyncJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audit.SyncJob"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    tenant = factory.LazyAttribute(lambda job: job.connection.tenant)
+    kind = "order"
+    source_id = factory.Sequence(lambda n: str(100 + n))
+
+
+class InboundEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.InboundEvent"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    tenant = factory.LazyAttribute(lambda event: event.connection.tenant)
+    scope = "store/order/created"
+    dedupe_key = factory.Sequence(lambda n: f"key-{n}")
+    resource_type = "order"
+    resource_id = factory.Sequence(lambda n: str(500 + n))
+    payload = factory.LazyAttribute(
+        lambda e: {"scope": e.scope, "data": {"type": "order", "id": int(e.resource_id)}}
+    )
+
+
+class ApiCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audit.ApiCall"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    tenant = factory.LazyAttribute(lambda call: call.connection.tenant)
+    system = "bigcommerce"
+    operation = "order.get"
+    method = "GET"
+    url = "https://api.bigcommerce.com/stores/x/v2/orders/1"
+    status_code = 200
+
+
+class BulkRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audit.BulkRun"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    tenant = factory.LazyAttribute(lambda run: run.connection.tenant)
+    kind = "replay"

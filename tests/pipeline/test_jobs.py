@@ -1,0 +1,146 @@
+"""Job bookkeeping: one job per record, reruns, sweepers, replay rules."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import BulkRun, JobState, Lane, SyncJob
+from connectors.replay import job_replay
+from connectors.sync import due_job_ids, request_sync
+from tenants.models import ConnectionStatus
+from tests.factories import InboundEventFactory, SyncJobFactory
+from webhooks.models import EventState
+from webhooks.services import stuck_event_ids
+
+
+@pytest.fixture
+def active(connection):
+    connection.status = ConnectionStatus.ACTIVE
+    connection.save()
+    return connection
+
+
+@pytest.mark.django_db
+def test_every_trigger_lands_on_one_job_per_record(active):
+    first, run_first = request_sync(
+        connection=active, kind="order", source_id="7", trigger="webhook"
+    )
+    again, run_again = request_sync(connection=active, kind="order", source_id="7", trigger="poll")
+    assert first.pk == again.pk and SyncJob.objects.count() == 1
+    assert run_first is True
+    assert run_again is True  # still pending: dispatching twice is harmless, the claim decides
+
+
+@pytest.mark.django_db
+def test_a_change_while_running_asks_for_one_more_run(active):
+    job = SyncJobFactory(connection=active, state=JobState.RUNNING, started_at=timezone.now())
+    _, dispatch_now = request_sync(
+        connection=active, kind="order", source_id=job.source_id, trigger="webhook"
+    )
+    job.refresh_from_db()
+    assert dispatch_now is False and job.rerun_requested and job.state == JobState.RUNNING
+
+
+@pytest.mark.django_db
+def test_a_live_request_upgrades_a_backfill_job(active):
+    job = SyncJobFactory(connection=active, state=JobState.SUCCEEDED, lane=Lane.BACKFILL)
+    request_sync(
+        connection=active, kind="order", source_id=job.source_id, lane=Lane.LIVE, trigger="webhook"
+    )
+    job.refresh_from_db()
+    assert job.lane == Lane.LIVE and job.state == JobState.PENDING
+
+
+@pytest.mark.django_db
+def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, other_connection):
+    now = timezone.now()
+    due = SyncJobFactory(connection=active, next_attempt_at=now - timedelta(seconds=1))
+    not_yet = SyncJobFactory(connection=active, next_attempt_at=now + timedelta(minutes=5))
+    lost = SyncJobFactory(connection=active)
+    SyncJob.objects.filter(pk=lost.pk).update(updated_at=now - timedelta(minutes=10))
+    fresh = SyncJobFactory(connection=active)
+    dead = SyncJobFactory(
+        connection=active, state=JobState.RUNNING, started_at=now - timedelta(hours=1)
+    )
+    alive = SyncJobFactory(connection=active, state=JobState.RUNNING, started_at=now)
+    paused = SyncJobFactory(connection=other_connection, next_attempt_at=now - timedelta(seconds=1))
+    ids = set(due_job_ids())
+    assert {due.pk, lost.pk, dead.pk} <= ids
+    assert not ({not_yet.pk, fresh.pk, alive.pk, paused.pk} & ids)
+
+
+@pytest.mark.django_db
+def test_stuck_events_are_found_for_active_connections_only(active, other_connection):
+    old = timezone.now() - timedelta(minutes=10)
+    stuck = InboundEventFactory(connection=active)
+    lost = InboundEventFactory(connection=active, state=EventState.DISPATCHED, dispatched_at=old)
+    new = InboundEventFactory(connection=active)
+    paused = InboundEventFactory(connection=other_connection)
+    from webhooks.models import InboundEvent
+
+    InboundEvent.objects.filter(pk__in=[stuck.pk, paused.pk]).update(received_at=old)
+    ids = set(stuck_event_ids())
+    assert {stuck.pk, lost.pk} <= ids and not ({new.pk, paused.pk} & ids)
+
+
+@pytest.mark.django_db
+def test_replay_requeues_a_failed_job_once(active, django_capture_on_commit_callbacks):
+    job = SyncJobFactory(
+        connection=active, state=JobState.FAILED, attempts=8, last_error="SKU X unknown"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert job_replay(job=job) is True
+        job.refresh_from_db()
+        assert job_replay(job=job) is False  # already waiting: a second click does nothing
+    job.refresh_from_db()
+    assert job.state == JobState.PENDING and job.attempts == 0 and len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_viewers_and_outsiders_cannot_replay(client, member, outsider, active):
+    job = SyncJobFactory(connection=active, state=JobState.FAILED)
+    url = reverse("admin:audit_syncjob_replay", args=[job.pk])
+    for user in (member, outsider):
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+        assert client.get(url).status_code == 405
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+
+
+@pytest.mark.django_db
+def test_owner_replays_from_the_job_page(client, owner, active):
+    job = SyncJobFactory(connection=active, state=JobState.FAILED)
+    client.force_login(owner)
+    page = client.get(reverse("admin:audit_syncjob_change", args=[job.pk])).content.decode()
+    assert 'id="replay-job"' in page
+    client.post(reverse("admin:audit_syncjob_replay", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.PENDING
+
+
+@pytest.mark.django_db
+def test_bulk_replay_shows_the_count_first_then_runs_in_the_background(
+    client, owner, active, django_capture_on_commit_callbacks
+):
+    failed = [SyncJobFactory(connection=active, state=JobState.FAILED) for _ in range(3)]
+    ok = SyncJobFactory(connection=active, state=JobState.SUCCEEDED)
+    client.force_login(owner)
+    changelist = reverse("admin:audit_syncjob_changelist")
+    selected = [str(j.pk) for j in [*failed, ok]]
+    confirm = client.post(changelist, {"action": "replay_selected", "_selected_action": selected})
+    assert confirm.status_code == 200
+    assert "3 of the 4 selected jobs have failed" in confirm.content.decode()
+    assert BulkRun.objects.count() == 0  # nothing happens before confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            changelist,
+            {"action": "replay_selected", "_selected_action": selected, "confirm": "yes"},
+        )
+    run = BulkRun.objects.get()
+    assert done.status_code == 302 and done["Location"].endswith(f"/bulkrun/{run.pk}/change/")
+    assert run.total == 3
+    progress = client.get(done["Location"]).content.decode()
+    assert "bulk-progress" in progress
