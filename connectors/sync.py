@@ -284,3 +284,15 @@ def due_job_ids(limit: int = 500) -> list[int]:
     stale = active.filter(state=JobState.RUNNING, started_at__lt=now - STALE_RUN)
     ids = (due | lost | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
     return list(ids)
+
+
+def jobs_dispatch_waiting(*, connection) -> int:
+    """After activation: run the jobs that waited while the connection was paused."""
+    ids = list(
+        SyncJob.objects.filter(connection=connection, state=JobState.PENDING).values_list(
+            "id", flat=True
+        )
+    )
+    for job_id in ids:
+        dispatch(job_id, trigger="activation")
+    return len(ids)

@@ -41,6 +41,7 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
     back, with a backfill), and hand over what arrived while the connection was paused."""
     from connectors.bigcommerce.hooks import ensure_hooks
     from connectors.polling import ORDERS_CURSOR, backfill_start, read_cursor, write_cursor
+    from connectors.sync import jobs_dispatch_waiting
     from webhooks.services import events_dispatch_pending
 
     with transaction.atomic():
@@ -57,6 +58,7 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
         if read_cursor(connection, ORDERS_CURSOR) is None:
             write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
         events_dispatch_pending(connection=connection)
+        jobs_dispatch_waiting(connection=connection)
         if backfill_days:
             backfill_start(connection=connection, days=backfill_days, user=user)
     ensure_hooks(connection)
