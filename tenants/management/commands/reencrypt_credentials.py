@@ -29,4 +29,6 @@ class Command(BaseCommand):
                     # Reading decrypted with any key in the ring; saving encrypts with the first.
                     model.objects.bulk_update(rows, fields)
                     count += len(rows)
-            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted ({', '.join(fields)})")
+            self.stdout.write(
+                f"{model._meta.label}: {count} rows re-encrypted ({', '.join(fields)})"
+            )
