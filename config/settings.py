@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "webhooks",
     "sandbox",
     "sandbox.myob",
+    "sandbox.bigcommerce",
 ]
 
 MIDDLEWARE = [

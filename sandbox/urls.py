@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("myob/", include("sandbox.myob.urls")),
+    path("bigcommerce/", include("sandbox.bigcommerce.urls")),
 ]

@@ -1,0 +1,177 @@
+import secrets
+from decimal import Decimal
+
+from django.db import models
+
+ZERO = Decimal("0")
+
+
+def _token() -> str:
+    return secrets.token_hex(16)
+
+
+class BcStore(models.Model):
+    store_hash = models.CharField(max_length=20, unique=True)
+    store_id = models.CharField(max_length=20, default="1001")
+    name = models.CharField(max_length=100, default="Sandbox Outdoor Store")
+    access_token = models.CharField(max_length=64, default=_token)
+    client_id = models.CharField(max_length=64, default=_token)
+    client_secret = models.CharField(max_length=64, default=_token)
+    currency = models.CharField(max_length=3, default="AUD")
+    # Plus/Standard plan: 150 requests per 30 s.
+    quota = models.PositiveIntegerField(default=150)
+    window_ms = models.PositiveIntegerField(default=30_000)
+    # Fault switches for reliability tests.
+    fault_error_rate = models.FloatField(default=0.0)  # share of requests answered 500
+    fault_latency_ms = models.PositiveIntegerField(default=0)
+    fault_429_storm = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.store_hash
+
+
+class BcProduct(models.Model):
+    store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=100)
+    price = models.DecimalField(max_digits=12, decimal_places=4)
+    cost_price = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    inventory_level = models.IntegerField(default=100)
+    date_modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.sku
+
+
+class BcVariant(models.Model):
+    product = models.ForeignKey(BcProduct, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=100)
+    price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    inventory_level = models.IntegerField(default=50)
+    option_label = models.CharField(max_length=50, blank=True)
+
+    def __str__(self):
+        return self.sku
+
+
+class BcCustomer(models.Model):
+    store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="customers")
+    email = models.EmailField()
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    company = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    addresses = models.JSONField(default=list, blank=True)  # v3 address shape
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.email
+
+
+class BcOrder(models.Model):
+    store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="orders")
+    customer = models.ForeignKey(BcCustomer, null=True, blank=True, on_delete=models.SET_NULL)
+    status_id = models.PositiveSmallIntegerField(default=11)
+    billing_address = models.JSONField(default=dict)  # v2 address shape
+    currency_code = models.CharField(max_length=3, default="AUD")
+    is_tax_inclusive_pricing = models.BooleanField(default=False)
+    subtotal_ex_tax = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    subtotal_tax = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    shipping_cost_ex_tax = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    shipping_cost_tax = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    discount_amount = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    payment_method = models.CharField(max_length=50, default="Credit Card")
+    payment_status = models.CharField(max_length=30, default="captured")
+    customer_message = models.TextField(blank=True)
+    channel_id = models.PositiveIntegerField(default=1)
+    is_deleted = models.BooleanField(default=False)
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_modified = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self):
+        return f"order {self.pk}"
+
+
+class BcOrderProduct(models.Model):
+    order = models.ForeignKey(BcOrder, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(BcProduct, null=True, on_delete=models.SET_NULL)
+    variant_id = models.PositiveIntegerField(default=0)
+    sku = models.CharField(max_length=100)
+    name = models.CharField(max_length=200)
+    quantity = models.PositiveIntegerField()
+    price_ex_tax = models.DecimalField(max_digits=12, decimal_places=4)
+    price_tax = models.DecimalField(max_digits=12, decimal_places=4)
+    discount = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+
+    def __str__(self):
+        return self.sku
+
+
+class BcShippingAddress(models.Model):
+    order = models.ForeignKey(BcOrder, on_delete=models.CASCADE, related_name="shipping_addresses")
+    address = models.JSONField(default=dict)  # v2 address shape
+    shipping_method = models.CharField(max_length=100, default="Flat Rate")
+
+    def __str__(self):
+        return f"ship-to {self.pk}"
+
+
+class BcTransaction(models.Model):
+    order = models.ForeignKey(BcOrder, on_delete=models.CASCADE, related_name="transactions")
+    event = models.CharField(max_length=20, default="purchase")
+    method = models.CharField(max_length=30, default="credit_card")
+    amount = models.DecimalField(max_digits=12, decimal_places=4)
+    gateway = models.CharField(max_length=30, default="braintree")
+    status = models.CharField(max_length=10, default="ok")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"transaction {self.pk}"
+
+
+class BcRefund(models.Model):
+    order = models.ForeignKey(BcOrder, on_delete=models.CASCADE, related_name="refunds")
+    reason = models.CharField(max_length=200, blank=True)
+    total_amount = models.DecimalField(max_digits=12, decimal_places=4)
+    total_tax = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"refund {self.pk}"
+
+
+class BcHook(models.Model):
+    store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="hooks")
+    client_id = models.CharField(max_length=64)
+    scope = models.CharField(max_length=100)
+    destination = models.URLField(max_length=500)
+    headers = models.JSONField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "client_id", "scope", "destination"],
+                name="one_hook_per_destination",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope} → {self.destination}"
+
+
+class BcDelivery(models.Model):
+    """One event for one hook, with every attempt to deliver it."""
+
+    hook = models.ForeignKey(BcHook, on_delete=models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=64, unique=True)  # webhook-id: stable across retries
+    body = models.TextField()  # exactly the bytes signed and sent, identical on every attempt
+    state = models.CharField(max_length=20, default="pending")  # pending, delivered, abandoned
+    attempts = models.JSONField(default=list)  # [{"at", "status", "error"}]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.message_id

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from sandbox.bigcommerce import views
+
+store = "stores/<str:store_hash>"
+urlpatterns = [
+    path(f"{store}/v2/store", views.store_info),
+    path(f"{store}/v2/orders", views.orders),
+    path(f"{store}/v2/orders/<int:order_id>", views.order),
+    path(f"{store}/v2/orders/<int:order_id>/products", views.order_products),
+    path(f"{store}/v2/orders/<int:order_id>/shipping_addresses", views.order_shipping_addresses),
+    path(f"{store}/v2/orders/<int:order_id>/shippingaddresses", views.order_shipping_addresses),
+    path(f"{store}/v3/orders/<int:order_id>/transactions", views.transactions),
+    path(f"{store}/v3/orders/<int:order_id>/payment_actions/refunds", views.refunds),
+    path(f"{store}/v3/customers", views.customers),
+    path(f"{store}/v3/catalog/variants", views.variants),
+    path(f"{store}/v3/hooks", views.hooks),
+    path(f"{store}/v3/hooks/<int:hook_id>", views.hook),
+]

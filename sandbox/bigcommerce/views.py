@@ -1,0 +1,314 @@
+"""The store API: v2 orders, v3 customers, transactions, refunds, catalog look-ups and hooks."""
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from sandbox.bigcommerce import shapes
+from sandbox.bigcommerce.gate import api, json_body, no_content, v2_error, v3_error
+from sandbox.bigcommerce.models import BcHook, BcVariant
+
+V2_MAX_LIMIT = 250
+
+
+def _base(request, store) -> str:
+    return request.build_absolute_uri(f"/sandbox/bigcommerce/stores/{store.store_hash}/v2")
+
+
+def _page_args(request, default=50, maximum=250) -> tuple[int, int] | None:
+    try:
+        page = int(request.GET.get("page", 1))
+        limit = int(request.GET.get("limit", default))
+    except ValueError:
+        return None
+    if page < 1 or limit < 1:
+        return None
+    return page, min(limit, maximum)
+
+
+def _date(value: str) -> datetime:
+    """v2 filters accept RFC 2822 or ISO 8601."""
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _v2_list(rows, page: int, limit: int):
+    chunk = rows[(page - 1) * limit : page * limit]
+    return JsonResponse(chunk, safe=False) if chunk else no_content()
+
+
+# --- v2 ----------------------------------------------------------------------------------------
+@csrf_exempt
+@api("v2")
+def store_info(request, store):
+    return JsonResponse({
+        "id": store.store_hash, "domain": f"{store.store_hash}.sandbox.example", "name": store.name,
+        "currency": store.currency, "plan_name": "Plus", "plan_level": "Plus", "status": "live",
+        "timezone": {"name": "Australia/Sydney"},
+    })  # fmt: skip
+
+
+SORTS = {"id", "customer_id", "date_created", "date_modified", "status_id", "channel_id"}
+
+
+@csrf_exempt
+@api("v2")
+def orders(request, store):
+    args = _page_args(request, maximum=V2_MAX_LIMIT)
+    if args is None:
+        return v2_error(400, "The page and limit parameters must be positive integers.")
+    qs = store.orders.filter(is_deleted=False).prefetch_related(
+        "lines", "refunds", "shipping_addresses"
+    )
+    try:
+        for param, lookup in (
+            ("min_date_modified", "date_modified__gte"),
+            ("max_date_modified", "date_modified__lte"),
+            ("min_date_created", "date_created__gte"),
+            ("max_date_created", "date_created__lte"),
+        ):
+            if request.GET.get(param):
+                qs = qs.filter(**{lookup: _date(request.GET[param])})
+        for param, lookup in (
+            ("min_id", "pk__gte"),
+            ("max_id", "pk__lte"),
+            ("status_id", "status_id"),
+            ("customer_id", "customer_id"),
+        ):
+            if request.GET.get(param):
+                qs = qs.filter(**{lookup: int(request.GET[param])})
+    except ValueError:
+        return v2_error(400, "A filter parameter has an invalid value.")
+    sort = request.GET.get("sort", "id:asc")
+    field, _, direction = sort.partition(":")
+    if field not in SORTS or direction not in ("asc", "desc", ""):
+        return v2_error(400, f"Invalid sort {sort!r}.")
+    field = "pk" if field == "id" else field
+    qs = qs.order_by(f"{'-' if direction == 'desc' else ''}{field}", "pk")
+    page, limit = args
+    chunk = list(qs[(page - 1) * limit : page * limit])
+    if not chunk:
+        return no_content()
+    base = _base(request, store)
+    return JsonResponse([shapes.v2_order(o, base) for o in chunk], safe=False)
+
+
+@csrf_exempt
+@api("v2")
+def order(request, store, order_id):
+    found = store.orders.filter(pk=order_id, is_deleted=False).first()
+    if found is None:
+        return v2_error(404, "The requested resource was not found.")
+    if request.method == "PUT":
+        body = json_body(request)
+        if not isinstance(body, dict) or set(body) - {"status_id", "customer_message"}:
+            return v2_error(
+                400, "Only status_id and customer_message can be written in the sandbox."
+            )
+        from sandbox.bigcommerce.services import set_order_status
+
+        if "status_id" in body:
+            if body["status_id"] not in shapes.STATUS_NAMES:
+                return v2_error(400, "Invalid status_id.")
+            set_order_status(found, body["status_id"])
+        found.refresh_from_db()
+    return JsonResponse(shapes.v2_order(found, _base(request, store)))
+
+
+@csrf_exempt
+@api("v2")
+def order_products(request, store, order_id):
+    found = store.orders.filter(pk=order_id).first()
+    if found is None:
+        return v2_error(404, "The requested resource was not found.")
+    args = _page_args(request, maximum=V2_MAX_LIMIT)
+    if args is None:
+        return v2_error(400, "The page and limit parameters must be positive integers.")
+    rows = [shapes.v2_order_product(line) for line in found.lines.order_by("pk")]
+    return _v2_list(rows, *args)
+
+
+@csrf_exempt
+@api("v2")
+def order_shipping_addresses(request, store, order_id):
+    found = store.orders.filter(pk=order_id).first()
+    if found is None:
+        return v2_error(404, "The requested resource was not found.")
+    args = _page_args(request, maximum=V2_MAX_LIMIT)
+    if args is None:
+        return v2_error(400, "The page and limit parameters must be positive integers.")
+    rows = [shapes.v2_shipping_address(s) for s in found.shipping_addresses.order_by("pk")]
+    return _v2_list(rows, *args)
+
+
+# --- v3 ----------------------------------------------------------------------------------------
+def _v3_page(request, rows: list, shape) -> JsonResponse:
+    args = _page_args(request)
+    if args is None:
+        return v3_error(422, "Invalid paging parameters", {"page": "must be a positive integer"})
+    page, limit = args
+    total = len(rows)
+    pages = max(1, -(-total // limit))
+    chunk = rows[(page - 1) * limit : page * limit]
+    links = {"current": f"?page={page}&limit={limit}"}
+    if page > 1:
+        links["previous"] = f"?page={page - 1}&limit={limit}"
+    if page < pages:
+        links["next"] = f"?page={page + 1}&limit={limit}"
+    meta = {"pagination": {"total": total, "count": len(chunk), "per_page": limit,
+                           "current_page": page, "total_pages": pages, "links": links}}  # fmt: skip
+    return JsonResponse({"data": [shape(r) for r in chunk], "meta": meta})
+
+
+@csrf_exempt
+@api("v3")
+def transactions(request, store, order_id):
+    found = store.orders.filter(pk=order_id).first()
+    if found is None:
+        return v3_error(404, "Order not found")
+    rows = list(found.transactions.order_by("pk"))
+    if not rows:
+        return no_content()
+    return JsonResponse({"data": [shapes.v3_transaction(t) for t in rows], "meta": {}})
+
+
+@csrf_exempt
+@api("v3")
+def refunds(request, store, order_id):
+    found = store.orders.filter(pk=order_id).first()
+    if found is None:
+        return v3_error(404, "Order not found")
+    rows = list(found.refunds.order_by("pk"))
+    return JsonResponse({"data": [shapes.v3_refund(r) for r in rows], "meta": {}})
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@csrf_exempt
+@api("v3")
+def customers(request, store):
+    if request.method == "POST":
+        return _customers_create(request, store)
+    qs = store.customers.order_by("pk")
+    try:
+        if request.GET.get("id:in"):
+            qs = qs.filter(pk__in=[int(v) for v in _csv(request.GET["id:in"])])
+        if request.GET.get("email:in"):
+            qs = qs.filter(email__in=[v.lower() for v in _csv(request.GET["email:in"])])
+        if request.GET.get("date_modified:min"):
+            qs = qs.filter(date_modified__gte=_date(request.GET["date_modified:min"]))
+    except ValueError:
+        return v3_error(422, "Invalid filter", {"id:in": "must be integers"})
+    include = "addresses" in _csv(request.GET.get("include", ""))
+    return _v3_page(request, list(qs), lambda c: shapes.v3_customer(c, include))
+
+
+def _customers_create(request, store):
+    from sandbox.bigcommerce.services import customer_create
+
+    body = json_body(request)
+    if not isinstance(body, list) or not 1 <= len(body) <= 10:
+        return v3_error(422, "Send an array of 1 to 10 customers.")
+    for i, item in enumerate(body):
+        missing = [
+            f
+            for f in ("first_name", "last_name", "email")
+            if not (isinstance(item, dict) and item.get(f))
+        ]
+        if missing:
+            return v3_error(
+                422, "Input is invalid", {f"[{i}].{f}": "error.path.missing" for f in missing}
+            )
+    created = [customer_create(store, **{k: item.get(k, "") for k in ("email", "first_name", "last_name", "company", "phone")},
+                               addresses=item.get("addresses") or []) for item in body]  # fmt: skip
+    return JsonResponse({"data": [shapes.v3_customer(c, True) for c in created], "meta": {}})
+
+
+@csrf_exempt
+@api("v3")
+def variants(request, store):
+    qs = BcVariant.objects.filter(product__store=store).select_related("product").order_by("pk")
+    if request.GET.get("sku"):
+        qs = qs.filter(sku=request.GET["sku"])
+    return _v3_page(request, list(qs), shapes.v3_variant)
+
+
+# --- hooks -------------------------------------------------------------------------------------
+HOOK_FIELDS = {"scope", "destination", "is_active", "headers"}
+
+
+def _hook_errors(body, *, creating: bool) -> dict:
+    errors = {}
+    if not isinstance(body, dict):
+        return {"body": "JSON object expected"}
+    if creating:
+        for field in ("scope", "destination"):
+            if not body.get(field):
+                errors[field] = "error.path.missing"
+    elif not set(body) & HOOK_FIELDS:
+        errors["body"] = "At least one field is required to perform an update."
+    if "destination" in body and not str(body["destination"]).startswith(("https://", "http://")):
+        errors["destination"] = "must be a URL"
+    if "headers" in body and body["headers"] is not None and not isinstance(body["headers"], dict):
+        errors["headers"] = "must be an object of strings"
+    return errors
+
+
+@csrf_exempt
+@api("v3")
+def hooks(request, store):
+    if request.method == "POST":
+        body = json_body(request)
+        errors = _hook_errors(body, creating=True)
+        if errors:
+            return v3_error(422, "JSON data is missing or invalid", errors)
+        try:
+            with transaction.atomic():
+                hook = BcHook.objects.create(
+                    store=store, client_id=store.client_id, scope=body["scope"],
+                    destination=body["destination"], headers=body.get("headers"),
+                    is_active=body.get("is_active", True),
+                )  # fmt: skip
+        except IntegrityError:
+            return v3_error(422, "A webhook for this scope and destination already exists.",
+                            {"destination": "duplicate"})  # fmt: skip
+        return JsonResponse({"data": shapes.v3_hook(hook), "meta": {}})
+    qs = store.hooks.filter(client_id=store.client_id).order_by("pk")
+    if request.GET.get("is_active") in ("true", "false"):
+        qs = qs.filter(is_active=request.GET["is_active"] == "true")
+    for field in ("scope", "destination"):
+        if request.GET.get(field):
+            qs = qs.filter(**{field: request.GET[field]})
+    return _v3_page(request, list(qs), shapes.v3_hook)
+
+
+@csrf_exempt
+@api("v3")
+def hook(request, store, hook_id):
+    found = store.hooks.filter(pk=hook_id, client_id=store.client_id).first()
+    if found is None:
+        return v3_error(404, "Webhook not found")
+    if request.method == "PUT":
+        body = json_body(request)
+        errors = _hook_errors(body, creating=False)
+        if errors:
+            return v3_error(422, "JSON data is missing or invalid", errors)
+        for field in HOOK_FIELDS & set(body):
+            setattr(found, field, body[field])
+        try:
+            found.save()
+        except IntegrityError:
+            return v3_error(422, "A webhook for this scope and destination already exists.")
+    elif request.method == "DELETE":
+        data = shapes.v3_hook(found)
+        found.delete()
+        return JsonResponse({"data": data, "meta": {}})
+    return JsonResponse({"data": shapes.v3_hook(found), "meta": {}})
