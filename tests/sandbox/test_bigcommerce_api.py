@@ -28,7 +28,11 @@ def api(live_server, store):
     base = f"{live_server.url}/sandbox/bigcommerce/stores/{store.store_hash}"
 
     def call(method, path, **kwargs):
-        headers = {"X-Auth-Token": store.access_token, "Accept": "application/json", **kwargs.pop("headers", {})}
+        headers = {
+            "X-Auth-Token": store.access_token,
+            "Accept": "application/json",
+            **kwargs.pop("headers", {}),
+        }
         return requests.request(method, f"{base}/{path}", headers=headers, timeout=10, **kwargs)
 
     return call
@@ -44,13 +48,19 @@ def test_a_missing_or_wrong_token_is_401_in_each_versions_error_shape(api):
 def test_a_v2_order_has_string_money_rfc2822_dates_and_links(api, store):
     order = place_test_order(store, items=[("TENT-2P", 2), ("JACKET-M", 1)])
     body = api("GET", f"v2/orders/{order.pk}").json()
-    for field in ("subtotal_ex_tax", "total_inc_tax", "total_tax", "shipping_cost_ex_tax", "discount_amount"):
+    for field in (
+        "subtotal_ex_tax",
+        "total_inc_tax",
+        "total_tax",
+        "shipping_cost_ex_tax",
+        "discount_amount",
+    ):
         assert FOUR_DECIMALS.match(body[field]), field
     assert parsedate_to_datetime(body["date_created"]).tzinfo is not None
     assert body["products"]["resource"] == f"/orders/{order.pk}/products"
     assert body["shipping_addresses"]["url"].endswith(f"/orders/{order.pk}/shippingaddresses")
     assert body["status_id"] == 11 and body["status"] == "Awaiting Fulfillment"
-    # (349 × 2 + 199) + 10 shipping, + 10 % GST
+    # (349 x 2 + 199) + 10 shipping, + 10 % GST
     assert Decimal(body["total_ex_tax"]) == Decimal("907.0000")
     assert Decimal(body["total_inc_tax"]) == Decimal("997.7000")
     products = api("GET", f"v2/orders/{order.pk}/products").json()
@@ -88,7 +98,9 @@ def test_v3_customers_filter_and_envelope(api, store):
     assert [c["email"] for c in body["data"]] == ["ada@example.com"]
     assert body["data"][0]["addresses"][0]["country_code"] == "AU"
     assert body["meta"]["pagination"]["total"] == 1
-    by_email = api("GET", "v3/customers", params={"email:in": "grace@example.com,alan@example.com"}).json()
+    by_email = api(
+        "GET", "v3/customers", params={"email:in": "grace@example.com,alan@example.com"}
+    ).json()
     assert len(by_email["data"]) == 2
     missing = api("POST", "v3/customers", json=[{"email": "x@example.com"}])
     assert missing.status_code == 422 and "errors" in missing.json()
@@ -117,7 +129,11 @@ def test_rate_limit_headers_and_429_when_the_quota_is_spent(api, store):
 
 
 def test_hooks_crud_allows_one_hook_per_scope_and_destination(api):
-    hook = {"scope": "store/order/created", "destination": "https://example.com/hook", "headers": {"X-A": "1"}}
+    hook = {
+        "scope": "store/order/created",
+        "destination": "https://example.com/hook",
+        "headers": {"X-A": "1"},
+    }
     created = api("POST", "v3/hooks", json=hook).json()["data"]
     assert created["is_active"] is True and created["headers"] == {"X-A": "1"}
     assert api("POST", "v3/hooks", json=hook).status_code == 422
@@ -162,4 +178,6 @@ def test_failures_retry_with_the_same_event_then_deactivate_the_hook(store, sett
     assert json.loads(bodies.pop())["hash"]
     hook.refresh_from_db()
     assert hook.is_active is False and BcDelivery.objects.get().state == "abandoned"
-    assert emit(store, "store/order/created", {"type": "order", "id": 7}) == []  # inactive: nothing sent
+    assert (
+        emit(store, "store/order/created", {"type": "order", "id": 7}) == []
+    )  # inactive: nothing sent

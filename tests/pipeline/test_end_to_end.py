@@ -1,0 +1,145 @@
+"""Store → webhook → worker → ERP, over real HTTP against the sandbox store, with a real worker,
+PostgreSQL and Redis. The ERP is the in-test fake until the ERP connectors land."""
+
+import itertools
+import random
+
+import pytest
+
+from audit.models import ApiCall, JobState, SyncJob
+from connectors.bigcommerce.hooks import ensure_hooks
+from connectors.polling import ORDERS_CURSOR, poll_orders, read_cursor
+from connectors.replay import job_replay
+from sandbox.bigcommerce.delivery import attempt
+from sandbox.bigcommerce.models import BcDelivery, BcHook
+from sandbox.bigcommerce.services import place_test_order, store_create
+from tenants.models import Connection, ConnectionStatus
+from tenants.services import connection_activate, connection_pause
+from tests.factories import ConnectionFactory
+from tests.support.fake_erp import KIND, ledger
+from tests.support.worker import wait_until
+from webhooks.models import EventState, InboundEvent
+from webhooks.services import SUBSCRIBED_SCOPES
+
+_hashes = itertools.count(1)
+
+
+@pytest.fixture
+def shop(live_server, settings, tenant, celery_worker_process):
+    """A sandbox store joined to the fake ERP, activated (so its hooks point at us)."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    store = store_create(f"e2e{next(_hashes)}", quota=100_000)
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=store.store_hash, erp_kind=KIND,
+        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+    )  # fmt: skip
+    erp = ledger(connection.pk)
+    erp.clear()
+    connection = connection_activate(connection=connection)
+    yield store, connection, erp
+    erp.clear()
+
+
+def jobs_settled(connection, count):
+    done = SyncJob.objects.filter(
+        connection=connection, state__in=[JobState.SUCCEEDED, JobState.FAILED]
+    )
+    return lambda: done.count() >= count
+
+
+def test_activation_registers_every_scope_once(shop):
+    store, connection, _ = shop
+    hooks = BcHook.objects.filter(store=store)
+    assert sorted(hooks.values_list("scope", flat=True)) == SUBSCRIBED_SCOPES
+    assert all(h.destination.endswith(f"/webhooks/bigcommerce/{connection.pk}/") for h in hooks)
+    assert connection.webhook_health["error"] == ""
+
+
+def test_a_placed_order_becomes_one_erp_document_with_every_call_audited(shop):
+    store, connection, erp = shop
+    order = place_test_order(store, items=[("TENT-2P", 2), ("MUG-STEEL", 3)])
+    wait_until(jobs_settled(connection, 1), timeout=30, message="the order did not sync")
+    job = SyncJob.objects.get(connection=connection)
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    document = erp.documents()[str(order.pk)]
+    assert document["lines"] == [["TENT-2P", "2", "349.0000"], ["MUG-STEEL", "3", "19.5000"]]
+    assert job.erp_document_number == document["ref"]["number"]
+    assert job.details["payments"][0]["event"] == "purchase"
+    event = InboundEvent.objects.get(connection=connection)
+    assert event.state == EventState.PROCESSED and event.headers["x-verified-by"] == "signature"
+    operations = set(ApiCall.objects.filter(sync_job=job).values_list("operation", flat=True))
+    assert {"order.get", "order.products", "order.shipping_addresses", "customer.get",
+            "order.transactions", "order.refunds"} <= operations  # fmt: skip
+
+
+def test_fifty_webhooks_with_duplicates_create_each_document_once(shop):
+    store, connection, erp = shop
+    orders = [place_test_order(store, items=[("PACK-30L", 1)]) for _ in range(40)]
+    wait_until(
+        lambda: BcDelivery.objects.filter(hook__store=store, state="delivered").count() >= 40,
+        timeout=60,
+    )
+    # BigCommerce redelivers: the same body, the same webhook-id, again.
+    for delivery in random.sample(list(BcDelivery.objects.filter(hook__store=store)), 10):
+        BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
+        assert attempt(delivery.pk) is None
+    wait_until(jobs_settled(connection, 40), timeout=90, message="not every order synced")
+    assert erp.creates() == 40
+    assert set(erp.documents()) == {str(o.pk) for o in orders}
+    assert InboundEvent.objects.filter(connection=connection).count() == 40
+    assert SyncJob.objects.filter(connection=connection, state=JobState.SUCCEEDED).count() == 40
+
+
+def test_an_order_whose_webhook_never_came_is_picked_up_by_the_poll(shop):
+    store, connection, erp = shop
+    BcHook.objects.filter(store=store).update(is_active=False)  # deliveries stop: nothing is sent
+    order = place_test_order(store, items=[("STOVE-1", 1)])
+    assert not BcDelivery.objects.filter(hook__store=store).exists()
+    assert poll_orders(connection.pk) >= 1
+    wait_until(jobs_settled(connection, 1), timeout=30, message="the poll did not sync the order")
+    assert str(order.pk) in erp.documents()
+    connection.refresh_from_db()
+    assert read_cursor(connection, ORDERS_CURSOR) >= order.date_modified.replace(microsecond=0)
+    # A second poll finds the order again (inclusive cursor) but creates nothing new.
+    poll_orders(connection.pk)
+    assert erp.creates() == 1
+
+
+def test_the_health_check_reactivates_and_recreates_hooks_without_duplicates(shop):
+    store, connection, _ = shop
+    hooks = BcHook.objects.filter(store=store)
+    hooks.filter(scope="store/order/created").update(is_active=False)  # deactivated after failures
+    hooks.filter(scope="store/customer/updated").delete()
+    health = ensure_hooks(connection)
+    assert "re-activated store/order/created" in health["actions"]
+    assert "created store/customer/updated" in health["actions"]
+    assert hooks.count() == len(SUBSCRIBED_SCOPES) and not hooks.filter(is_active=False).exists()
+    assert ensure_hooks(connection)["actions"] == []  # nothing to do twice
+
+
+def test_a_failed_job_replays_once_the_cause_is_fixed(shop):
+    store, connection, erp = shop
+    erp.refuse_sku("JACKET-S")
+    order = place_test_order(store, items=[("JACKET-S", 1)])
+    wait_until(jobs_settled(connection, 1), timeout=30)
+    job = SyncJob.objects.get(connection=connection)
+    assert job.state == JobState.FAILED and "SKU JACKET-S" in job.last_error
+    erp.accept_sku("JACKET-S")  # the user fixes the mapping
+    assert job_replay(job=job)
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED, timeout=30)
+    assert erp.creates() == 1 and str(order.pk) in erp.documents()
+    assert job.attempt_log.count() == 2
+
+
+def test_a_paused_connection_keeps_events_and_syncs_them_on_activation(shop):
+    store, connection, erp = shop
+    connection_pause(connection=connection)
+    order = place_test_order(store, items=[("MUG-STEEL", 1)])
+    wait_until(lambda: InboundEvent.objects.filter(connection=connection).exists(), timeout=30)
+    assert InboundEvent.objects.get(connection=connection).state == EventState.RECEIVED
+    assert erp.creates() == 0
+    connection_activate(connection=Connection.objects.get(pk=connection.pk))
+    wait_until(jobs_settled(connection, 1), timeout=30)
+    assert str(order.pk) in erp.documents()
+    assert Connection.objects.get(pk=connection.pk).status == ConnectionStatus.ACTIVE
