@@ -5,8 +5,9 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from tenants.models import Connection, Role, Tenant
+from tenants.models import Connection, ConnectionStatus, Role, Tenant
 from tenants.services import member_add, tenant_create
 
 DEMO_SLUG = "demo"
@@ -23,7 +24,7 @@ def demo_setup() -> tuple[Tenant, str]:
     password = secrets.token_urlsafe(12)
     member_add(tenant=tenant, email=DEMO_EMAIL, role=Role.OWNER, password=password)
     store = _sandbox_store()
-    Connection.objects.get_or_create(
+    connection, _ = Connection.objects.get_or_create(
         tenant=tenant,
         name="Demo store → MYOB",
         defaults={
@@ -35,7 +36,29 @@ def demo_setup() -> tuple[Tenant, str]:
             "erp_kind": "myob",
         },
     )
+    if store and connection.status == ConnectionStatus.DRAFT:
+        _go_live(connection)
     return tenant, password
+
+
+def _go_live(connection: Connection) -> None:
+    """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
+    from connectors.bigcommerce.hooks import webhook_destination
+    from connectors.polling import ORDERS_CURSOR, write_cursor
+    from sandbox.bigcommerce.services import hooks_register
+    from webhooks.services import SUBSCRIBED_SCOPES
+    from webhooks.verification import SECRET_HEADER
+
+    hooks_register(
+        connection.store_hash,
+        destination=webhook_destination(connection),
+        headers={SECRET_HEADER: connection.webhook_secret},
+        scopes=SUBSCRIBED_SCOPES,
+    )
+    Connection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.ACTIVE, next_poll_at=timezone.now()
+    )
+    write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
 
 
 def _sandbox_store() -> dict:

@@ -175,3 +175,19 @@ def touch_order_quietly(order: BcOrder) -> BcOrder:
     """Change an order without any webhook (a lost delivery), for catch-up tests and demos."""
     order.save(update_fields=["date_modified"])
     return order
+
+
+def hooks_register(store_hash: str, *, destination: str, headers: dict, scopes: list[str]) -> int:
+    """Subscribe a destination to scopes directly (the demo bootstrap runs before the web server
+    answers, so it cannot go through the hooks API). Idempotent; returns how many were created."""
+    from sandbox.bigcommerce.models import BcHook
+
+    store = BcStore.objects.get(store_hash=store_hash)
+    created = 0
+    for scope in scopes:
+        _, made = BcHook.objects.update_or_create(
+            store=store, client_id=store.client_id, scope=scope, destination=destination,
+            defaults={"headers": headers, "is_active": True},
+        )  # fmt: skip
+        created += made
+    return created
