@@ -219,6 +219,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown a task may ask for; longer waits are parked in the database.
 CELERY_MAX_COUNTDOWN = 60 * 60
 
+# The admin theme, with our few extra styles.
+UNFOLD = {
+    "SITE_TITLE": "ml-connector",
+    "SITE_HEADER": "ml-connector",
+    "STYLES": [lambda request: "/static/ml-connector/admin.css"],
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
