@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -223,7 +224,7 @@ CELERY_MAX_COUNTDOWN = 60 * 60
 UNFOLD = {
     "SITE_TITLE": "ml-connector",
     "SITE_HEADER": "ml-connector",
-    "STYLES": [lambda request: "/static/ml-connector/admin.css"],
+    "STYLES": [lambda request: static("ml-connector/admin.css")],
 }
 
 # --- REST API -------------------------------------------------------------------------------
