@@ -124,6 +124,8 @@ class ConnectionAdmin(ScopedModelAdmin):
         "last_error",
         "last_error_at",
         "webhook_url",
+        "webhook_health_summary",
+        "last_delivery",
         "next_poll_at",
         "created_at",
         "updated_at",
@@ -172,7 +174,16 @@ class ConnectionAdmin(ScopedModelAdmin):
                 {
                     "fields": [
                         "poll_interval_minutes",
-                        *(["webhook_url", "next_poll_at"] if obj else []),
+                        *(
+                            [
+                                "webhook_url",
+                                "webhook_health_summary",
+                                "last_delivery",
+                                "next_poll_at",
+                            ]
+                            if obj
+                            else []
+                        ),
                     ]
                 },
             ),
@@ -210,6 +221,33 @@ class ConnectionAdmin(ScopedModelAdmin):
             colours.get(obj.status, "gray"),
             obj.get_status_display(),
         )
+
+    @admin.display(description="Webhook health")
+    def webhook_health_summary(self, obj):
+        health = obj.webhook_health or {}
+        if not health:
+            return "Not checked yet: activate the connection to register its webhooks."
+        if health.get("error"):
+            return format_html(
+                '<span class="status-red">{}</span> (checked {})',
+                health["error"],
+                health.get("checked_at", ""),
+            )
+        hooks = health.get("hooks", [])
+        active = sum(1 for h in hooks if h.get("is_active"))
+        return format_html(
+            '<span class="{}">{} of {} webhooks active</span> (checked {}{})',
+            "status-green" if active == len(hooks) else "status-orange", active, len(hooks),
+            health.get("checked_at", "")[:19].replace("T", " "),
+            f"; {', '.join(health['actions'])}" if health.get("actions") else "",
+        )  # fmt: skip
+
+    @admin.display(description="Last webhook received")
+    def last_delivery(self, obj):
+        event = obj.inbound_events.order_by("-received_at").first()
+        if event is None:
+            return "None yet"
+        return f"{event.received_at:%Y-%m-%d %H:%M:%S} UTC — {event.scope} ({event.get_state_display()})"
 
     @admin.display(description="Webhook address")
     def webhook_url(self, obj):
@@ -255,8 +293,34 @@ class ConnectionAdmin(ScopedModelAdmin):
         return self._back(connection)
 
     def activate_view(self, request, pk):
-        connection = services.connection_activate(connection=self._connection_for(request, pk))
+        try:
+            days = max(0, min(365, int(request.POST.get("backfill_days") or 0)))
+        except ValueError:
+            days = 0
+        connection = services.connection_activate(
+            connection=self._connection_for(request, pk), backfill_days=days, user=request.user
+        )
         messages.success(request, f"{connection.name} is active: orders will now sync.")
+        error = (connection.webhook_health or {}).get("error")
+        if error:
+            messages.error(
+                request,
+                f"Webhooks could not be registered: {error} Orders still arrive through the "
+                "catch-up poll; fix the store settings and activate again.",
+            )
+        if days:
+            from audit.models import BulkRun
+
+            run = BulkRun.objects.filter(connection=connection, kind=BulkRun.Kind.BACKFILL).first()
+            url = reverse("admin:audit_bulkrun_change", args=[run.pk])
+            messages.info(
+                request,
+                format_html(
+                    'Backfill of the last {} days started: <a href="{}">follow its progress</a>.',
+                    days,
+                    url,
+                ),
+            )
         return self._back(connection)
 
     def pause_view(self, request, pk):

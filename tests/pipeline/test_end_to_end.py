@@ -143,3 +143,40 @@ def test_a_paused_connection_keeps_events_and_syncs_them_on_activation(shop):
     wait_until(jobs_settled(connection, 1), timeout=30)
     assert str(order.pk) in erp.documents()
     assert Connection.objects.get(pk=connection.pk).status == ConnectionStatus.ACTIVE
+
+
+def test_activation_with_a_backfill_syncs_history_and_shows_progress(shop, client, owner):
+    from django.urls import reverse
+
+    from audit.models import BulkRun
+
+    store, connection, erp = shop
+    connection_pause(connection=connection)
+    BcHook.objects.filter(store=store).delete()  # history: orders from before we were connected
+    old_orders = [place_test_order(store, items=[("MUG-STEEL", 1)]) for _ in range(3)]
+    client.force_login(owner)
+    page = client.post(
+        reverse("admin:tenants_connection_activate", args=[connection.pk]),
+        {"backfill_days": "30"},
+        follow=True,
+    )
+    assert "follow its progress" in page.content.decode()
+    run = BulkRun.objects.get(connection=connection, kind=BulkRun.Kind.BACKFILL)
+    wait_until(lambda: BulkRun.objects.get(pk=run.pk).state == BulkRun.State.DONE, timeout=30)
+    wait_until(jobs_settled(connection, 3), timeout=30)
+    assert set(erp.documents()) == {str(o.pk) for o in old_orders}
+    progress = client.get(reverse("admin:audit_bulkrun_change", args=[run.pk])).content.decode()
+    assert "100%" in progress and "3 succeeded" in progress
+    change = client.get(
+        reverse("admin:tenants_connection_change", args=[connection.pk])
+    ).content.decode()
+    assert f"{len(SUBSCRIBED_SCOPES)} of {len(SUBSCRIBED_SCOPES)} webhooks active" in change
+
+
+def test_a_new_shopper_becomes_an_erp_customer(shop):
+    store, connection, erp = shop
+    place_test_order(store, customer="new", items=[("STOVE-1", 1)])
+    wait_until(jobs_settled(connection, 2), timeout=30)  # the customer job and the order job
+    kinds = dict(SyncJob.objects.filter(connection=connection).values_list("kind", "state"))
+    assert kinds == {"customer": JobState.SUCCEEDED, "order": JobState.SUCCEEDED}
+    assert any(email.startswith("shopper") for email in erp.customers())
