@@ -78,7 +78,7 @@ def v2_order(order, base: str) -> dict:
         "items_total": totals["items_total"],
         "items_shipped": 0,
         "payment_method": order.payment_method,
-        "payment_provider_id": None,
+        "payment_provider_id": "",
         "payment_status": order.payment_status,
         "refunded_amount": money4(sum((r.total_amount for r in order.refunds.all()), Decimal("0"))),
         "order_is_digital": False,
