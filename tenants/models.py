@@ -86,7 +86,7 @@ class Connection(models.Model):
         max_length=20,
         validators=[store_hash_validator],
         help_text="BigCommerce control panel → Settings → Store-level API accounts: the API "
-        "path shows it, e.g. https://api.bigcommerce.com/stores/<store hash>/v3/.",
+        "path shows it, e.g. https://api.bigcommerce.com/stores/{store hash}/v3/.",
     )
     bc_api_url = models.URLField(
         "BigCommerce API address",

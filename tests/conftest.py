@@ -88,3 +88,35 @@ def celery_worker_process(transactional_db):
     worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+class _LiveServer:
+    """pytest-django's live server without its static-files interceptor: pages are served as in
+    production, static files by whitenoise from the collected (hashed) STATIC_ROOT."""
+
+    def __init__(self):
+        from django.test.testcases import LiveServerThread
+        from django.test.utils import modify_settings
+
+        self.thread = LiveServerThread("localhost", static_handler=lambda app: app, port=0)
+        self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+        self.thread.daemon = True
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            raise self.thread.error
+        self.url = f"http://localhost:{self.thread.port}"
+
+    def stop(self):
+        self.thread.terminate()
+
+    def __str__(self):
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def live_server(request, collected_static, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = _LiveServer()
+    yield server
+    server.stop()

@@ -27,7 +27,7 @@ class AcumaticaConfig(ErpConfigForm):
         label="Tenant (company login name)",
         max_length=100,
         help_text="The tenant shown on the Acumatica sign-in page; the client ID ends in "
-        "@<tenant>.",
+        "@{tenant}.",
     )
     branch = forms.CharField(
         label="Branch",
