@@ -77,7 +77,8 @@ def start_gunicorn() -> subprocess.Popen:
     # gthread: the view waits on PostgreSQL and Redis, so threads overlap that I/O on 2 cores.
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}",
-         "-k", "gthread", "--workers", "3", "--threads", "8", "--backlog", "2048", "--log-level", "warning"],
+         *os.environ.get("BENCH_GUNICORN", "-k gthread --workers 3 --threads 8").split(),
+         "--backlog", "2048", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     deadline = time.time() + 30
@@ -93,7 +94,9 @@ def start_gunicorn() -> subprocess.Popen:
     raise RuntimeError("gunicorn did not come up")
 
 
-def signed_requests(secret: str, store_hash: str, count: int, first_id: int) -> list[tuple[bytes, dict]]:
+def signed_requests(
+    secret: str, store_hash: str, count: int, first_id: int
+) -> list[tuple[bytes, dict]]:
     from standardwebhooks import Webhook
 
     webhook = Webhook(base64.b64encode(secret.encode()).decode())
@@ -131,7 +134,7 @@ def load_process(path, requests_, rate, threads, results):
             delay = due - time.time()
             if delay > 0:
                 time.sleep(delay)
-            body, headers = requests_[i]
+            index, body, headers = requests_[i]
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
@@ -142,7 +145,7 @@ def load_process(path, requests_, rate, threads, results):
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
                 status = 0
             with lock:
-                out.append((time.time() - due, status, i))
+                out.append((time.time() - due, status, index))
 
     pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
     for thread in pool:
@@ -153,9 +156,13 @@ def load_process(path, requests_, rate, threads, results):
 
 
 def run_step(path, reqs, rate, seconds, processes=2, threads=24):
-    share = [reqs[p::processes] for p in range(processes)]
+    numbered = [(i, body, headers) for i, (body, headers) in enumerate(reqs)]
+    share = [numbered[p::processes] for p in range(processes)]
     results = mp.Queue()
-    procs = [mp.Process(target=load_process, args=(path, s, rate / processes, threads, results)) for s in share]
+    procs = [
+        mp.Process(target=load_process, args=(path, s, rate / processes, threads, results))
+        for s in share
+    ]
     began = time.time()
     for proc in procs:
         proc.start()
@@ -180,7 +187,9 @@ def main():
     path = f"/webhooks/bigcommerce/{connection_id}/"
     accepted_keys: set[bytes] = set()
     sent_duplicates = 0
-    print(f"{'offered/s':>9} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'non-2xx':>7}")
+    print(
+        f"{'offered/s':>9} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'non-2xx':>7}"
+    )
     try:
         next_id = 1
         for rate in [int(r) for r in args.rates.split(",")]:

@@ -5,7 +5,8 @@ import json
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import JobKind, Lane
@@ -15,6 +16,7 @@ from webhooks.models import EventState, InboundEvent
 from webhooks.verification import SignatureError, verify
 
 security_log = logging.getLogger("ml_connector.security")
+logger = logging.getLogger(__name__)
 
 ORDER_SCOPES = {
     "store/order/created",
@@ -72,8 +74,12 @@ def dedupe_key(payload: dict) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()  # noqa: S324 - a key, not a signature
 
 
-def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "") -> InboundEvent:
-    connection = Connection.objects.filter(pk=connection_id).first()
+INTAKE_FIELDS = ("id", "tenant_id", "store_hash", "status", "bc_client_secret", "webhook_secret")
+
+
+def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "") -> None:
+    # Only what intake needs: every other credential would be decrypted for nothing.
+    connection = Connection.objects.only(*INTAKE_FIELDS).filter(pk=connection_id).first()
     if connection is None:
         raise Rejected(404, "No such connection.")
     try:
@@ -90,29 +96,56 @@ def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "")
         raise Rejected(401, "Signature verification failed.") from exc
     payload = _parse(body, connection)
     resource_type, resource_id = _resource(payload)
-    key = dedupe_key(payload)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                event = InboundEvent.objects.create(
-                    connection=connection,
-                    tenant_id=connection.tenant_id,
-                    scope=payload["scope"],
-                    dedupe_key=key,
-                    resource_type=resource_type,
-                    resource_id=resource_id,
-                    payload=payload,
-                    headers={
-                        **{k.lower(): v for k, v in redact_headers(headers).items()},
-                        "x-verified-by": proof,
-                    },
-                )
-        except IntegrityError:
-            # A redelivery: already stored (and handled, or about to be). Nothing to do.
-            return InboundEvent.objects.get(connection=connection, dedupe_key=key)
-        if connection.status == ConnectionStatus.ACTIVE:
-            _dispatch(event)
-    return event
+    active = connection.status == ConnectionStatus.ACTIVE
+    event_id = _store_once(
+        connection=connection,
+        payload=payload,
+        dedupe=dedupe_key(payload),
+        resource=(resource_type, resource_id),
+        headers={
+            **{k.lower(): v for k, v in redact_headers(headers).items()},
+            "x-verified-by": proof,
+        },
+        dispatched=active,
+    )
+    if event_id is not None and active:
+        transaction.on_commit(lambda: _publish(event_id))  # at once in autocommit
+
+
+def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -> int | None:
+    """One statement, committed on its own: the event is durable before we answer, and a
+    redelivery (same key) inserts nothing. Returns the new row's id, or None for a redelivery.
+    Raw SQL because this is the hot path: the ORM would need a savepoint and a second query."""
+    meta = InboundEvent._meta
+    now = timezone.now()
+    state = EventState.DISPATCHED if dispatched else EventState.RECEIVED
+    columns = {
+        "connection_id": connection.pk, "tenant_id": connection.tenant_id, "source": "bigcommerce",
+        "scope": payload["scope"], "dedupe_key": dedupe, "resource_type": resource[0],
+        "resource_id": resource[1], "payload": json.dumps(payload), "headers": json.dumps(headers),
+        "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
+    }  # fmt: skip
+    names = ", ".join(columns)  # the keys are the table's column names
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {meta.db_table} ({names}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
+        "ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, list(columns.values()))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _publish(event_id: int) -> None:
+    """Hand the event to a worker. If the broker is down the event is already stored, marked
+    dispatched; the sweeper sends it again after a few minutes. BigCommerce still gets its 200."""
+    from webhooks.tasks import process_event
+
+    try:
+        process_event.delay(event_id)
+    except Exception:  # any broker failure: the sweeper recovers it
+        logger.warning("broker unavailable; event left for the sweeper", extra={"event": event_id})
 
 
 def _dispatch(event: InboundEvent) -> None:
