@@ -194,3 +194,39 @@ def test_a_paused_connection_stores_but_does_not_process(
 @pytest.mark.django_db
 def test_get_is_not_allowed(client, active):
     assert client.get(reverse("webhook-bigcommerce", args=[active.pk])).status_code == 405
+
+
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a port nothing listens on, for this test only."""
+    from config.celery import app
+
+    original = app.conf.broker_url
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf.broker_transport_options = {**app.conf.broker_transport_options, "max_retries": 1}
+    yield
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = original
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_loses_nothing(client, active, broker_down, caplog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from webhooks.services import stuck_event_ids
+
+    body = json.dumps(stub(active)).encode()
+    response = post(client, active, body, **signed_headers(active.bc_client_secret, body))
+    assert response.status_code == 200  # BigCommerce is told yes: the event is stored
+    assert any("broker unavailable" in r.getMessage() for r in caplog.records)
+    event = InboundEvent.objects.get()
+    assert event.state == EventState.DISPATCHED
+    InboundEvent.objects.filter(pk=event.pk).update(
+        dispatched_at=timezone.now() - timedelta(minutes=6)
+    )
+    assert stuck_event_ids() == [event.pk]  # the sweeper sends it again once the broker is back
