@@ -201,7 +201,7 @@ def broker_down():
     """Point the Celery app at a port nothing listens on, for this test only."""
     from config.celery import app
 
-    original = app.conf.broker_url
+    original, options = app.conf.broker_url, app.conf.broker_transport_options
     app.pool.force_close_all()
     app._pool = None
     app.conf.broker_url = "redis://127.0.0.1:1/0"
@@ -209,7 +209,7 @@ def broker_down():
     yield
     app.pool.force_close_all()
     app._pool = None
-    app.conf.broker_url = original
+    app.conf.broker_url, app.conf.broker_transport_options = original, options
 
 
 @pytest.mark.django_db(transaction=True)
