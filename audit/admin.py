@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from audit.models import ApiCall
-from tenants.admin import ScopedModelAdmin
+from tenants.admin import ReadOnlyRecordAdminMixin, ScopedModelAdmin
 
 SLOW_MS = 2000
 
@@ -75,7 +75,7 @@ def _pretty(text: str) -> str:
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(ScopedModelAdmin):
+class ApiCallAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
     list_display = [
         "created_at",
         "system",
@@ -142,16 +142,6 @@ class ApiCallAdmin(ScopedModelAdmin):
         "response_headers_pretty",
         "response_body_pretty",
     ]
-
-    # The log is evidence: nobody edits or adds to it by hand; retention prunes it.
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     @admin.display(description="Status", ordering="status_code")
     def status(self, obj):

@@ -11,7 +11,7 @@ from unfold.admin import TabularInline
 
 from audit.models import BulkRun, JobState, SyncAttempt, SyncJob
 from connectors.replay import bulk_replay_start, job_replay, outcome_counts
-from tenants.admin import ScopedModelAdmin
+from tenants.admin import ReadOnlyRecordAdminMixin, RecordAdminMixin, ScopedModelAdmin
 from tenants.selectors import tenant_ids_for
 
 STATE_COLOURS = {
@@ -30,12 +30,9 @@ class AttemptInline(TabularInline):
     fields = ["number", "trigger", "outcome", "error", "started_at", "finished_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SyncJob)
-class SyncJobAdmin(ScopedModelAdmin):
+class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
     list_display = [
         "source_id", "kind", "state_badge", "connection", "attempts",
         "erp_document_number", "short_error", "updated_at",
@@ -64,12 +61,6 @@ class SyncJobAdmin(ScopedModelAdmin):
         "last_error", "warnings", "erp_customer_id", "erp_document_id", "erp_document_number",
         "details", "source_modified_at", "started_at", "finished_at", "api_calls_link",
     ]  # fmt: skip
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_replay_permission(self, request, obj=None):
         return self._has_write(request, obj)
@@ -147,7 +138,7 @@ class SyncJobAdmin(ScopedModelAdmin):
 
 
 @admin.register(BulkRun)
-class BulkRunAdmin(ScopedModelAdmin):
+class BulkRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -171,15 +162,6 @@ class BulkRunAdmin(ScopedModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     @admin.display(description="Progress")
     def progress(self, obj):

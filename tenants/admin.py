@@ -46,6 +46,22 @@ class ScopedModelAdmin(TenantScopedAdminMixin, ModelAdmin):
         raise Http404
 
 
+class RecordAdminMixin:
+    """Records the system writes (calls, jobs, events, runs): nobody adds them by hand, and only
+    superusers delete them (retention prunes the rest)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ReadOnlyRecordAdminMixin(RecordAdminMixin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Tenant)
 class TenantAdmin(ScopedModelAdmin):
     list_display = ["name", "slug", "created_at"]

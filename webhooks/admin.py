@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
 
-from tenants.admin import ScopedModelAdmin
+from tenants.admin import RecordAdminMixin, ScopedModelAdmin
 from webhooks.models import InboundEvent
 from webhooks.services import event_redispatch
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(ScopedModelAdmin):
+class InboundEventAdmin(RecordAdminMixin, ScopedModelAdmin):
     list_display = ["received_at", "scope", "resource_type", "resource_id", "state", "connection"]
     list_filter = ["state", "scope", ("connection", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["resource_id", "dedupe_key"]
@@ -20,12 +20,6 @@ class InboundEventAdmin(ScopedModelAdmin):
         "scope", "state", "connection", "resource_type", "resource_id", "payload", "headers",
         "last_error", "received_at", "dispatched_at", "processed_at", "dedupe_key",
     ]  # fmt: skip
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_redispatch_permission(self, request, obj=None):
         return self._has_write(request, obj)

@@ -121,30 +121,35 @@ def order(request, store, order_id):
     return JsonResponse(shapes.v2_order(found, _base(request, store)))
 
 
-@csrf_exempt
-@api("v2")
-def order_products(request, store, order_id):
+def _order_sub_list(request, store, order_id, rows_of):
+    """A v2 order's sub-resource: a paged bare array, 204 past the end, 404 for no order."""
     found = store.orders.filter(pk=order_id).first()
     if found is None:
         return v2_error(404, "The requested resource was not found.")
     args = _page_args(request, maximum=V2_MAX_LIMIT)
     if args is None:
         return v2_error(400, "The page and limit parameters must be positive integers.")
-    rows = [shapes.v2_order_product(line) for line in found.lines.order_by("pk")]
-    return _v2_list(rows, *args)
+    return _v2_list(rows_of(found), *args)
+
+
+@csrf_exempt
+@api("v2")
+def order_products(request, store, order_id):
+    return _order_sub_list(
+        request,
+        store,
+        order_id,
+        lambda o: [shapes.v2_order_product(x) for x in o.lines.order_by("pk")],
+    )
 
 
 @csrf_exempt
 @api("v2")
 def order_shipping_addresses(request, store, order_id):
-    found = store.orders.filter(pk=order_id).first()
-    if found is None:
-        return v2_error(404, "The requested resource was not found.")
-    args = _page_args(request, maximum=V2_MAX_LIMIT)
-    if args is None:
-        return v2_error(400, "The page and limit parameters must be positive integers.")
-    rows = [shapes.v2_shipping_address(s) for s in found.shipping_addresses.order_by("pk")]
-    return _v2_list(rows, *args)
+    return _order_sub_list(
+        request, store, order_id,
+        lambda o: [shapes.v2_shipping_address(x) for x in o.shipping_addresses.order_by("pk")],
+    )  # fmt: skip
 
 
 # --- v3 ----------------------------------------------------------------------------------------
