@@ -190,6 +190,7 @@ class ConnectionAdmin(ScopedModelAdmin):
                 {
                     "fields": [
                         "poll_interval_minutes",
+                        "sync_status_ids",
                         *(
                             [
                                 "webhook_url",

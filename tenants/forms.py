@@ -56,6 +56,7 @@ class ConnectionForm(forms.ModelForm):
             "bc_access_token",
             "bc_client_secret",
             "poll_interval_minutes",
+            "sync_status_ids",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -85,6 +86,18 @@ class ConnectionForm(forms.ModelForm):
     def _clean_secret(self, name):
         value = self.cleaned_data.get(name)
         return value if value else getattr(self.instance, name, "") or ""
+
+    def clean_sync_status_ids(self):
+        from connectors.sync import STATUS_NAMES
+
+        value = self.cleaned_data.get("sync_status_ids") or []
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and v in STATUS_NAMES for v in value
+        ):
+            raise forms.ValidationError(
+                "Give a list of BigCommerce status ids (0 to 14), e.g. [2, 10, 11] for paid orders only."
+            )
+        return sorted(set(value))
 
     def clean_bc_access_token(self):
         return self._clean_secret("bc_access_token")

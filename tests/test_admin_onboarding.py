@@ -14,6 +14,7 @@ BIGCOMMERCE = {
     "bc_client_secret": "bc-client-secret-onboard",
     "bc_api_url": "https://api.bigcommerce.com",
     "poll_interval_minutes": "15",
+    "sync_status_ids": "[2, 10, 11]",
 }
 # Valid settings per kind, secrets marked so the secret scan would catch a leak.
 ERP_INPUT = {
@@ -74,7 +75,7 @@ def test_each_erp_onboards_with_only_its_own_fields(client, owner, tenant, kind)
     assert response.status_code == 302, response.content.decode()[:3000]
     connection = Connection.objects.get(name="Acme web store")
     secrets = config_form_for(kind).secret_fields
-    assert connection.erp_kind == kind
+    assert connection.erp_kind == kind and connection.sync_status_ids == [2, 10, 11]
     assert connection.bc_access_token == "bc-token-secret-onboard"
     for key, value in ERP_INPUT[kind].items():
         stored = connection.erp_secrets if key in secrets else connection.erp_settings
@@ -110,6 +111,7 @@ def test_each_erp_onboards_with_only_its_own_fields(client, owner, tenant, kind)
         ("business_central", {"erp_tenant_id": "not-a-uuid"}, "erp_tenant_id", "UUID"),
         ("syspro", {"erp_server_url": "not a url"}, "erp_server_url", "URL"),
         ("myob", {"bc_access_token": ""}, "bc_access_token", "required"),
+        ("myob", {"sync_status_ids": "[99]"}, "sync_status_ids", "status ids"),
     ],
 )
 def test_invalid_input_gives_a_clear_field_error_and_creates_nothing(

@@ -180,3 +180,25 @@ def test_a_new_shopper_becomes_an_erp_customer(shop):
     kinds = dict(SyncJob.objects.filter(connection=connection).values_list("kind", "state"))
     assert kinds == {"customer": JobState.SUCCEEDED, "order": JobState.SUCCEEDED}
     assert any(email.startswith("shopper") for email in erp.customers())
+
+
+def test_statuses_decide_what_is_sent_and_later_changes_are_followed(shop):
+    from sandbox.bigcommerce.services import set_order_status
+
+    store, connection, erp = shop
+    order = place_test_order(
+        store, items=[("PACK-30L", 1)], status_id=0
+    )  # Incomplete: payment failed
+    wait_until(
+        lambda: SyncJob.objects.filter(connection=connection, state=JobState.SKIPPED).exists(),
+        timeout=30,
+    )
+    job = SyncJob.objects.get(connection=connection)
+    assert "status 'Incomplete'" in job.last_error and erp.creates() == 0
+    set_order_status(order, 11)  # paid: Awaiting Fulfillment
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED, timeout=30)
+    assert erp.documents()[str(order.pk)]["status_id"] == 11
+    set_order_status(order, 5)  # cancelled after it reached the ledger
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).warnings, timeout=30)
+    job.refresh_from_db()
+    assert "Cancelled" in job.warnings[0] and erp.creates() == 1
