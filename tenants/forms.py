@@ -41,6 +41,14 @@ def _write_only(field: forms.Field) -> forms.Field:
     return field
 
 
+class HttpsURLField(forms.URLField):
+    """A URL typed without a scheme means https (Django 6's default, asked for explicitly)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class ConnectionForm(forms.ModelForm):
     erp_kind_value: str = ""
     config_form = None
@@ -58,6 +66,7 @@ class ConnectionForm(forms.ModelForm):
             "poll_interval_minutes",
             "sync_status_ids",
         ]
+        field_classes = {"bc_api_url": HttpsURLField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
