@@ -1,5 +1,5 @@
-# Shared by bin/run and bin/test: make the checkout's virtual environment and install the
-# project into it, again only when pyproject.toml changed.
+# Shared by bin/run, bin/test and .ci/run: make the checkout's virtual environment and install
+# the project's dependencies into it, again only when pyproject.toml asks for something missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,10 +10,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 EXTRAS="${1:-}"
-STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${EXTRAS:+-$EXTRAS}"
-if [ ! -f "$STAMP" ]; then
-  echo "» installing dependencies (first run or pyproject.toml changed)"
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
-  touch "$STAMP"
+if ! .venv/bin/python bin/_requirements_met.py $EXTRAS; then
+  echo "» installing dependencies into .venv${EXTRAS:+ (with $EXTRAS extras)}"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check ".${EXTRAS:+[$EXTRAS]}"
 fi

@@ -4,6 +4,7 @@ sandbox systems served by this same Django, so everything works with no vendor a
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,12 +17,17 @@ DEMO_STORE_HASH = "demo1"
 
 
 @transaction.atomic
-def demo_setup() -> tuple[Tenant, str]:
-    """Create (or refresh) the demo tenant. Returns it and a fresh owner password."""
+def demo_setup() -> tuple[Tenant, str | None]:
+    """Create the demo tenant, or leave the one there is. Returns it and the owner's generated
+    password when this call created the owner (None otherwise): it is shown once and kept only
+    as the password hash."""
     tenant = Tenant.objects.filter(slug=DEMO_SLUG).first() or tenant_create(
         name="Demo Outdoor Co", slug=DEMO_SLUG
     )
-    password = secrets.token_urlsafe(12)
+    user_model = get_user_model()
+    password = None
+    if not user_model.objects.filter(username=DEMO_EMAIL).exists():
+        password = secrets.token_urlsafe(12)
     member_add(tenant=tenant, email=DEMO_EMAIL, role=Role.OWNER, password=password)
     store = _sandbox_store()
     connection, _ = Connection.objects.get_or_create(

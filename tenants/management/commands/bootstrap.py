@@ -11,12 +11,20 @@ class Command(BaseCommand):
         self.stdout.write("database: migrated")
         call_command("sync_beat_schedule", stdout=self.stdout)
         if settings.DEMO_MODE:
-            from tenants.demo import DEMO_EMAIL, demo_setup
+            self._demo()
 
-            tenant, password = demo_setup()
+    def _demo(self):
+        from tenants.demo import DEMO_EMAIL, demo_setup
+
+        tenant, password = demo_setup()
+        where = f"sign in at {settings.PUBLIC_BASE_URL}/admin/ as {DEMO_EMAIL}"
+        if password:
+            # Shown this once; only its hash is stored.
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"demo tenant '{tenant.name}': sign in at {settings.PUBLIC_BASE_URL}/admin/ "
-                    f"as {DEMO_EMAIL} with password {password}"
-                )
+                self.style.SUCCESS(f"demo tenant '{tenant.name}': {where} with password {password}")
+            )
+        else:
+            self.stdout.write(
+                f"demo tenant '{tenant.name}': {where} (password shown at first start; set a new "
+                f"one with `python manage.py changepassword {DEMO_EMAIL}`)"
             )
