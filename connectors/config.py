@@ -14,6 +14,12 @@ class ErpConfigForm(forms.Form):
     # A sentence for the "pick your ERP" page: what the tenant needs at hand before starting.
     summary: ClassVar[str] = ""
 
+    def __init__(self, *args, connection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The saved connection when editing (None when adding): lets a kind check its settings
+        # against the ERP itself.
+        self.connection = connection
+
     def split(self) -> tuple[dict, dict]:
         """(settings, secrets) from a valid form; secrets go to encrypted storage."""
         settings = {k: v for k, v in self.cleaned_data.items() if k not in self.secret_fields}

@@ -1,0 +1,158 @@
+"""MYOB Business (AccountRight): customers, and BigCommerce orders as item (or service) invoices.
+
+Exactly once: before creating, the invoice is looked up by its CustomerPurchaseOrderNumber
+("BC-<order id>"), so retries and replays never duplicate it. Payments and refunds are recorded in
+the audit only: MYOB invoices are settled through bank reconciliation.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from connectors.checks import CheckResult
+from connectors.erp import ErpConnector, ExternalRef, UpdateNotAllowed
+from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
+from connectors.myob import mapping
+from connectors.myob.api import MyobApi, quoted
+from connectors.myob.client import API_KEY, COMPANY_FILE, OAUTH, NotConnected, failed_part
+from connectors.myob.customers import customer_upsert
+from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
+
+INVOICES = "Sale/Invoice"  # every invoice type; read only
+CHECK_PARTS = {
+    OAUTH: ("OAuth sign-in", "Use 'Connect MYOB' to sign in to MYOB again."),
+    COMPANY_FILE: (
+        "company file credentials",
+        "Correct the company file user name and password in the connection's MYOB settings.",
+    ),
+    API_KEY: ("API key", "ml-connector's MYOB API key was refused: contact the platform operator."),
+}
+
+
+class MyobConnector(ErpConnector):
+    label = "MYOB Business"
+
+    def __init__(self, connection, *, lane: str = "live"):
+        super().__init__(connection)
+        self.lane = lane
+        self._api = None
+
+    @property
+    def api(self) -> MyobApi:
+        if self._api is None:
+            self._api = MyobApi(self.connection, lane=self.lane)
+        return self._api
+
+    @property
+    def settings(self) -> mapping.MappingSettings:
+        return mapping.MappingSettings.from_settings(self.connection.erp_settings)
+
+    # -- Test connection ------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        try:
+            info = self.api.company_file().get("CompanyFile") or {}
+        except NotConnected as exc:
+            return CheckResult(self.label, ok=False, message=exc.message)
+        except ReconnectRequired as exc:
+            return self._failed(OAUTH, exc.message)
+        except PermanentError as exc:
+            return self._failed(failed_part(exc.message), exc.message)
+        except ConnectorError as exc:
+            return CheckResult(self.label, ok=False, message=f"MYOB did not answer: {exc.message}",
+                               hint="Try again in a few minutes.")  # fmt: skip
+        name = info.get("Name") or self.connection.erp_settings.get("business_id")
+        return CheckResult(self.label, ok=True, message=f"Connected to the company file '{name}'.")
+
+    def _failed(self, part: str | None, message: str) -> CheckResult:
+        what, hint = CHECK_PARTS.get(part, ("company file", ""))
+        return CheckResult(
+            self.label, ok=False, message=f"MYOB refused the {what}: {message}", hint=hint
+        )
+
+    # -- customers ------------------------------------------------------------------------
+    def upsert_customer(self, customer) -> ExternalRef:
+        return customer_upsert(self.api, customer, self.settings)
+
+    # -- invoices -------------------------------------------------------------------------
+    def find_sales_document(self, order) -> ExternalRef | None:
+        reference = mapping.reference_for(order)
+        try:
+            found = self.api.first(INVOICES, f"CustomerPurchaseOrderNumber eq {quoted(reference)}")
+        except PermanentError as exc:
+            if exc.status != 400:
+                raise
+            # Whether MYOB filters on this field is UNCONFIRMED: if it refuses, read the invoices
+            # dated from the day before the order on and compare here.
+            found = self._scan_for(reference, order.created_at - timedelta(days=1))
+        return _ref(found) if found else None
+
+    def _scan_for(self, reference: str, since) -> dict | None:
+        text = f"Date ge datetime'{since.replace(tzinfo=None).isoformat(timespec='seconds')}'"
+        for page in self.api.pages(INVOICES, filter=text):
+            for invoice in page:
+                if invoice.get("CustomerPurchaseOrderNumber") == reference:
+                    return invoice
+        return None
+
+    def resolve(self, order) -> mapping.Resolved:
+        """Every MYOB record the invoice refers to, validated against the file before posting."""
+        settings = self.settings
+        reference = ReferenceData(self.api)
+        codes = {
+            settings.tax_code_taxable,
+            settings.tax_code_non_taxable,
+            settings.freight_tax_code,
+        }
+        skus = {line.sku for line in order.lines if line.sku} | {settings.freight_item} - {""}
+        accounts = {settings.unmapped_sku_account} - {""}
+        return mapping.Resolved(
+            tax_codes=reference.find(TAX_CODES, codes),
+            items=reference.find(ITEMS, skus),
+            accounts=reference.find(ACCOUNTS, accounts) if accounts else {},
+            categories=reference.find(CATEGORIES, [settings.category]) if settings.category else {},
+        )
+
+    def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
+        try:
+            kind, body = mapping.invoice_payload(
+                order, customer.id, self.settings, self.resolve(order)
+            )
+        except mapping.MappingError as exc:
+            raise PermanentError(str(exc)) from exc
+        return _ref(self.api.create(f"{INVOICES}/{kind}", body))
+
+    def update_sales_document(self, ref: ExternalRef, order, customer: ExternalRef) -> ExternalRef:
+        """Status, payment and refund changes need nothing in MYOB; changed lines do, and MYOB
+        invoices are not rewritten by ml-connector: the user adjusts them."""
+        invoice = self.api.get(INVOICES, ref.id)
+        if invoice is None:
+            raise UpdateNotAllowed(
+                f"MYOB invoice {ref.number or ref.id} is no longer in the company file."
+            )
+        if invoice.get("InvoiceType", "Item") == "Item" and _item_lines(
+            invoice, self.settings.freight_item
+        ) != _order_lines(order):
+            raise UpdateNotAllowed(
+                f"The order's lines changed after MYOB invoice {invoice.get('Number')} was created; "
+                "adjust the invoice in MYOB."
+            )
+        return _ref(invoice)
+
+
+def _ref(invoice: dict) -> ExternalRef:
+    return ExternalRef(id=invoice["UID"], number=invoice.get("Number") or "")
+
+
+def _item_lines(invoice: dict, freight_item: str) -> list[tuple[str, Decimal]]:
+    lines = [line for line in invoice.get("Lines") or [] if line.get("Item")]
+    return sorted(
+        (
+            str(line["Item"].get("Number") or "").lower(),
+            Decimal(str(line.get("ShipQuantity") or 0)).normalize(),
+        )
+        for line in lines
+        if str(line["Item"].get("Number") or "").lower() != freight_item.lower()
+    )
+
+
+def _order_lines(order) -> list[tuple[str, Decimal]]:
+    return sorted((line.sku.lower(), line.quantity.normalize()) for line in order.lines)

@@ -1,0 +1,176 @@
+"""'Connect MYOB': the OAuth authorization-code flow, the company file, and the mapping settings.
+
+Every view is for a signed-in staff member with write access to the connection's tenant; the
+connection is looked up through the tenant scope, so another tenant's id is a 404.
+"""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from connectors.errors import ConnectorError
+from connectors.myob import setup
+from connectors.myob.config import INVOICE_NUMBER_CHOICES, TAX_INCLUSIVE_CHOICES
+from tenants.selectors import can_write, connections_visible_to
+
+STATE_KEY = "myob_oauth_state"
+
+
+def _connection(request, pk):
+    connection = get_object_or_404(connections_visible_to(request.user), pk=pk)
+    if connection.erp_kind != "myob":
+        raise Http404
+    if not can_write(request.user, connection.tenant_id):
+        raise PermissionDenied
+    return connection
+
+
+def _change_page(connection) -> str:
+    return reverse("admin:tenants_connection_change", args=[connection.pk])
+
+
+@staff_member_required
+@require_GET
+def connect_start(request, pk):
+    connection = _connection(request, pk)
+    state = secrets.token_urlsafe(24)
+    request.session[STATE_KEY] = {"state": state, "connection": str(connection.pk)}
+    return HttpResponseRedirect(setup.authorize_url(state))
+
+
+@staff_member_required
+@require_GET
+def connect_callback(request):
+    expected = request.session.pop(STATE_KEY, None) or {}
+    state = request.GET.get("state", "")
+    if not expected or not state or not secrets.compare_digest(state, expected.get("state", "")):
+        return render(request, "connectors_myob/error.html", {
+            "message": "This MYOB sign-in was not started here or has already been used. Start "
+                       "again with 'Connect MYOB' on the connection.",
+        }, status=400)  # fmt: skip
+    connection = _connection(request, expected["connection"])
+    if request.GET.get("error"):
+        messages.error(request, f"MYOB access was not granted ({request.GET['error']}).")
+        return HttpResponseRedirect(_change_page(connection))
+    business_id = request.GET.get("businessId", "")
+    if not business_id:
+        messages.error(request, "MYOB did not say which company file was chosen: connect again.")
+        return HttpResponseRedirect(_change_page(connection))
+    try:
+        tokens = setup.code_exchange(connection, request.GET.get("code", ""))
+    except ConnectorError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_change_page(connection))
+    setup.connection_connect(
+        connection, tokens=tokens, business_id=business_id,
+        business_name=request.GET.get("businessName", ""),
+    )  # fmt: skip
+    return HttpResponseRedirect(reverse("myob-company-file", args=[connection.pk]))
+
+
+class CompanyFileForm(forms.Form):
+    username = forms.CharField(
+        label="Company file user name", required=False, max_length=100,
+        help_text="Leave blank if the company file uses your my.MYOB login.",
+    )  # fmt: skip
+    password = forms.CharField(
+        label="Company file password", required=False, max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Stored encrypted. Leave blank to keep the stored password.",
+    )  # fmt: skip
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def company_file(request, pk):
+    """Confirm the company file and enter its user once; the check says which part failed."""
+    from connectors.myob.connector import MyobConnector
+
+    connection = _connection(request, pk)
+    stored = connection.erp_settings or {}
+    form = CompanyFileForm(
+        request.POST or None, initial={"username": stored.get("company_file_username", "")}
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        connection = setup.company_file_credentials_save(
+            connection,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        result = MyobConnector(connection).check()
+        if result.ok:
+            messages.success(request, f"{result.message} Now choose how orders are posted.")
+            return HttpResponseRedirect(reverse("myob-mappings", args=[connection.pk]))
+    return render(request, "connectors_myob/company_file.html", {
+        "connection": connection, "form": form, "result": result, "title": "MYOB company file",
+        "business_id": stored.get("business_id", ""), "business_name": stored.get("business_name", ""),
+    })  # fmt: skip
+
+
+def mapping_form(choices: dict, initial: dict, data=None) -> forms.Form:
+    """Each picker lists the company file's real values, so only those can be saved."""
+
+    def pick(label, options, required=True, empty="—"):
+        field_choices = ([] if required else [("", empty)]) + list(options)
+        return forms.ChoiceField(label=label, choices=field_choices, required=required)
+
+    fields = {
+        "tax_code_taxable": pick("Tax code for taxable lines", choices["tax_codes"]),
+        "tax_code_non_taxable": pick("Tax code for non-taxable lines", choices["tax_codes"]),
+        "freight_tax_code": pick("Freight tax code", choices["tax_codes"]),
+        "unmapped_sku_account": pick(
+            "Income account for SKUs without a MYOB item", choices["accounts"], False,
+            "Fail the order (no income account)",
+        ),
+        "category": pick("Sale category", choices["categories"], bool(choices["categories"])),
+        "tax_inclusive": forms.ChoiceField(label="Invoice prices", choices=TAX_INCLUSIVE_CHOICES),
+        "invoice_number": forms.ChoiceField(label="Invoice numbers", choices=INVOICE_NUMBER_CHOICES),
+        "invoice_number_prefix": forms.CharField(label="Invoice number prefix", max_length=5, required=False),
+        "freight_item": pick("Item for a freight line", choices["items"], False, "Use the invoice's freight field"),
+    }  # fmt: skip
+    form_class = type("MyobMappingForm", (forms.Form,), fields)
+    return form_class(data=data, initial=initial)
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def mappings(request, pk):
+    from connectors.myob.mapping import MappingSettings
+
+    connection = _connection(request, pk)
+    try:
+        choices = setup.picker_choices(connection)
+    except ConnectorError as exc:
+        messages.error(request, f"The company file's settings could not be read: {exc.message}")
+        return HttpResponseRedirect(_change_page(connection))
+    defaults = MappingSettings()
+    stored = connection.erp_settings or {}
+    initial = {
+        name: stored.get(name) or getattr(defaults, name)
+        for name in MappingSettings.__dataclass_fields__
+    }
+    form = mapping_form(choices, initial, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problems = setup.mapping_problems(
+            connection, form.cleaned_data
+        )  # fresh: values may be gone
+        for field, message in problems.items():
+            form.add_error(None if field == "__all__" else field, message)
+        if not problems:
+            connection.erp_settings = {**stored, **form.cleaned_data}
+            connection.save(update_fields=["erp_settings", "updated_at"])
+            messages.success(
+                request, "MYOB mappings saved; they were checked against the company file."
+            )
+            return HttpResponseRedirect(_change_page(connection))
+    return render(request, "connectors_myob/mappings.html", {
+        "connection": connection, "form": form, "title": "MYOB mappings",
+    })  # fmt: skip

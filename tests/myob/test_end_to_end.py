@@ -1,0 +1,158 @@
+"""Store → signed webhook → worker → MYOB invoice, over real HTTP against both sandboxes, with a
+real Celery worker process, PostgreSQL and Redis."""
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from audit.models import ApiCall, JobState, SyncJob
+from connectors.replay import job_replay
+from sandbox.bigcommerce.delivery import attempt
+from sandbox.bigcommerce.models import BcDelivery
+from sandbox.bigcommerce.services import place_test_order, store_create
+from sandbox.myob.services import business_create, faults_set, records
+from tenants.models import Connection, OAuthToken
+from tenants.services import connection_activate
+from tests.factories import ConnectionFactory
+from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
+from tests.support.worker import WorkerProcess, wait_until
+
+pytestmark = pytest.mark.worker
+_hashes = itertools.count(1)
+
+
+@pytest.fixture
+def shop(live_server, tenant, myob_key):
+    """A sandbox store joined to a sandbox MYOB company file (which has no STOVE-1 item), active,
+    and a worker whose settings point at the sandboxes."""
+    from sandbox.myob.oauth import issue_token
+
+    business = business_create(
+        "E2E Outdoor", username=CF_USER, password=CF_PASSWORD, skip_items=("STOVE-1",)
+    )
+    token = issue_token(myob_key, str(business.uid), SCOPES)
+    store = store_create(f"myobe2e{next(_hashes)}", quota=100_000)
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=store.store_hash, erp_kind="myob",
+        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
+        erp_secrets={"company_file_password": CF_PASSWORD},
+    )  # fmt: skip
+    OAuthToken.objects.create(
+        connection=connection, system="myob", access_token=token.access_token,
+        refresh_token=token.refresh_token, expires_at=token.expires_at,
+        obtained_at=timezone.now() - timedelta(minutes=1),
+    )  # fmt: skip
+    worker = WorkerProcess(extra_env={
+        "MYOB_CLIENT_ID": CLIENT_ID, "MYOB_CLIENT_SECRET": CLIENT_SECRET,
+        "MYOB_OAUTH_URL": f"{live_server.url}/sandbox/myob/oauth2",
+        "MYOB_API_URL": f"{live_server.url}/sandbox/myob/accountright",
+    }).start()  # fmt: skip
+    try:
+        yield store, connection_activate(connection=connection), business
+    finally:
+        worker.stop()
+
+
+def settled(connection, count, kind="order"):
+    done = SyncJob.objects.filter(
+        connection=connection, kind=kind, state__in=[JobState.SUCCEEDED, JobState.FAILED]
+    )
+    return lambda: done.count() >= count
+
+
+def invoices(business):
+    return list(records(business, "Sale/Invoice/Item")) + list(
+        records(business, "Sale/Invoice/Service")
+    )
+
+
+def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(shop):
+    store, connection, business = shop
+    ada = store.customers.get(email="ada@example.com")
+    order = place_test_order(store, items=[("TENT-2P", 2), ("MUG-STEEL", 3)], customer=ada)
+    wait_until(settled(connection, 1), timeout=40, message="the order did not sync")
+    job = SyncJob.objects.get(connection=connection, kind="order")
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    (invoice,) = invoices(business)
+    data = invoice.data
+    assert job.erp_document_id == str(invoice.uid) and job.erp_document_number == data["Number"]
+    assert data["CustomerPurchaseOrderNumber"] == f"BC-{order.pk}"
+    assert [(ln["Item"]["Number"], ln["ShipQuantity"], ln["UnitPrice"], ln["TaxCode"]["Code"]) for ln in data["Lines"]] == [
+        ("TENT-2P", 2.0, 349.0, "GST"), ("MUG-STEEL", 3.0, 19.5, "GST")]  # fmt: skip
+    assert data["Freight"] == 10.0 and data["FreightTaxCode"]["Code"] == "GST"
+    # GST at 10 % on 698 + 58.50 + 10 freight, on top (the store's prices exclude tax).
+    assert Decimal(str(data["TotalTax"])) == Decimal("76.65") and Decimal(
+        str(data["TotalAmount"])
+    ) == Decimal("843.15")
+    card = records(business, "Contact/Customer").get()
+    assert (
+        data["Customer"]["UID"] == str(card.uid)
+        and card.data["Addresses"][0]["Email"] == "ada@example.com"
+    )
+    assert "12 Analytical St" in data["ShipToAddress"]
+
+    # BigCommerce redelivers the same events, and a person replays the job.
+    deliveries = list(BcDelivery.objects.filter(hook__store=store))
+    assert deliveries
+    for delivery in deliveries * 2:
+        BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
+        attempt(delivery.pk)
+    assert job_replay(job=SyncJob.objects.get(pk=job.pk))
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() >= 2, timeout=30)
+    wait_until(
+        lambda: SyncJob.objects.get(pk=job.pk).state in (JobState.SUCCEEDED, JobState.FAILED),
+        timeout=30,
+    )
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    assert len(invoices(business)) == 1
+    assert ApiCall.objects.filter(operation="sale.invoice.item.create").count() == 1
+    assert ApiCall.objects.filter(sync_job=job, system="myob").exists()
+
+
+def test_rate_limit_answers_are_backed_off_and_every_order_lands(shop):
+    store, connection, business = shop
+    faults_set(business, fault_rate_limited=1)
+    orders = [
+        place_test_order(store, items=[("PACK-30L", 1)], customer=store.customers.first())
+        for _ in range(4)
+    ]
+    wait_until(settled(connection, 4), timeout=60, message="not every order synced")
+    assert set(
+        SyncJob.objects.filter(connection=connection, kind="order").values_list("state", flat=True)
+    ) == {JobState.SUCCEEDED}
+    assert {i.data["CustomerPurchaseOrderNumber"] for i in invoices(business)} == {
+        f"BC-{o.pk}" for o in orders
+    }
+    assert ApiCall.objects.filter(system="myob", status_code=403).count() == 1
+
+
+def test_a_missing_sku_fails_with_a_clear_message_then_a_fixed_mapping_and_replay_post_it(shop):
+    store, connection, business = shop
+    order = place_test_order(
+        store, items=[("STOVE-1", 1), ("MUG-STEEL", 1)], customer=store.customers.first()
+    )
+    wait_until(settled(connection, 1), timeout=40)
+    job = SyncJob.objects.get(connection=connection, kind="order")
+    assert job.state == JobState.FAILED
+    assert (
+        "SKU STOVE-1" in job.last_error
+        and "Income account for SKUs without a MYOB item" in job.last_error
+    )
+    assert invoices(business) == []
+    connection = Connection.objects.get(pk=connection.pk)
+    connection.erp_settings = {**connection.erp_settings, "unmapped_sku_account": "4-1100"}
+    connection.save()
+    assert job_replay(job=job)
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED, timeout=30)
+    (invoice,) = invoices(business)
+    assert (
+        invoice.resource == "Sale/Invoice/Service"
+        and invoice.data["CustomerPurchaseOrderNumber"] == f"BC-{order.pk}"
+    )
+    assert [ln["Account"]["DisplayID"] for ln in invoice.data["Lines"]] == ["4-1100", "4-1000"]
