@@ -1,0 +1,39 @@
+"""The REST API under /api/: v1 resources, the OpenAPI schema and its documentation pages."""
+
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from audit.apis import ApiCallViewSet, BulkRunViewSet, SyncJobViewSet
+from config.api_errors import error_body
+from tenants.apis import ConnectionViewSet
+from webhooks.apis import InboundEventViewSet
+
+
+class ApiRouter(DefaultRouter):
+    include_format_suffixes = False  # JSON only: one URL per resource, no ".json" twins
+
+
+router = ApiRouter()
+router.register("connections", ConnectionViewSet, basename="connection")
+router.register("events", InboundEventViewSet, basename="event")
+router.register("jobs", SyncJobViewSet, basename="job")
+router.register("calls", ApiCallViewSet, basename="call")
+router.register("runs", BulkRunViewSet, basename="run")
+
+
+@csrf_exempt  # it changes nothing; a POST to a mistyped path is a 404, not a CSRF 403
+def not_found(request, *args, **kwargs):
+    """Unknown API paths answer in the API's error shape, not with the HTML 404 page."""
+    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^[\s\S]*$", not_found),  # any character, newlines too
+]
