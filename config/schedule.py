@@ -29,6 +29,12 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     Periodic(
         "Refresh expiring tokens", "connectors.tasks.refresh_expiring_tokens", every_seconds=60
     ),
+    # MYOB has no webhooks: customer cards changed in MYOB flow back to the store by polling.
+    Periodic(
+        "Poll MYOB customer changes",
+        "connectors.myob.tasks.poll_myob_customers_all",
+        every_seconds=300,
+    ),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "tenants",
     "connectors",
+    "connectors.myob",
     "audit",
     "webhooks",
     "sandbox",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before host checks and the HTTPS redirect (probes come by IP over HTTP).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +136,7 @@ if REDIS_URL:
 else:
     BROKER_DIR = VAR_DIR / "broker"
     (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -144,6 +148,8 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "store_processed": False,
+        # Worker control messages (pidbox) too, or kombu writes them under the current directory.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 
 # --- Auth, admin, brute-force protection ----------------------------------------------------
@@ -190,8 +196,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Load balancers and compose probe /healthz over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -227,13 +231,37 @@ UNFOLD = {
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiAutoSchema",
+    # Tokens first: a request with a bad token is refused (401), never served by a session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenants.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.TenantAccess"],
+    "DEFAULT_PAGINATION_CLASS": "config.api_pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["config.api_filtering.StrictFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ml-connector API",
     "DESCRIPTION": "Connections, webhook events, sync jobs and the API call log of one tenant.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,  # write-only secrets appear in request bodies only
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.allow_empty_filters",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectionStatusEnum": "tenants.models.ConnectionStatus",
+        "EventStateEnum": "webhooks.models.EventState",
+        "JobKindEnum": "audit.models.JobKind",
+        "JobStateEnum": "audit.models.JobState",
+        "BulkRunKindEnum": "audit.models.BulkRun.Kind",
+        "BulkRunStateEnum": "audit.models.BulkRun.State",
+    },
 }
 
 # --- Vendor apps (one registration per platform, shared by all tenants) --------------------
@@ -247,6 +275,12 @@ MYOB_OAUTH_URL = env.str(
     "MYOB_OAUTH_URL",
     default=f"{_SANDBOX}/myob/oauth2" if DEMO_MODE else "https://secure.myob.com/oauth2",
 )
+MYOB_API_URL = env.str(
+    "MYOB_API_URL",
+    default=f"{_SANDBOX}/myob/accountright" if DEMO_MODE else "https://api.myob.com/accountright",
+)
+# Registered with the MYOB app exactly as written; blank: PUBLIC_BASE_URL + /myob/connect/callback/.
+MYOB_REDIRECT_URI = env.str("MYOB_REDIRECT_URI", default="")
 
 # --- Product settings -----------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=90)

@@ -3,13 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.health import healthz
-
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
     path("webhooks/", include("webhooks.urls")),
+    path("myob/", include("connectors.myob.urls")),  # 'Connect MYOB' (OAuth) and its settings
+    path("api/", include(("config.api_urls", "api"))),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -13,7 +13,11 @@ class ErpKind:
 
 
 ERP_KINDS: dict[str, ErpKind] = {
-    "myob": ErpKind("MYOB Business (AccountRight)", "connectors.myob.config.MyobConfig"),
+    "myob": ErpKind(
+        "MYOB Business (AccountRight)",
+        "connectors.myob.config.MyobConfig",
+        "connectors.myob.connector.MyobConnector",
+    ),
     "exact_online": ErpKind("Exact Online", "connectors.exact_online.config.ExactOnlineConfig"),
     "acumatica": ErpKind("Acumatica", "connectors.acumatica.config.AcumaticaConfig"),
     "business_central": ErpKind(

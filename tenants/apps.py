@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = "Tenants and connections"
+
+    def ready(self):
+        from tenants import admin_tokens  # noqa: F401 - registers the API token admin

@@ -124,7 +124,9 @@ class ConnectionForm(forms.ModelForm):
             if key in self.config_form.secret_fields and value in (None, ""):
                 value = stored_secrets.get(key, "")
             data[key] = value
-        config = self.config_form(data=data)
+        config = self.config_form(
+            data=data, connection=None if self.instance._state.adding else self.instance
+        )
         if not config.is_valid():
             for key, errors in config.errors.items():
                 target = f"{ERP_PREFIX}{key}" if key != "__all__" else None

@@ -179,3 +179,58 @@ class OAuthToken(models.Model):
 
     def __str__(self):
         return f"{self.system} token for {self.connection_id}"
+
+
+class ApiToken(models.Model):
+    """A tenant's key to the REST API. Only a SHA-256 of the value is kept: shown once, at creation."""
+
+    class Access(models.TextChoices):
+        # A token never gets more than reading and the admin's write actions: no owner powers.
+        ADMIN = Role.ADMIN.value, "Read and write"
+        VIEWER = Role.VIEWER.value, "Read only"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'Reporting script'.")
+    role = models.CharField(max_length=10, choices=Access.choices, default=Access.VIEWER)
+    # The first characters of the value, so people can tell their tokens apart.
+    key_prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+
+class IdempotencyKey(models.Model):
+    """The stored answer to a POST sent with an `Idempotency-Key`, replayed for repeats."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    # Null while the first request is still running.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    # JSON text as first sent, so a replay is byte for byte the same answer.
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "key", "method", "path"], name="one_answer_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} [{self.key}]"

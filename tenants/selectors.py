@@ -46,3 +46,42 @@ def secret_values_of(connection) -> list[str]:
     for token in connection.tokens.all():
         values += [token.access_token, token.refresh_token]
     return [v for v in values if v]
+
+
+def connection_list(*, scope):
+    """Connections an API caller may see (`scope`: tenants.api_auth.ApiScope)."""
+    return scope.filter(Connection.objects.select_related("tenant"))
+
+
+def connection_webhook_health(connection) -> dict:
+    """What the last hook check found, and the last webhook that actually arrived."""
+    from connectors.bigcommerce.hooks import webhook_destination
+
+    health = connection.webhook_health or {}
+    last = connection.inbound_events.order_by("-received_at", "-id").first()
+    return {
+        "webhook_url": webhook_destination(connection),
+        "checked_at": health.get("checked_at"),
+        "error": health.get("error", ""),
+        "actions": health.get("actions", []),
+        "hooks": health.get("hooks", []),
+        "last_delivery": last and {
+            "id": last.pk, "scope": last.scope, "state": last.state, "received_at": last.received_at,
+        },
+    }  # fmt: skip
+
+
+def connection_token_status(connection) -> dict:
+    """Whether each stored credential is usable, without a single secret value."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    tokens = list(connection.tokens.order_by("system"))
+    for token in tokens:
+        if not token.access_token:
+            token.state = "missing"
+        elif token.expires_at is not None and token.expires_at <= now:
+            token.state = "expired"
+        else:
+            token.state = "valid"
+    return {"bigcommerce_token_stored": bool(connection.bc_access_token), "oauth": tokens}

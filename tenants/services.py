@@ -122,3 +122,62 @@ def notify_owners_reconnect(*, connection: Connection) -> None:
         from_email=None,
         recipient_list=recipients,
     )
+
+
+# Fields the API may set directly; the ERP's own fields go through its config form.
+CONNECTION_API_FIELDS = (
+    "name",
+    "store_hash",
+    "bc_api_url",
+    "bc_client_id",
+    "bc_access_token",
+    "bc_client_secret",
+    "poll_interval_minutes",
+)
+
+
+def connection_save(
+    *,
+    tenant: Tenant,
+    erp_kind: str,
+    values: dict,
+    erp_config: dict,
+    sync_status_ids: list[int] | None = None,
+    connection: Connection | None = None,
+) -> Connection:
+    """Create a connection, or change the given fields of one, through the admin's own form, so
+    the API and the admin accept exactly the same input. Omitted fields keep what is stored (or
+    the default); a secret left out or blank keeps the stored secret.
+
+    Raises ValidationError keyed by the form's field names (`erp_<name>` for ERP fields).
+    """
+    from django.core.exceptions import ValidationError
+
+    from tenants.forms import BC_SECRET_FIELDS, ERP_PREFIX, connection_form_for
+
+    form_class = connection_form_for(erp_kind)
+    unknown = sorted(set(erp_config) - set(form_class.config_form.base_fields))
+    if unknown:
+        raise ValidationError(
+            {f"{ERP_PREFIX}{key}": "Not a setting of this ERP." for key in unknown}
+        )
+    data = {"tenant": tenant.pk}
+    for name in CONNECTION_API_FIELDS:
+        if name in BC_SECRET_FIELDS:
+            continue
+        if connection is not None:
+            data[name] = getattr(connection, name)
+        else:
+            data[name] = Connection._meta.get_field(name).get_default()
+    if connection is not None:
+        data |= {f"{ERP_PREFIX}{k}": v for k, v in (connection.erp_settings or {}).items()}
+    data |= values
+    data |= {f"{ERP_PREFIX}{k}": v for k, v in erp_config.items()}
+    form = form_class(data=data, instance=connection or Connection())
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    saved = form.save(commit=False)
+    if sync_status_ids is not None:
+        saved.sync_status_ids = sync_status_ids
+    saved.save()
+    return saved

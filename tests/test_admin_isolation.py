@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from audit.models import ApiCall, BulkRun, SyncJob
-from tenants.models import Connection, Membership, Role, Tenant
+from tenants.api_tokens import api_token_create
+from tenants.models import ApiToken, Connection, Membership, Role, Tenant
 from tests.factories import (
     ApiCallFactory,
     BulkRunFactory,
@@ -31,6 +32,7 @@ FACTORIES = {
     ),
     InboundEvent: lambda tenant: InboundEventFactory(connection=ConnectionFactory(tenant=tenant)),
     BulkRun: lambda tenant: BulkRunFactory(connection=ConnectionFactory(tenant=tenant)),
+    ApiToken: lambda tenant: api_token_create(tenant=tenant, name="t", role=Role.VIEWER)[0],
 }
 # Platform machinery: superusers only.
 PLATFORM_APPS = {"auth", "django_celery_beat", "axes", "sandbox_bigcommerce", "sandbox_myob"}

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{store}/v3/orders/<int:order_id>/transactions", views.transactions),
     path(f"{store}/v3/orders/<int:order_id>/payment_actions/refunds", views.refunds),
     path(f"{store}/v3/customers", views.customers),
+    path(f"{store}/v3/customers/addresses", views.customer_addresses),
     path(f"{store}/v3/catalog/variants", views.variants),
     path(f"{store}/v3/hooks", views.hooks),
     path(f"{store}/v3/hooks/<int:hook_id>", views.hook),

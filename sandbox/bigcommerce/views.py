@@ -202,6 +202,8 @@ def _csv(value: str) -> list[str]:
 def customers(request, store):
     if request.method == "POST":
         return _customers_create(request, store)
+    if request.method == "PUT":
+        return _customers_update(request, store)
     qs = store.customers.order_by("pk")
     try:
         if request.GET.get("id:in"):
@@ -317,3 +319,63 @@ def hook(request, store, hook_id):
         found.delete()
         return JsonResponse({"data": data, "meta": {}})
     return JsonResponse({"data": shapes.v3_hook(found), "meta": {}})
+
+
+# --- customer updates (PUT /v3/customers, PUT /v3/customers/addresses): used by the MYOB
+# connector to push changes made in the ERP back to the store ---------------------------------
+CUSTOMER_UPDATE_FIELDS = ("email", "first_name", "last_name", "company", "phone")
+ADDRESS_UPDATE_FIELDS = ("first_name", "last_name", "company", "address1", "address2", "city",
+                         "state_or_province", "postal_code", "country", "country_code", "phone")  # fmt: skip
+
+
+def _customers_update(request, store):
+    from sandbox.bigcommerce.delivery import emit
+
+    body = json_body(request)
+    if (
+        not isinstance(body, list)
+        or not 1 <= len(body) <= 10
+        or not all(isinstance(i, dict) and i.get("id") for i in body)
+    ):
+        return v3_error(422, "Send an array of 1 to 10 customers, each with its id.")
+    found = {c.pk: c for c in store.customers.filter(pk__in=[i["id"] for i in body])}
+    missing = [i["id"] for i in body if i["id"] not in found]
+    if missing:
+        return v3_error(422, "Input is invalid", {"id": f"customers {missing} not found"})
+    for item in body:
+        customer = found[item["id"]]
+        for field in CUSTOMER_UPDATE_FIELDS:
+            if field in item:
+                setattr(
+                    customer,
+                    field,
+                    (item[field] or "").lower() if field == "email" else item[field] or "",
+                )
+        customer.save()
+        emit(store, "store/customer/updated", {"type": "customer", "id": customer.pk})
+    return JsonResponse(
+        {"data": [shapes.v3_customer(found[i["id"]], True) for i in body], "meta": {}}
+    )
+
+
+@csrf_exempt
+@api("v3")
+def customer_addresses(request, store):
+    """PUT only (updates); address ids are positions within the customer's list here."""
+    if request.method != "PUT":
+        return v3_error(405, "Only PUT is served by the sandbox here.")
+    body = json_body(request)
+    if not isinstance(body, list) or not all(
+        isinstance(i, dict) and i.get("id") and i.get("customer_id") for i in body
+    ):
+        return v3_error(422, "Send an array of addresses, each with its id and customer_id.")
+    updated = []
+    for item in body:
+        customer = store.customers.filter(pk=item["customer_id"]).first()
+        if customer is None or not 1 <= int(item["id"]) <= len(customer.addresses):
+            return v3_error(422, "Input is invalid", {"id": f"address {item['id']} not found"})
+        address = customer.addresses[int(item["id"]) - 1]
+        address.update({k: item[k] for k in ADDRESS_UPDATE_FIELDS if k in item})
+        customer.save(update_fields=["addresses", "date_modified"])
+        updated.append({"id": int(item["id"]), "customer_id": customer.pk, **address})
+    return JsonResponse({"data": updated, "meta": {}})

@@ -202,14 +202,24 @@ def broker_down():
     from config.celery import app
 
     original, options = app.conf.broker_url, app.conf.broker_transport_options
-    app.pool.force_close_all()
-    app._pool = None
+    _reset_pools(app)
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     app.conf.broker_transport_options = {**app.conf.broker_transport_options, "max_retries": 1}
     yield
-    app.pool.force_close_all()
-    app._pool = None
+    _reset_pools(app)
     app.conf.broker_url, app.conf.broker_transport_options = original, options
+    _reset_pools(app)  # later tests get fresh pools on the real broker
+
+
+def _reset_pools(app):
+    """Close and forget the broker pools. kombu keeps pools in a global registry keyed by the
+    connection URL, so it must be reset too, or the closed pool comes back ('closed pool')."""
+    from kombu import pools
+
+    app.pool.force_close_all()
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)
