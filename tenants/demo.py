@@ -42,9 +42,30 @@ def demo_setup() -> tuple[Tenant, str | None]:
             "erp_kind": "myob",
         },
     )
+    _connect_sandbox_myob(connection)
     if store and connection.status == ConnectionStatus.DRAFT:
         _go_live(connection)
     return tenant, password
+
+
+def _connect_sandbox_myob(connection: Connection) -> None:
+    """Signed in to the sandbox MYOB's demo company file, as 'Connect MYOB' would leave it, so the
+    demo's orders become invoices with nothing typed in."""
+    try:
+        from sandbox.myob.services import demo_company_file, demo_tokens
+    except ImportError:
+        return
+    from connectors.myob.setup import connection_connect, is_connected
+
+    if is_connected(connection):
+        return
+    business = demo_company_file(settings.MYOB_CLIENT_ID, settings.MYOB_CLIENT_SECRET)
+    connection_connect(
+        connection,
+        tokens=demo_tokens(settings.MYOB_CLIENT_ID, business),
+        business_id=str(business.uid),
+        business_name=business.name,
+    )
 
 
 def _go_live(connection: Connection) -> None:

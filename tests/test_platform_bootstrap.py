@@ -5,11 +5,13 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.schedule import NAME_PREFIX, PERIODIC_TASKS
+from connectors.myob.setup import is_connected
 from tenants.demo import DEMO_EMAIL
-from tenants.models import Connection, Membership, Role, Tenant
+from tenants.models import Connection, Membership, OAuthToken, Role, Tenant
 
 PASSWORD_SHOWN = re.compile(rf"as {re.escape(DEMO_EMAIL)} with password (\S+)")
 
@@ -73,6 +75,10 @@ def test_demo_tenant_with_an_owner_login_and_a_myob_connection_on_the_sandbox(ca
     assert connection.erp_kind == "myob" and connection.store_hash == "demo1"
     assert connection.bc_api_url == settings.PUBLIC_BASE_URL + "/sandbox/bigcommerce"
     assert connection.bc_access_token
+    # Signed in to the sandbox MYOB's demo company file, so the demo's orders become invoices.
+    assert is_connected(connection)
+    token = OAuthToken.objects.get(connection=connection, system="myob")
+    assert token.access_token and token.expires_at > timezone.now()
 
 
 @pytest.mark.django_db
@@ -88,6 +94,7 @@ def test_demo_setup_is_idempotent_and_shows_the_password_once(capsys, settings):
     assert Tenant.objects.filter(name="Demo Outdoor Co").count() == 1
     assert Connection.objects.filter(tenant__name="Demo Outdoor Co").count() == 1
     assert Membership.objects.filter(tenant__name="Demo Outdoor Co").count() == 1
+    assert OAuthToken.objects.filter(connection__tenant__name="Demo Outdoor Co").count() == 1
 
 
 @pytest.mark.django_db

@@ -85,6 +85,16 @@ class RunCommand:
                 time.sleep(0.2)
         raise AssertionError(f"nothing listens on {self.base_url}:\n{self.output()[-4000:]}")
 
+    def manage(self, *args: str) -> str:
+        """A manage.py command run with this run's settings (its database, broker and keys)."""
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
     def send_task(self) -> str:
         """Queue tenants.tasks.clear_expired_sessions from another process, as web would."""
         code = (
@@ -132,6 +142,13 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         task_id = run.send_task()
         run.wait_for(rf"clear_expired_sessions\[{task_id}\] succeeded", timeout=30)
 
+        # The demo as the README tells it: a test order in the sandbox store becomes an invoice
+        # in the sandbox MYOB company file through the signed webhook, the worker and the audit.
+        order_id = re.search(
+            r"order (\d+):", run.manage("sandbox_orders", "--store", "demo1")
+        ).group(1)
+        assert _wait_for_job(run, order_id) == "succeeded"
+
     keys = (var_dir / ".env").read_text()
     assert re.search(r"^SECRET_KEY=\S{40,}$", keys, re.M) and "DEMO_MODE=true" in keys
     assert (var_dir / ".env").stat().st_mode & 0o077 == 0  # readable by its owner only
@@ -142,6 +159,29 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         again.wait_until_serving()
         assert again.sign_in(username, password).url.endswith("/admin/")
     assert (var_dir / ".env").read_text() == keys
+
+
+JOB_STATE = (
+    "from audit.models import SyncJob; job = SyncJob.objects.filter(kind='order', source_id={order!r}).first(); "
+    "print('state', job.state if job else 'none', job.erp_document_id if job else '', "
+    "job.api_calls.count() if job else 0, job.last_error if job else '')"
+)
+
+
+def _wait_for_job(run: RunCommand, order_id: str, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = run.manage("shell", "-c", JOB_STATE.format(order=order_id)).strip().splitlines()[-1]
+        _, state, *rest = line.split(" ", 4)
+        if state == "succeeded":
+            document, calls = rest[0], int(rest[1])
+            assert document and calls >= 4, line  # the order fetch, customer and invoice calls
+            return state
+        assert state != "failed", line
+        time.sleep(1)
+    raise AssertionError(
+        f"order {order_id}: no finished job within {timeout} s:\n{run.output()[-4000:]}"
+    )
 
 
 @pytest.mark.parametrize(

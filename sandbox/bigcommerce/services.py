@@ -72,7 +72,10 @@ def store_create(store_hash: str, **fields) -> BcStore:
         return store
     for name, sku, price, variants in CATALOG:
         product = BcProduct.objects.create(store=store, name=name, sku=sku, price=Decimal(price))
-        BcVariant.objects.create(product=product, sku=sku)  # the base variant every product has
+        if not variants:
+            # A product without options is sold as its one base variant; one with options only
+            # as its option combinations (a shopper cannot buy the bare "JACKET").
+            BcVariant.objects.create(product=product, sku=sku)
         for variant_sku, label in variants:
             BcVariant.objects.create(product=product, sku=variant_sku, option_label=label)
     for email, first, last, company, street, city, state, postcode in SHOPPERS:
