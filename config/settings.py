@@ -132,6 +132,8 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # kombu's, minus a client per publish
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than any countdown we schedule, or Redis redelivers a task that is only waiting.
         "visibility_timeout": 4 * 60 * 60,

@@ -20,7 +20,7 @@ SHOW_MODE = (
     " 'db': str(settings.DATABASES['default']['NAME']), 'broker': settings.CELERY_BROKER_URL,"
     " 'broker_dir': settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('data_folder_in', ''),"
     " 'cache': settings.CACHES['default']['BACKEND'], 'secret': settings.SECRET_KEY,"
-    " 'debug': settings.DEBUG}))"
+    " 'debug': settings.DEBUG, 'transport': getattr(settings, 'CELERY_BROKER_TRANSPORT', None)}))"
 )
 
 
@@ -73,7 +73,28 @@ def test_production_mode_uses_postgres_and_redis_and_passes_check_deploy(tmp_pat
     mode = shown(result)
     assert mode["engine"] == "django.db.backends.postgresql"
     assert mode["broker"] == os.environ["REDIS_URL"] and mode["cache"].endswith("RedisCache")
+    assert mode["transport"] == "config.broker:Transport"  # one Redis client per channel
     assert "System check identified no issues" in result.stderr + result.stdout
+
+
+def test_our_redis_transport_delivers_and_is_not_forced_on_another_broker(tmp_path):
+    env = {
+        "VAR_DIR": str(tmp_path), "SECRET_KEY": STRONG_KEY, "SALT_KEY": "s",
+        "REDIS_URL": os.environ["REDIS_URL"],
+    }  # fmt: skip
+    sent = django_in_subprocess(
+        "from config.celery import app\n"
+        "with app.connection_for_write() as conn, conn.SimpleQueue('mlc-transport-test') as q:\n"
+        "    q.clear(); q.put({'n': 1}); q.put({'n': 2})\n"
+        "    got = [q.get(timeout=5) for _ in range(2)]\n"
+        "    [m.ack() for m in got]\n"
+        "    print(type(conn.transport).__module__, [m.payload['n'] for m in got])\n",
+        env,
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.split()[-3:] == ["config.broker", "[1,", "2]"]
+    other = {**env, "CELERY_BROKER_URL": "amqp://guest@127.0.0.1:5672//"}
+    assert shown(django_in_subprocess(SHOW_MODE, other))["transport"] is None
 
 
 def test_check_deploy_fails_on_a_weak_secret_key(tmp_path):
