@@ -4,6 +4,8 @@ webhook intake, and the Procfile's worker listens to every queue."""
 import re
 from pathlib import Path
 
+from django.utils.module_loading import autodiscover_modules
+
 from config.celery import QUEUES, app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -11,7 +13,7 @@ OUR_PACKAGES = ("audit.", "connectors.", "tenants.", "webhooks.")
 
 
 def _our_tasks() -> list[str]:
-    app.loader.import_default_modules()
+    autodiscover_modules("tasks")  # what the worker's autodiscovery imports (without a re-setup)
     return sorted(name for name in app.tasks if name.startswith(OUR_PACKAGES))
 
 
