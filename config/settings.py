@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "webhooks",
     "sandbox",
     "sandbox.myob",
+    "sandbox.exact",
     "sandbox.bigcommerce",
 ]
 

@@ -16,7 +16,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.myob import gate, odata
+from sandbox import odata
+from sandbox.myob import gate
 from sandbox.myob.errors import ApiError, error_item, error_response
 from sandbox.myob.models import MyobApiRequest, MyobBusiness, MyobRecord, new_row_version
 from sandbox.myob.resources import RESOURCES, Resource, myob_datetime

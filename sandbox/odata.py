@@ -1,10 +1,11 @@
-"""The OData v3 subset MYOB answers: $filter, $orderby, $top, $skip, over JSON entities.
+"""The OData subset the sandbox ERPs answer (MYOB's v3, Exact Online's v2-style): $filter,
+$orderby, $top, $skip, over JSON entities.
 
 $filter: eq ne gt ge lt le, and or not, parentheses; literals 'text' (with '' for a quote),
 numbers, true/false/null, guid'…', datetime'…'; paths such as Customer/UID; the functions
 substringof, startswith, endswith, tolower, toupper; and Addresses/any(x: x/Email eq '…').
-String comparison ignores case, as MYOB's SQL collation does (UNCONFIRMED; the connector lower-
-cases emails itself, so it works either way).
+String comparison ignores case, as MYOB's and Exact's SQL collations do (UNCONFIRMED; the
+connectors lower-case emails themselves, so it works either way).
 """
 
 import re
@@ -291,13 +292,13 @@ def _sort_key(value):
     return (2, str(value).lower())
 
 
-def page_args(params) -> tuple[int, int]:
-    """($top, $skip) as MYOB applies them: 400 by default, never more than 1000."""
+def page_args(params, default: int = DEFAULT_PAGE, most: int = MAX_PAGE) -> tuple[int, int]:
+    """($top, $skip): MYOB pages 400 by default, never more than 1000; Exact pages 60."""
     try:
-        top = int(params.get("$top", DEFAULT_PAGE))
+        top = int(params.get("$top", default))
         skip = int(params.get("$skip", 0))
     except (TypeError, ValueError, InvalidOperation) as exc:
         raise ODataError("$top and $skip must be whole numbers") from exc
     if top < 0 or skip < 0:
         raise ODataError("$top and $skip cannot be negative")
-    return min(top, MAX_PAGE), skip
+    return min(top, most), skip

@@ -1,0 +1,147 @@
+"""What every REST call passes through: the bearer token (401), the division and the token's
+right to it (403 WrongDivision), the hourly error budget per endpoint, the division's minutely and
+daily limits (429, with Exact's X-RateLimit-* headers in epoch milliseconds), then the faults."""
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sandbox.exact.errors import ApiError
+from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactToken
+
+ERROR_STATUSES = (400, 401, 403, 404)
+
+
+@dataclass
+class Admission:
+    token: ExactToken
+    division: ExactDivision | None = None
+    headers: dict = field(default_factory=dict)
+    log: ExactApiRequest | None = None  # this call's row, its status set by the view
+
+
+def token_of(request) -> ExactToken:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and value:
+        token = (
+            ExactToken.objects.filter(access_token=value.strip())
+            .select_related("app", "division")
+            .first()
+        )
+    if token is None or token.dead or token.expires_at <= timezone.now():
+        # Exact answers an expired token with 401 and no useful body.
+        raise ApiError(401, "Unauthorized")
+    return token
+
+
+def _windows(division: ExactDivision, now: float) -> tuple[float, float]:
+    minute_start = now - (now % division.window_seconds)
+    day_start = now - (now % 86400)
+    return minute_start, day_start
+
+
+def rate_headers(division: ExactDivision, minute_used: int, day_used: int, now: float) -> dict:
+    minute_start, day_start = _windows(division, now)
+    minutely = {
+        "X-RateLimit-Minutely-Limit": str(division.minutely_limit),
+        "X-RateLimit-Minutely-Remaining": str(max(0, division.minutely_limit - minute_used)),
+        "X-RateLimit-Minutely-Reset": str(int((minute_start + division.window_seconds) * 1000)),
+    }
+    if minute_used > division.minutely_limit:
+        return minutely  # Exact sends only the minutely headers when that quota is used up
+    return minutely | {
+        "X-RateLimit-Limit": str(division.daily_limit),
+        "X-RateLimit-Remaining": str(max(0, division.daily_limit - day_used)),
+        "X-RateLimit-Reset": str(int((day_start + 86400) * 1000)),
+    }
+
+
+def count_call(division: ExactDivision, method: str, endpoint: str) -> tuple[dict, ExactApiRequest]:
+    """Count this call against the division's limits (under its row lock); 429 when over."""
+    now = time.time()
+    minute_start, day_start = _windows(division, now)
+    with transaction.atomic():
+        ExactDivision.objects.select_for_update().filter(pk=division.pk).first()
+        calls = ExactApiRequest.objects.filter(division=division.code).exclude(status_code=429)
+        minute_used = calls.filter(created_at__gte=_at(minute_start)).count() + 1
+        day_used = calls.filter(created_at__gte=_at(day_start)).count() + 1
+        headers = rate_headers(division, minute_used, day_used, now)
+        over = minute_used > division.minutely_limit or day_used > division.daily_limit
+        # The row is made before the lock goes, so concurrent calls count it.
+        log = ExactApiRequest.objects.create(
+            division=division.code, method=method, endpoint=endpoint,
+            status_code=429 if over else 0, created_at=timezone.now(),
+        )  # fmt: skip
+    if over:
+        raise ApiError(429, "Too many requests", headers)
+    return headers, log
+
+
+def _at(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def check_error_budget(division: ExactDivision, endpoint: str) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    errors = ExactApiRequest.objects.filter(
+        division=division.code, endpoint=endpoint, status_code__in=ERROR_STATUSES,
+        created_at__gte=since,
+    ).count()  # fmt: skip
+    if errors >= division.errors_per_hour:
+        # The blocked answer's exact status and text are UNCONFIRMED; Exact documents the block.
+        raise ApiError(
+            403,
+            f"Forbidden - too many errors on {endpoint} in the last hour: the app is blocked "
+            "for this endpoint for an hour.",
+        )
+
+
+def take_fault(division: ExactDivision, name: str) -> bool:
+    return bool(
+        ExactDivision.objects.filter(pk=division.pk, **{f"{name}__gt": 0}).update(
+            **{name: F(name) - 1}
+        )
+    )
+
+
+def apply_faults(division: ExactDivision) -> None:
+    if division.fault_latency_ms:
+        time.sleep(division.fault_latency_ms / 1000)
+    if take_fault(division, "fault_unauthorized"):
+        raise ApiError(401, "Unauthorized")
+    if take_fault(division, "fault_server_errors"):
+        raise ApiError(503, "Service unavailable (sandbox fault)")
+    if division.fault_error_rate and random.random() < division.fault_error_rate:
+        raise ApiError(500, "A problem has occurred. The cause of this issue will be investigated.")
+
+
+def log_refusal(division_code: int | None, method: str, endpoint: str, status: int) -> None:
+    """A call refused before it was counted still spends the endpoint's error budget."""
+    ExactApiRequest.objects.create(
+        division=division_code, method=method, endpoint=endpoint, status_code=status,
+        created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def admit(request, division_code: int | None, endpoint: str) -> Admission:
+    token = token_of(request)
+    if division_code is None:
+        return Admission(token)  # current/Me: no division, not counted against the limits
+    division = ExactDivision.objects.filter(code=division_code).first()
+    if division is None or division.pk != token.division_id:
+        raise ApiError(403, "Forbidden - WrongDivision")
+    check_error_budget(division, endpoint)
+    headers, log = count_call(division, request.method, endpoint)
+    try:
+        apply_faults(division)
+    except ApiError as exc:
+        exc.headers = headers | exc.headers
+        ExactApiRequest.objects.filter(pk=log.pk).update(status_code=exc.status)
+        raise
+    return Admission(token, division, headers, log)

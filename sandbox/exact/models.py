@@ -1,0 +1,124 @@
+import secrets
+import uuid
+
+from django.db import models
+
+
+def new_access_token() -> str:
+    return f"sbx-exact-at-{secrets.token_urlsafe(24)}"
+
+
+def new_refresh_token() -> str:
+    return f"sbx-exact-rt-{secrets.token_urlsafe(24)}"
+
+
+def new_auth_code() -> str:
+    return f"sbx-exact-code-{secrets.token_urlsafe(18)}"
+
+
+class ExactApp(models.Model):
+    """An app registered in Exact's App Center: client id, secret and redirect URI."""
+
+    client_id = models.CharField(max_length=100, unique=True)
+    client_secret = models.CharField(max_length=100)
+    redirect_uri = models.CharField(max_length=300, blank=True)  # blank accepts any (the demo)
+    access_token_seconds = models.PositiveIntegerField(default=600)
+    min_refresh_seconds = models.PositiveIntegerField(default=570)  # "Access token not expired"
+    token_calls_per_day = models.PositiveIntegerField(default=200)
+
+    def __str__(self):
+        return self.client_id
+
+
+class ExactDivision(models.Model):
+    """An administration, reached at /api/v1/{code}/. Limits are counted per division."""
+
+    code = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, default="EUR")
+    minutely_limit = models.PositiveIntegerField(default=60)
+    daily_limit = models.PositiveIntegerField(default=5000)
+    # Tests shrink the "minute" (same code path, a shorter window).
+    window_seconds = models.PositiveIntegerField(default=60)
+    errors_per_hour = models.PositiveIntegerField(default=10)  # per endpoint, then blocked
+    next_invoice_number = models.PositiveIntegerField(default=25000001)
+    fault_error_rate = models.FloatField(default=0.0)  # share of calls answered 500
+    fault_latency_ms = models.PositiveIntegerField(default=0)
+    fault_unauthorized = models.PositiveIntegerField(default=0)  # next N calls answer 401
+    fault_server_errors = models.PositiveIntegerField(default=0)  # next N calls answer 503
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ExactAuthCode(models.Model):
+    code = models.CharField(max_length=100, unique=True, default=new_auth_code)
+    app = models.ForeignKey(ExactApp, on_delete=models.CASCADE, related_name="+")
+    division = models.ForeignKey(ExactDivision, on_delete=models.CASCADE, related_name="+")
+    redirect_uri = models.CharField(max_length=300)
+    expires_at = models.DateTimeField()
+    used = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"code for {self.division}"
+
+
+class ExactToken(models.Model):
+    """One access/refresh pair. `chain` ties the pairs of one consent: reusing a spent refresh
+    token kills the whole chain, as Exact does."""
+
+    app = models.ForeignKey(ExactApp, on_delete=models.CASCADE, related_name="tokens")
+    division = models.ForeignKey(ExactDivision, on_delete=models.CASCADE, related_name="+")
+    chain = models.UUIDField(default=uuid.uuid4, db_index=True)
+    access_token = models.CharField(max_length=100, unique=True, default=new_access_token)
+    refresh_token = models.CharField(max_length=100, unique=True, default=new_refresh_token)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    refresh_used = models.BooleanField(default=False)
+    dead = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"token {self.pk} ({self.app})"
+
+
+class ExactTokenRequest(models.Model):
+    """Every token-endpoint call, so tests can count them."""
+
+    app = models.CharField(max_length=100, blank=True)
+    grant_type = models.CharField(max_length=40)
+    status_code = models.PositiveSmallIntegerField()
+    message = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.grant_type} → {self.status_code}"
+
+
+class ExactRecord(models.Model):
+    """One entity of a division (an account, an invoice, a GL account…)."""
+
+    division = models.ForeignKey(ExactDivision, on_delete=models.CASCADE, related_name="records")
+    resource = models.CharField(max_length=60)  # e.g. "salesinvoice/SalesInvoices"
+    guid = models.UUIDField(default=uuid.uuid4, unique=True)
+    data = models.JSONField(default=dict)
+    created = models.DateTimeField()
+    modified = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["division", "resource"])]
+
+    def __str__(self):
+        return f"{self.resource} {self.guid}"
+
+
+class ExactApiRequest(models.Model):
+    """Every REST call and its answer: the rate-limit and error-budget counters read these."""
+
+    division = models.PositiveIntegerField(null=True, db_index=True)
+    method = models.CharField(max_length=10)
+    endpoint = models.CharField(max_length=120)
+    status_code = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.method} {self.endpoint} → {self.status_code}"

@@ -1,0 +1,165 @@
+"""Exact Online's OAuth 2.0 authorization-code flow, at /sandbox/exact/api/oauth2/.
+
+- auth: the consent page; a person approves and picks the administration (division); the
+  redirect carries `code` and `state`.
+- token (form-encoded): code exchange and refresh. Access tokens last 10 minutes and
+  `expires_in` is a string ("600"). A refresh token works once: reusing it answers 401 "Old
+  refresh token used." and kills its whole chain. A refresh sooner than 570 s after the previous
+  token answers 401 "Access token not expired". Token calls per app per day are capped.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from sandbox.exact.models import (
+    ExactApp,
+    ExactAuthCode,
+    ExactDivision,
+    ExactToken,
+    ExactTokenRequest,
+)
+
+CODE_SECONDS = 180  # "valid about 3 minutes", single use
+AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "response_type", "state", "force_login")
+
+
+def _answer(app_id: str, grant_type: str, status: int, body: dict) -> JsonResponse:
+    ExactTokenRequest.objects.create(
+        app=app_id, grant_type=grant_type, status_code=status,
+        message=body.get("error_description", "")[:200],
+    )  # fmt: skip
+    return JsonResponse(body, status=status)
+
+
+def token_body(token: ExactToken) -> dict:
+    return {
+        "access_token": token.access_token,
+        "token_type": "bearer",
+        "expires_in": str(token.app.access_token_seconds),  # a string, as Exact sends it
+        "refresh_token": token.refresh_token,
+    }
+
+
+def issue_token(app: ExactApp, division: ExactDivision, chain=None) -> ExactToken:
+    now = timezone.now()
+    fields = {"chain": chain} if chain else {}
+    return ExactToken.objects.create(
+        app=app, division=division, issued_at=now,
+        expires_at=now + timedelta(seconds=app.access_token_seconds), **fields,
+    )  # fmt: skip
+
+
+def _redirect_with(redirect_uri: str, params: dict) -> HttpResponseRedirect:
+    joiner = "&" if "?" in redirect_uri else "?"
+    return HttpResponseRedirect(f"{redirect_uri}{joiner}{urlencode(params)}")
+
+
+def _page(request, context: dict, status: int = 200):
+    return render(request, "sandbox_exact/authorize.html", context, status=status)
+
+
+@csrf_exempt  # the stand-in for another site's page: its form is not ours to protect
+def authorize(request):
+    params = {name: (request.POST or request.GET).get(name, "") for name in AUTHORIZE_PARAMS}
+    app = ExactApp.objects.filter(client_id=params["client_id"]).first()
+    if app is None:
+        return _page(request, {"error": "The client_id is not a registered app."}, 400)
+    if not params["redirect_uri"] or (
+        app.redirect_uri and params["redirect_uri"] != app.redirect_uri
+    ):
+        return _page(request, {"error": "The redirect_uri does not match the app's."}, 400)
+    if params["response_type"] != "code":
+        return _redirect_with(
+            params["redirect_uri"], {"error": "unsupported_response_type", "state": params["state"]}
+        )
+    divisions = ExactDivision.objects.order_by("code")
+    context = {"params": params, "divisions": divisions}
+    if request.method != "POST":
+        return _page(request, context)
+    if request.POST.get("decision") != "approve":
+        return _redirect_with(
+            params["redirect_uri"], {"error": "access_denied", "state": params["state"]}
+        )
+    division = divisions.filter(code=request.POST.get("division") or 0).first()
+    if division is None:
+        return _page(request, context | {"error": "Pick an administration."}, 400)
+    code = ExactAuthCode.objects.create(
+        app=app, division=division, redirect_uri=params["redirect_uri"],
+        expires_at=timezone.now() + timedelta(seconds=CODE_SECONDS),
+    )  # fmt: skip
+    return _redirect_with(params["redirect_uri"], {"code": code.code, "state": params["state"]})
+
+
+def _exchange_code(request, app: ExactApp):
+    grant = "authorization_code"
+    with transaction.atomic():
+        code = (
+            ExactAuthCode.objects.select_for_update()
+            .filter(app=app, code=request.POST.get("code", ""))
+            .select_related("division")
+            .first()
+        )
+        if code is None or code.used or code.expires_at <= timezone.now():
+            return _answer(app.client_id, grant, 400, {"error": "invalid_grant"})
+        if request.POST.get("redirect_uri", "") != code.redirect_uri:
+            return _answer(app.client_id, grant, 400, {"error": "invalid_request"})
+        code.used = True
+        code.save(update_fields=["used"])
+        new = issue_token(app, code.division)
+    return _answer(app.client_id, grant, 200, token_body(new))
+
+
+def _refresh(request, app: ExactApp):
+    grant = "refresh_token"
+    with transaction.atomic():
+        old = (
+            ExactToken.objects.select_for_update()
+            .filter(app=app, refresh_token=request.POST.get("refresh_token", ""))
+            .first()
+        )
+        if old is None:
+            return _answer(app.client_id, grant, 400, {"error": "invalid_request"})
+        if old.refresh_used or old.dead:
+            # Reuse: every token of this consent stops working; the user has to consent again.
+            ExactToken.objects.filter(chain=old.chain).update(dead=True)
+            return _answer(app.client_id, grant, 401, {
+                "error": "unauthorized_client", "error_description": "Old refresh token used.",
+            })  # fmt: skip
+        if timezone.now() < old.issued_at + timedelta(seconds=app.min_refresh_seconds):
+            return _answer(app.client_id, grant, 401, {
+                "error": "invalid_request", "error_description": "Access token not expired",
+            })  # fmt: skip
+        old.refresh_used = True
+        old.save(update_fields=["refresh_used"])
+        new = issue_token(app, old.division, chain=old.chain)
+    return _answer(app.client_id, grant, 200, token_body(new))
+
+
+@csrf_exempt
+@require_POST
+def token(request):
+    grant_type = request.POST.get("grant_type", "")
+    client_id = request.POST.get("client_id", "")
+    app = ExactApp.objects.filter(
+        client_id=client_id, client_secret=request.POST.get("client_secret", "")
+    ).first()
+    if app is None:
+        return _answer(client_id, grant_type, 400, {"error": "invalid_client"})
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    spent = ExactTokenRequest.objects.filter(app=client_id, created_at__gte=today).count()
+    if spent >= app.token_calls_per_day:
+        return _answer(client_id, grant_type, 429, {
+            "error": "too_many_requests", "error_description": "Token requests per day exceeded.",
+        })  # fmt: skip
+    if grant_type == "authorization_code":
+        return _exchange_code(request, app)
+    if grant_type == "refresh_token":
+        return _refresh(request, app)
+    return _answer(client_id, grant_type, 400, {"error": "unsupported_grant_type"})

@@ -1,0 +1,192 @@
+"""The entities the sandbox serves, each with its key, the fields a POST must carry, and how a
+new or changed entity is checked and completed (codes padded, totals computed, links checked).
+
+Dates are kept as ISO text (so $filter compares them) and shown as /Date(ms)/."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sandbox.exact.errors import ApiError
+from sandbox.exact.models import ExactDivision, ExactRecord
+
+CENT = Decimal("0.01")
+
+
+def bad(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def record_by(division: ExactDivision, resource: str, **match) -> ExactRecord | None:
+    for record in ExactRecord.objects.filter(division=division, resource=resource):
+        if all(str(record.data.get(k, "")).strip() == str(v).strip() for k, v in match.items()):
+            return record
+    return None
+
+
+def record_by_guid(division: ExactDivision, resource: str, value, field: str) -> ExactRecord:
+    found = ExactRecord.objects.filter(
+        division=division, resource=resource, guid=_guid(value, field)
+    ).first()
+    if found is None:
+        raise bad(f"{field}: the {resource.split('/')[-1][:-1]} {value} does not exist.")
+    return found
+
+
+def _guid(value, field: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise bad(f"{field}: '{value}' is not a valid Guid.") from exc
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise bad(f"{field}: '{value}' is not a number.") from exc
+
+
+def pad_code(code) -> str:
+    """Account codes are numeric text right-aligned in 18 characters (leading spaces)."""
+    text = str(code).strip()
+    if not text.isdigit():
+        raise bad(f"Code: '{text}' must be numeric.")
+    return text.rjust(18)
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str
+    key: str = "ID"
+    required: tuple[str, ...] = ()
+    writable: bool = True
+    needs_select: bool = False  # "Please add a $select or a $top=1 statement" (which: UNCONFIRMED)
+
+    def prepare(self, division, body: dict, existing: dict | None) -> dict:
+        data = {**(existing or {}), **body}
+        return PREPARE.get(self.path, lambda division, data, existing: data)(
+            division, data, existing
+        )
+
+
+def _account(division, data, existing):
+    if existing is None and not data.get("Code"):
+        codes = [
+            int(r.data["Code"])
+            for r in ExactRecord.objects.filter(division=division, resource="crm/Accounts")
+        ]
+        data["Code"] = str(max(codes, default=0) + 1)
+    data["Code"] = pad_code(data["Code"])
+    clash = record_by(division, "crm/Accounts", Code=data["Code"])
+    if clash and (existing is None or clash.data.get("ID") != existing.get("ID")):
+        raise bad(f"Code: an account with code {data['Code'].strip()} already exists.")
+    if data.get("Status") not in (None, "", "A", "S", "P", "C"):
+        raise bad("Status: use A, S, P or C.")
+    if data.get("Status") == "C":
+        data.setdefault("IsSales", True)
+    return data
+
+
+def _address(division, data, existing):
+    record_by_guid(division, "crm/Accounts", data.get("Account"), "Account")
+    data.setdefault("Type", 4)  # 4 = delivery address
+    return data
+
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _invoice(division, data, existing):
+    if existing is not None:
+        raise ApiError(400, "Invoices that are not drafts cannot be changed.")
+    ordered_by = record_by_guid(division, "crm/Accounts", data.get("OrderedBy"), "OrderedBy")
+    data["InvoiceTo"] = data.get("InvoiceTo") or data["OrderedBy"]
+    record_by_guid(division, "crm/Accounts", data["InvoiceTo"], "InvoiceTo")
+    if data.get("DeliverTo"):
+        record_by_guid(division, "crm/Accounts", data["DeliverTo"], "DeliverTo")
+    if data.get("DeliveryAddress"):
+        address = record_by_guid(
+            division, "crm/Addresses", data["DeliveryAddress"], "DeliveryAddress"
+        )
+        if address.data.get("Account") != data.get("DeliverTo", data["InvoiceTo"]):
+            raise bad("DeliveryAddress: the address does not belong to the DeliverTo account.")
+    journal = record_by(division, "financial/Journals", Code=data.get("Journal", ""))
+    if journal is None or journal.data.get("Type") != 20:
+        raise bad(f"Journal: '{data.get('Journal')}' is not a sales journal.")
+    lines = data.get("SalesInvoiceLines")
+    if isinstance(lines, dict):
+        lines = lines.get("results")
+    if not lines:
+        raise bad("SalesInvoiceLines: an invoice needs at least one line.")
+    total_excl = total_vat = Decimal(0)
+    prepared = []
+    for number, line in enumerate(lines, start=1):
+        line = dict(line)
+        item = record_by_guid(division, "logistics/Items", line.get("Item"), "Item")
+        quantity = _decimal(line.get("Quantity", 1), "Quantity")
+        # Which field drives the price when both are sent is UNCONFIRMED: NetPrice wins here.
+        price_field = "NetPrice" if line.get("NetPrice") is not None else "UnitPrice"
+        price = _decimal(line.get(price_field, item.data.get("SalesPrice", 0)), price_field)
+        discount = _decimal(line.get("Discount", 0), "Discount")
+        line["GLAccount"] = line.get("GLAccount") or item.data.get("GLRevenue")
+        record_by_guid(division, "financial/GLAccounts", line["GLAccount"], "GLAccount")
+        if line.get("CostCenter") and not record_by(
+            division, "hrm/Costcenters", Code=line["CostCenter"]
+        ):
+            raise bad(f"CostCenter: '{line['CostCenter']}' does not exist.")
+        vat_code = line.get("VATCode") or item.data.get("SalesVatCode")
+        vat = record_by(division, "vat/VATCodes", Code=vat_code or "")
+        if vat is None or vat.data.get("IsBlocked"):
+            raise bad(f"VATCode: '{vat_code}' does not exist or is blocked.")
+        amount = quantity * price * (1 - discount)
+        vat_amount = amount * _decimal(vat.data.get("Percentage", 0), "Percentage")
+        total_excl += amount
+        total_vat += vat_amount
+        line |= {
+            "ID": str(uuid.uuid4()), "LineNumber": number, "Quantity": float(quantity),
+            "NetPrice": float(price) if price_field == "NetPrice" else 0.0,
+            "UnitPrice": float(price) if price_field == "UnitPrice" else 0.0,
+            "VATCode": vat_code, "AmountFC": _money(amount), "VATAmountFC": _money(vat_amount),
+            "ItemCode": item.data.get("Code"), "Description": line.get("Description") or item.data.get("Description", ""),
+        }  # fmt: skip
+        prepared.append(line)
+    number = ExactDivision.objects.get(pk=division.pk).next_invoice_number
+    ExactDivision.objects.filter(pk=division.pk).update(next_invoice_number=number + 1)
+    data |= {
+        "SalesInvoiceLines": prepared, "InvoiceNumber": number, "Type": data.get("Type", 8020),
+        "Status": 20, "Currency": data.get("Currency") or division.currency,
+        "AmountFCExclVat": _money(total_excl), "VATAmountFC": _money(total_vat),
+        "AmountFC": _money(total_excl + total_vat), "JournalDescription": journal.data.get("Description"),
+        "InvoiceToName": ordered_by.data.get("Name"),
+    }  # fmt: skip
+    return data
+
+
+PREPARE = {
+    "crm/Accounts": _account,
+    "crm/Addresses": _address,
+    "salesinvoice/SalesInvoices": _invoice,
+}
+
+RESOURCES = {
+    spec.path.lower(): spec
+    for spec in (
+        Resource("crm/Accounts", required=("Name",), needs_select=True),
+        Resource("crm/Addresses", required=("Account", "AddressLine1")),
+        Resource(
+            "salesinvoice/SalesInvoices",
+            key="InvoiceID",
+            required=("OrderedBy", "Journal"),
+            needs_select=True,
+        ),
+        Resource("salesinvoice/SalesInvoiceLines", writable=False),
+        Resource("logistics/Items", required=("Code", "Description")),
+        Resource("financial/GLAccounts", required=("Code", "Description")),
+        Resource("hrm/Costcenters", required=("Code", "Description")),
+        Resource("vat/VATCodes", key="ID", required=("Code", "Description")),
+        Resource("financial/Journals", required=("Code", "Description", "Type")),
+        Resource("hrm/Divisions", key="Code", writable=False),
+    )
+}

@@ -1,0 +1,238 @@
+"""The REST side: /api/v1/current/Me and /api/v1/{division}/{service}/{Entity}[(guid'…')]."""
+
+import json
+import re
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from sandbox import odata
+from sandbox.exact import gate
+from sandbox.exact.errors import ApiError, error_response
+from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactRecord
+from sandbox.exact.resources import RESOURCES, Resource, bad
+
+PAGE = 60  # rows per page on the normal REST endpoints
+DATE_FIELDS = {"Created", "Modified", "InvoiceDate", "OrderDate", "DueDate", "DeliveryDate"}
+KEY_IN_PATH = re.compile(r"^(?P<path>.+?)\(guid'(?P<guid>[^']+)'\)$")
+
+
+def exact_date(value: str) -> str:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"/Date({int(moment.timestamp() * 1000)})/"
+
+
+def _base(request, division: int) -> str:
+    return request.build_absolute_uri(f"/sandbox/exact/api/v1/{division}/")
+
+
+def render(spec: Resource, data: dict, base: str, select=None, expand: bool = False) -> dict:
+    key = data.get(spec.key)
+    shown = {
+        "__metadata": {
+            "uri": f"{base}{spec.path}(guid'{key}')",
+            "type": f"Exact.Web.Api.Models.{spec.path.split('/')[-1][:-1]}",
+        }
+    }
+    for name, value in data.items():
+        if select and name not in select:
+            continue
+        if name in DATE_FIELDS and isinstance(value, str) and value:
+            value = exact_date(value)
+        shown[name] = value
+    if spec.path == "salesinvoice/SalesInvoices" and "SalesInvoiceLines" in shown:
+        if not expand:
+            uri = f"{base}salesinvoice/SalesInvoices(guid'{key}')/SalesInvoiceLines"
+            shown["SalesInvoiceLines"] = {"__deferred": {"uri": uri}}
+        else:
+            shown["SalesInvoiceLines"] = {"results": data["SalesInvoiceLines"]}
+    return shown
+
+
+def _json(body, status=200, headers=None) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _entities(division: ExactDivision, spec: Resource) -> list[dict]:
+    if spec.path == "hrm/Divisions":
+        return [
+            {"Code": d.code, "Description": d.name, "Currency": d.currency}
+            for d in ExactDivision.objects.order_by("code")
+        ]
+    records = ExactRecord.objects.filter(division=division, resource=spec.path).order_by(
+        "created", "pk"
+    )
+    if spec.path == "salesinvoice/SalesInvoiceLines":
+        invoices = records.model.objects.filter(
+            division=division, resource="salesinvoice/SalesInvoices"
+        ).order_by("created", "pk")
+        return [
+            {**line, "InvoiceID": invoice.data["InvoiceID"]}
+            for invoice in invoices
+            for line in invoice.data.get("SalesInvoiceLines", [])
+        ]
+    return [record.data for record in records]
+
+
+def _list(request, spec: Resource, division: ExactDivision, base: str) -> dict:
+    params = request.GET
+    select = [f.strip() for f in params.get("$select", "").split(",") if f.strip()]
+    if spec.needs_select and not select and params.get("$top") != "1":
+        raise bad("Please add a $select or a $top=1 statement to the query string.")
+    try:
+        entities = _entities(division, spec)
+        if params.get("$filter"):
+            entities = list(filter(odata.compile_filter(params["$filter"]), entities))
+        if params.get("$orderby"):
+            entities = odata.sort(entities, params["$orderby"])
+        top = int(params["$top"]) if "$top" in params else None
+    except (odata.ODataError, ValueError) as exc:
+        raise bad(str(exc)) from exc
+    if top is not None:
+        entities = entities[:top]
+    start = 0
+    if token := params.get("$skiptoken"):
+        match = re.fullmatch(r"guid'([^']+)'", token)
+        keys = [str(e.get(spec.key)) for e in entities]
+        if not match or match.group(1) not in keys:
+            raise bad("The $skiptoken is not valid.")
+        start = keys.index(match.group(1)) + 1
+    page = entities[start : start + PAGE]
+    expand = "SalesInvoiceLines" in params.get("$expand", "")
+    body = {"results": [render(spec, e, base, select, expand) for e in page]}
+    if start + PAGE < len(entities):
+        query = params.copy()
+        query["$skiptoken"] = f"guid'{page[-1].get(spec.key)}'"
+        body["__next"] = f"{base}{spec.path}?{query.urlencode(safe='$,()')}"
+    return {"d": body}
+
+
+def _body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise bad("Error reading JSON: the request body is not valid JSON.") from exc
+    if isinstance(body, dict) and isinstance(body.get("d"), dict):
+        body = body["d"]
+    if not isinstance(body, dict):
+        raise bad("Error reading JSON: expected an object.")
+    return body
+
+
+def _create(request, spec: Resource, division: ExactDivision, base: str):
+    body = _body(request)
+    missing = [name for name in spec.required if body.get(name) in (None, "")]
+    if missing:
+        raise bad(f"Mandatory: {', '.join(missing)}")
+    now = timezone.now()
+    record = ExactRecord(division=division, resource=spec.path, created=now, modified=now)
+    data = spec.prepare(division, body, None)
+    data |= {spec.key: str(record.guid), "Created": now.isoformat(), "Modified": now.isoformat()}
+    record.data = data
+    record.save()
+    shown = render(spec, data, base, expand=True)
+    if "return=representation" not in request.headers.get("Prefer", ""):
+        # Without the Prefer header Exact returns the entity with its properties null.
+        shown = dict.fromkeys(shown) | {spec.key: data[spec.key], "__metadata": shown["__metadata"]}
+    return {"d": shown}
+
+
+def _find(spec: Resource, division: ExactDivision, guid: str, *, lock=False) -> ExactRecord:
+    records = ExactRecord.objects.filter(division=division, resource=spec.path)
+    if lock:
+        records = records.select_for_update()
+    try:
+        found = records.filter(guid=guid).first()
+    except Exception:  # not a guid at all
+        found = None
+    if found is None:
+        raise ApiError(404, "Not found")
+    return found
+
+
+@transaction.atomic
+def _update(request, spec: Resource, division: ExactDivision, guid: str):
+    record = _find(spec, division, guid, lock=True)
+    body = {k: v for k, v in _body(request).items() if k != spec.key}
+    data = spec.prepare(division, body, record.data)
+    now = timezone.now()
+    record.data = data | {"Modified": now.isoformat()}
+    record.modified = now
+    record.save()
+
+
+def _dispatch(request, spec: Resource, division: ExactDivision, guid: str | None):
+    base = _base(request, division.code)
+    if request.method == "GET":
+        if guid is None:
+            return _list(request, spec, division, base)
+        expand = "SalesInvoiceLines" in request.GET.get("$expand", "")
+        return {"d": render(spec, _find(spec, division, guid).data, base, expand=expand)}
+    if not spec.writable:
+        raise ApiError(405, "The resource is read only.")
+    if request.method == "POST" and guid is None:
+        return _create(request, spec, division, base)
+    if request.method == "PUT" and guid:
+        _update(request, spec, division, guid)
+        return None
+    if request.method == "DELETE" and guid:
+        _find(spec, division, guid).delete()
+        return None
+    raise ApiError(405, f"{request.method} is not allowed here.")
+
+
+@csrf_exempt
+def resource(request, division, path):
+    division = int(division)
+    match = KEY_IN_PATH.match(path)
+    guid = match.group("guid") if match else None
+    name = (match.group("path") if match else path).strip("/")
+    endpoint = name.lower()
+    admission = None
+    try:
+        spec = RESOURCES.get(endpoint)
+        admission = gate.admit(request, division, endpoint)
+        if spec is None:
+            raise ApiError(404, f"The resource {name} does not exist.")
+        body = _dispatch(request, spec, admission.division, guid)
+    except ApiError as error:
+        status = error.status
+        if admission is not None:
+            error.headers = admission.headers | error.headers
+            ExactApiRequest.objects.filter(pk=admission.log.pk).update(status_code=status)
+        elif status not in (429,) and not error.headers:
+            gate.log_refusal(division, request.method, endpoint, status)
+        return error_response(error)
+    status = 204 if body is None else (201 if request.method == "POST" else 200)
+    ExactApiRequest.objects.filter(pk=admission.log.pk).update(status_code=status)
+    if body is None:
+        response = HttpResponse(status=204)
+        for header, value in admission.headers.items():
+            response[header] = value
+        return response
+    return _json(body, status, admission.headers)
+
+
+def current_me(request):
+    try:
+        token = gate.token_of(request)
+    except ApiError as error:
+        return error_response(error)
+    me = {
+        "__metadata": {"uri": request.build_absolute_uri(), "type": "Exact.Web.Api.System.Me"},
+        "CurrentDivision": token.division.code, "DivisionCustomerName": token.division.name,
+        "FullName": "Sandbox User", "Email": "sandbox@example.com", "UserID": "sandbox-user",
+        "LanguageCode": "en-GB",
+    }  # fmt: skip
+    select = [f.strip() for f in request.GET.get("$select", "").split(",") if f.strip()]
+    if select:
+        me = {k: v for k, v in me.items() if k in select or k == "__metadata"}
+    return _json({"d": {"results": [me]}})

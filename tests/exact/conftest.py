@@ -1,0 +1,56 @@
+"""The sandbox Exact Online over real HTTP: our platform's app, a seeded division, a token."""
+
+import itertools
+
+import pytest
+import requests
+from django.test import override_settings
+
+from sandbox.exact.oauth import issue_token
+from sandbox.exact.services import app_create, division_create
+
+CLIENT_ID = "test-exact-app"
+CLIENT_SECRET = "test-exact-secret-xyz"
+_codes = itertools.count(500001)
+
+
+@pytest.fixture
+def exact_app(transactional_db, live_server):
+    """Our platform's Exact app, registered at the sandbox."""
+    app = app_create(
+        CLIENT_ID, CLIENT_SECRET, redirect_uri=f"{live_server.url}/exact/connect/callback/"
+    )
+    with override_settings(
+        EXACT_CLIENT_ID=CLIENT_ID,
+        EXACT_CLIENT_SECRET=CLIENT_SECRET,
+        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact",
+        EXACT_REDIRECT_URI=f"{live_server.url}/exact/connect/callback/",
+        PUBLIC_BASE_URL=live_server.url,
+    ):
+        yield app
+
+
+@pytest.fixture
+def division(exact_app):
+    # Tests send faster than 60/min: the limit is raised (the rate-limit tests lower it).
+    return division_create(next(_codes), minutely_limit=10_000)
+
+
+@pytest.fixture
+def token(exact_app, division):
+    return issue_token(exact_app, division)
+
+
+@pytest.fixture
+def raw_api(live_server, division, token):
+    """Plain HTTP to the division, with the headers Exact wants unless told otherwise."""
+    base = f"{live_server.url}/sandbox/exact/api/v1/{division.code}"
+
+    def call(method, path, *, headers=None, **kwargs):
+        sent = {"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"}
+        sent.update(headers or {})
+        url = path if path.startswith("http") else f"{base}/{path.lstrip('/')}"
+        return requests.request(method, url, headers=sent, timeout=10, **kwargs)
+
+    call.base = base
+    return call
