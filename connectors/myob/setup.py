@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
-from connectors.http import ApiClient
 from connectors.myob.auth import SYSTEM, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
+from connectors.oauth_connect import SignInClient
 
 # Granular scopes (keys made after March 2025; "CompanyFile" is deprecated for them). Which scope
 # covers which endpoint is UNCONFIRMED; these are the families our calls touch.
@@ -44,16 +44,9 @@ def authorize_url(state: str) -> str:
     return f"{settings.MYOB_OAUTH_URL.rstrip('/')}/account/authorize?{urlencode(params)}"
 
 
-class _SignInClient(ApiClient):
-    """The sign-in is what revives a connection marked needs_reconnect, so it may run then."""
-
-    def _refuse_dead_connection(self) -> None:
-        return None
-
-
 def code_exchange(connection, code: str) -> dict:
     """Trade the authorization code for tokens (MYOB's code lives 2-5 minutes, single use)."""
-    client = _SignInClient(
+    client = SignInClient(
         rules=TOKEN_RULES, base_url=settings.MYOB_OAUTH_URL, connection=connection, max_attempts=1
     )
     register_secrets([code])

@@ -4,8 +4,6 @@ Every view is for a signed-in staff member with write access to the connection's
 connection is looked up through the tenant scope, so another tenant's id is a 404.
 """
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -18,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from connectors.errors import ConnectorError
 from connectors.myob import setup
 from connectors.myob.config import INVOICE_NUMBER_CHOICES, TAX_INCLUSIVE_CHOICES
+from connectors.oauth_connect import state_issue, state_take
 from tenants.selectors import can_write, connections_visible_to
-
-STATE_KEY = "myob_oauth_state"
 
 
 def _connection(request, pk):
@@ -40,22 +37,20 @@ def _change_page(connection) -> str:
 @require_GET
 def connect_start(request, pk):
     connection = _connection(request, pk)
-    state = secrets.token_urlsafe(24)
-    request.session[STATE_KEY] = {"state": state, "connection": str(connection.pk)}
+    state = state_issue(request, system=setup.SYSTEM, connection=connection)
     return HttpResponseRedirect(setup.authorize_url(state))
 
 
 @staff_member_required
 @require_GET
 def connect_callback(request):
-    expected = request.session.pop(STATE_KEY, None) or {}
-    state = request.GET.get("state", "")
-    if not expected or not state or not secrets.compare_digest(state, expected.get("state", "")):
+    connection_id = state_take(request, system=setup.SYSTEM)
+    if connection_id is None:
         return render(request, "connectors_myob/error.html", {
             "message": "This MYOB sign-in was not started here or has already been used. Start "
                        "again with 'Connect MYOB' on the connection.",
         }, status=400)  # fmt: skip
-    connection = _connection(request, expected["connection"])
+    connection = _connection(request, connection_id)
     if request.GET.get("error"):
         messages.error(request, f"MYOB access was not granted ({request.GET['error']}).")
         return HttpResponseRedirect(_change_page(connection))
