@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tenants",
     "connectors",
     "connectors.myob",
+    "connectors.exact_online",
     "audit",
     "webhooks",
     "sandbox",
@@ -287,6 +288,16 @@ MYOB_API_URL = env.str(
 )
 # Registered with the MYOB app exactly as written; blank: PUBLIC_BASE_URL + /myob/connect/callback/.
 MYOB_REDIRECT_URI = env.str("MYOB_REDIRECT_URI", default="")
+EXACT_CLIENT_ID = env.str("EXACT_CLIENT_ID", default="sandbox-exact-app" if DEMO_MODE else "")
+EXACT_CLIENT_SECRET = env.str(
+    "EXACT_CLIENT_SECRET", default="sandbox-exact-secret" if DEMO_MODE else ""
+)
+# Blank: each connection's country host, https://start.exactonline.<country>.
+EXACT_BASE_URL = env.str("EXACT_BASE_URL", default=f"{_SANDBOX}/exact" if DEMO_MODE else "")
+# Blank: PUBLIC_BASE_URL + /exact/connect/callback/.
+EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
+# Exact counts 60 calls a minute per division; tests shrink the minute (with the sandbox's).
+EXACT_RATE_WINDOW_SECONDS = env.float("EXACT_RATE_WINDOW_SECONDS", default=60.0)
 
 # --- Product settings -----------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=90)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("webhooks/", include("webhooks.urls")),
     path("myob/", include("connectors.myob.urls")),  # 'Connect MYOB' (OAuth) and its settings
+    path("exact/", include("connectors.exact_online.urls")),  # 'Connect Exact Online'
     path("api/", include(("config.api_urls", "api"))),
 ]
 

@@ -18,7 +18,11 @@ ERP_KINDS: dict[str, ErpKind] = {
         "connectors.myob.config.MyobConfig",
         "connectors.myob.connector.MyobConnector",
     ),
-    "exact_online": ErpKind("Exact Online", "connectors.exact_online.config.ExactOnlineConfig"),
+    "exact_online": ErpKind(
+        "Exact Online",
+        "connectors.exact_online.config.ExactOnlineConfig",
+        "connectors.exact_online.connector.ExactOnlineConnector",
+    ),
     "acumatica": ErpKind("Acumatica", "connectors.acumatica.config.AcumaticaConfig"),
     "business_central": ErpKind(
         "Microsoft Dynamics 365 Business Central",
@@ -50,6 +54,7 @@ def connector_class_for(kind: str):
 # system -> factory(connection) -> connectors.auth.TokenManager, for the systems that use OAuth.
 TOKEN_MANAGERS: dict[str, str] = {
     "myob": "connectors.myob.auth.token_manager",
+    "exact_online": "connectors.exact_online.auth.token_manager",
 }
 
 

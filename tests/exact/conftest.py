@@ -54,3 +54,24 @@ def raw_api(live_server, division, token):
 
     call.base = base
     return call
+
+
+@pytest.fixture
+def exact_connection(tenant, division, token):
+    """A connection whose Exact side is signed in to the sandbox division."""
+
+    from connectors import ratelimit
+    from tenants.models import OAuthToken
+    from tests.factories import ConnectionFactory
+
+    connection = ConnectionFactory(
+        tenant=tenant, erp_kind="exact_online", erp_secrets={},
+        erp_settings={"country": "nl", "division": division.code},
+    )  # fmt: skip
+    OAuthToken.objects.create(
+        connection=connection, system="exact_online", access_token=token.access_token,
+        refresh_token=token.refresh_token, expires_at=token.expires_at,
+        obtained_at=token.issued_at,
+    )  # fmt: skip
+    ratelimit.limiter().reset(f"exact:{division.code}")
+    return connection

@@ -17,7 +17,7 @@ from sandbox.myob.models import MyobApiKey, MyobApiRequest, MyobToken, MyobToken
 from sandbox.myob.services import faults_set, record_create, records
 from tenants.models import Connection, OAuthToken
 from tests.factories import ConnectionFactory, TenantFactory
-from tests.myob.builders import D, address, customer, line, order
+from tests.support.orders import D, address, customer, line, order
 
 
 def post_order(connection, the_order):

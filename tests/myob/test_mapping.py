@@ -14,7 +14,7 @@ from connectors.myob.mapping import (
     customer_update,
     invoice_payload,
 )
-from tests.myob.builders import D, address, customer, line, order
+from tests.support.orders import D, address, customer, line, order
 
 TAX = {"GST": {"UID": "gst-uid"}, "FRE": {"UID": "fre-uid"}}
 ITEMS = {"TENT-2P": {"UID": "tent-uid"}, "MUG-STEEL": {"UID": "mug-uid", "IncomeAccount": {"UID": "acc-4000"}},

@@ -1,4 +1,4 @@
-"""Canonical orders and customers for the MYOB tests, built by hand (Decimal money)."""
+"""Canonical orders and customers for the ERP connector tests, built by hand (Decimal money)."""
 
 from datetime import UTC, datetime
 from decimal import Decimal

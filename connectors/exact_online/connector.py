@@ -1,0 +1,123 @@
+"""Exact Online: accounts (matched by e-mail), and BigCommerce orders as sales invoices.
+
+Exactly once: before creating, the invoice is looked up by YourRef ("BC-<order id>"), so retries
+and replays never post a second one. Payment status stays on the job (Exact invoices are settled
+by its bank matching)."""
+
+from connectors.checks import CheckResult
+from connectors.erp import ErpConnector, ExternalRef
+from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
+from connectors.exact_online import mapping
+from connectors.exact_online.api import ExactApi, current_me, quoted
+from connectors.exact_online.client import NotConnected, division_of
+
+ACCOUNTS = "crm/Accounts"
+ADDRESSES = "crm/Addresses"
+INVOICES = "salesinvoice/SalesInvoices"
+ITEMS = "logistics/Items"
+GL_ACCOUNTS = "financial/GLAccounts"
+JOURNALS = "financial/Journals"
+ACCOUNT_FIELDS = "ID,Code,Name,Email,Phone,AddressLine1,AddressLine2,City,Postcode,Country"
+
+
+class ExactOnlineConnector(ErpConnector):
+    label = "Exact Online"
+
+    def __init__(self, connection, *, lane: str = "live"):
+        super().__init__(connection)
+        self.lane = lane
+        self._api = None
+
+    @property
+    def api(self) -> ExactApi:
+        if self._api is None:
+            self._api = ExactApi(self.connection, lane=self.lane)
+        return self._api
+
+    @property
+    def settings(self) -> mapping.MappingSettings:
+        try:
+            return mapping.MappingSettings.from_settings(self.connection.erp_settings)
+        except ValueError as exc:
+            raise PermanentError(f"Cost centre rules: {exc}") from exc
+
+    # -- Test connection ------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        try:
+            self.api  # noqa: B018 - raises NotConnected before anything is sent
+            me = current_me(self.connection)
+            journals = self.api.list(JOURNALS, select="Code,Description", filter="Type eq 20")
+        except NotConnected as exc:
+            return CheckResult(self.label, ok=False, message=exc.message)
+        except ReconnectRequired as exc:
+            return CheckResult(self.label, ok=False, message=exc.message)
+        except ConnectorError as exc:
+            return CheckResult(self.label, ok=False, message=f"Exact Online: {exc.message}")
+        names = ", ".join(f"{j['Code']} {j.get('Description') or ''}".strip() for j in journals)
+        return CheckResult(
+            self.label, ok=True,
+            message=f"Signed in as {me.get('FullName') or me.get('UserName') or 'user'}; division "
+            f"{division_of(self.connection)}; sales journals: {names or 'none'}.",
+        )  # fmt: skip
+
+    # -- accounts -----------------------------------------------------------------------
+    def upsert_customer(self, customer) -> ExternalRef:
+        email = (customer.email or "").strip().lower()
+        wanted = mapping.account_body(customer)
+        found = None
+        if email:
+            found = self.api.first(
+                ACCOUNTS, select=ACCOUNT_FIELDS, filter=f"Email eq {quoted(email)}"
+            )
+        if found is None:
+            created = self.api.create(ACCOUNTS, wanted)
+            return ExternalRef(created["ID"], number=str(created.get("Code") or "").strip())
+        changes = {
+            k: v for k, v in wanted.items()
+            if k in ACCOUNT_FIELDS.split(",") and v and str(found.get(k) or "") != str(v)
+        }  # fmt: skip
+        if changes:
+            self.api.update(ACCOUNTS, found["ID"], changes)
+        return ExternalRef(found["ID"], number=str(found.get("Code") or "").strip())
+
+    # -- invoices -----------------------------------------------------------------------
+    def find_sales_document(self, order) -> ExternalRef | None:
+        found = self.api.first(
+            INVOICES, select="InvoiceID,InvoiceNumber,Status",
+            filter=f"YourRef eq {quoted(mapping.reference(order))}",
+        )  # fmt: skip
+        if found is None:
+            return None
+        return ExternalRef(
+            found["InvoiceID"], number=str(found.get("InvoiceNumber") or ""),
+            posted=found.get("Status") == 50,
+        )  # fmt: skip
+
+    def resolve(self, order, settings: mapping.MappingSettings) -> mapping.Resolved:
+        codes = {line.sku for line in order.lines if line.sku}
+        codes |= {settings.shipping_item, settings.unmapped_sku_item} - {""}
+        items = {}
+        for code in sorted(codes):
+            found = self.api.first(ITEMS, select="ID,Code", filter=f"Code eq {quoted(code)}")
+            if found:
+                items[found["Code"]] = found["ID"]
+        gl_accounts = {}
+        for code in {settings.gl_revenue, settings.shipping_gl} - {""}:
+            found = self.api.first(GL_ACCOUNTS, select="ID,Code", filter=f"Code eq {quoted(code)}")
+            if found is None:
+                raise PermanentError(
+                    f"GL account {code} is not in Exact Online: choose another in the "
+                    "connection's Exact Online mappings, then replay."
+                )
+            gl_accounts[code] = found["ID"]
+        return mapping.Resolved(items=items, gl_accounts=gl_accounts)
+
+    def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
+        settings = self.settings
+        resolved = self.resolve(order, settings)
+        address_id = ""
+        if address := mapping.delivery_address_body(customer.id, order):
+            address_id = self.api.create(ADDRESSES, address)["ID"]
+        body = mapping.invoice_body(order, customer.id, settings, resolved, address_id)
+        created = self.api.create(INVOICES, body)
+        return ExternalRef(created["InvoiceID"], number=str(created.get("InvoiceNumber") or ""))

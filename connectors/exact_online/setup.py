@@ -1,0 +1,162 @@
+"""Connecting a connection to Exact Online: the sign-in, the division, and the mapping settings
+checked against the division's real reference data."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.redaction import register_secrets
+from connectors.errors import ConnectorError, PermanentError
+from connectors.exact_online.auth import SYSTEM, base_url, token_client
+from connectors.oauth_connect import SignInClient
+
+CALLBACK_PATH = "/exact/connect/callback/"
+
+
+def redirect_uri() -> str:
+    return settings.EXACT_REDIRECT_URI or f"{settings.PUBLIC_BASE_URL}{CALLBACK_PATH}"
+
+
+def authorize_url(connection, state: str) -> str:
+    params = {
+        "client_id": settings.EXACT_CLIENT_ID, "redirect_uri": redirect_uri(),
+        "response_type": "code", "state": state, "force_login": "0",
+    }  # fmt: skip
+    return f"{base_url(connection)}/api/oauth2/auth?{urlencode(params)}"
+
+
+def code_exchange(connection, code: str) -> dict:
+    """Trade the code (single use, about 3 minutes) for the first token pair."""
+    register_secrets([code])
+    try:
+        response = token_client(connection, SignInClient).post(
+            "token",
+            operation="oauth.code_exchange",
+            data={
+                "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri(),
+                "client_id": settings.EXACT_CLIENT_ID, "client_secret": settings.EXACT_CLIENT_SECRET,
+            },
+        )  # fmt: skip
+    except PermanentError as exc:
+        raise PermanentError(
+            "Exact Online did not accept the sign-in (the code may have expired): try 'Connect "
+            "Exact Online' again."
+        ) from exc
+    body = response.json()
+    register_secrets([body.get("access_token"), body.get("refresh_token")])
+    return body
+
+
+@transaction.atomic
+def connection_connect(connection, *, tokens: dict, division: int | None = None):
+    """Store the new tokens (and the division, when known); a connection that needed
+    reconnecting gets going again."""
+    from connectors.sync import jobs_dispatch_waiting
+    from tenants.models import Connection, ConnectionStatus, OAuthToken
+
+    now = timezone.now()
+    OAuthToken.objects.update_or_create(
+        connection=connection, system=SYSTEM,
+        defaults={
+            "access_token": tokens["access_token"], "refresh_token": tokens.get("refresh_token", ""),
+            "obtained_at": now, "last_refresh_error": "",
+            "expires_at": now + timedelta(seconds=float(tokens.get("expires_in", 600))),
+        },
+    )  # fmt: skip
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    if division:
+        connection.erp_settings = {**(connection.erp_settings or {}), "division": int(division)}
+    fields = ["erp_settings", "updated_at"]
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        connection.status, connection.last_error, connection.last_error_at = (
+            ConnectionStatus.ACTIVE, "", None,
+        )  # fmt: skip
+        fields += ["status", "last_error", "last_error_at"]
+        transaction.on_commit(lambda: jobs_dispatch_waiting(connection=connection))
+    connection.save(update_fields=fields)
+    return connection
+
+
+def division_choices(connection) -> list[tuple[int, str]]:
+    """The divisions the signed-in user may use, the current one first."""
+    from connectors.exact_online.api import current_me
+    from connectors.exact_online.client import me_client
+
+    current = current_me(connection)["CurrentDivision"]
+    response = me_client(connection).get(
+        f"{current}/hrm/Divisions", operation="hrm.divisions.list",
+        params={"$select": "Code,Description"},
+    )  # fmt: skip
+    found = [(int(d["Code"]), f"{d['Code']} {d.get('Description') or ''}".strip())
+             for d in response.json()["d"]["results"]]  # fmt: skip
+    return sorted(found, key=lambda choice: choice[0] != current)
+
+
+def division_save(connection, division: int):
+    connection.erp_settings = {**(connection.erp_settings or {}), "division": int(division)}
+    connection.save(update_fields=["erp_settings", "updated_at"])
+    return connection
+
+
+def is_connected(connection) -> bool:
+    from tenants.models import OAuthToken
+
+    return bool((connection.erp_settings or {}).get("division")) and (
+        OAuthToken.objects.filter(connection=connection, system=SYSTEM).exists()
+    )
+
+
+# --- mapping settings -----------------------------------------------------------------------
+def picker_choices(connection) -> dict[str, list[tuple[str, str]]]:
+    """The division's real values for each picker, read fresh from Exact Online."""
+    from connectors.exact_online.api import ExactApi
+
+    api = ExactApi(connection)
+
+    def pairs(resource, select, filter="", label="Description"):
+        rows = api.list(resource, select=select, filter=filter)
+        return [(str(r["Code"]).strip(), f"{str(r['Code']).strip()} {r.get(label) or ''}".strip())
+                for r in rows]  # fmt: skip
+
+    return {
+        "journals": pairs("financial/Journals", "Code,Description", "Type eq 20"),
+        "gl_accounts": pairs("financial/GLAccounts", "Code,Description", "IsBlocked eq false"),
+        "vat_codes": pairs("vat/VATCodes", "Code,Description", "IsBlocked eq false"),
+        "cost_centers": pairs("hrm/Costcenters", "Code,Description"),
+        "items": pairs("logistics/Items", "Code,Description", "IsSalesItem eq true"),
+    }
+
+
+FIELD_CHOICES = {
+    "journal": "journals", "gl_revenue": "gl_accounts", "shipping_gl": "gl_accounts",
+    "vat_taxable": "vat_codes", "vat_non_taxable": "vat_codes", "vat_shipping": "vat_codes",
+    "cost_center": "cost_centers", "shipping_item": "items", "unmapped_sku_item": "items",
+}  # fmt: skip
+
+
+def mapping_problems(connection, values: dict) -> dict[str, str]:
+    """{field: message} for settings that name something the division does not have."""
+    from connectors.exact_online.mapping import rules_parse
+
+    try:
+        choices = picker_choices(connection)
+    except ConnectorError as exc:
+        return {"__all__": f"The settings could not be checked against Exact Online: {exc.message}"}
+    problems = {}
+    for name, kind in FIELD_CHOICES.items():
+        value = str(values.get(name) or "").strip()
+        if value and value not in {code for code, _ in choices[kind]}:
+            problems[name] = f"{value} is not in the Exact Online division."
+    try:
+        centers = {code for code, _ in choices["cost_centers"]}
+        for rule in rules_parse(values.get("cost_center_rules") or ""):
+            if rule.cost_center not in centers:
+                problems["cost_center_rules"] = (
+                    f"Cost centre {rule.cost_center} is not in the division."
+                )
+    except ValueError as exc:
+        problems["cost_center_rules"] = str(exc)
+    return problems
