@@ -35,6 +35,12 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
         "connectors.myob.tasks.poll_myob_customers_all",
         every_seconds=300,
     ),
+    # Exact Online's account changes flow back to the store the same way (Modified).
+    Periodic(
+        "Poll Exact Online account changes",
+        "connectors.exact_online.tasks.poll_exact_accounts_all",
+        every_seconds=300,
+    ),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

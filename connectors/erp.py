@@ -23,6 +23,8 @@ class UpdateNotAllowed(Exception):
 
 class ErpConnector:
     label = "ERP"
+    # ERPs with no customer feed of their own get every store customer once, on activation.
+    pull_customers_on_activate = False
 
     def __init__(self, connection):
         self.connection = connection

@@ -108,6 +108,49 @@ def backfill_start(*, connection: Connection, days: int, user=None) -> BulkRun:
     return run
 
 
+def customers_pull_start(*, connection: Connection, user=None) -> BulkRun | None:
+    """Once per connection, for ERPs with no customer feed of their own: every store customer
+    through the pipeline (backfill lane), with its progress on a BulkRun."""
+    pulled = BulkRun.objects.filter(
+        connection=connection, kind=BulkRun.Kind.BACKFILL, params__what="customers"
+    )
+    if pulled.exists():
+        return None
+    run = BulkRun.objects.create(
+        tenant_id=connection.tenant_id, connection=connection, kind=BulkRun.Kind.BACKFILL,
+        params={"what": "customers"}, created_by=user, message="Listing the store's customers…",
+    )  # fmt: skip
+    from connectors.tasks import run_customers_pull
+
+    transaction.on_commit(lambda: run_customers_pull.delay(run.pk))
+    return run
+
+
+def customers_pull_run(run_id: int) -> None:
+    run = BulkRun.objects.select_related("connection").get(pk=run_id)
+    BulkRun.objects.filter(pk=run.pk).update(state=BulkRun.State.RUNNING)
+    ids = BigCommerceStore(run.connection, lane=Lane.BACKFILL).customer_ids()
+    BulkRun.objects.filter(pk=run.pk).update(
+        total=len(ids), message=f"Listed {len(ids)} customers…"
+    )
+    for done, customer_id in enumerate(ids, start=1):
+        with transaction.atomic():
+            job, needs_run = request_sync(
+                connection=run.connection, kind=JobKind.CUSTOMER, source_id=str(customer_id),
+                lane=Lane.BACKFILL, trigger="customers pull",
+            )  # fmt: skip
+            if needs_run:
+                dispatch(job.pk, trigger="customers pull")
+        if done % 50 == 0 or done == len(ids):
+            BulkRun.objects.filter(pk=run.pk).update(
+                done=done, message=f"{done} of {len(ids)} customers handed over…"
+            )
+    BulkRun.objects.filter(pk=run.pk).update(
+        state=BulkRun.State.DONE, finished_at=timezone.now(), done=len(ids),
+        message=f"{len(ids)} store customers handed to the pipeline.",
+    )  # fmt: skip
+
+
 def backfill_run(run_id: int) -> None:
     """List first (so the admin can show a real percentage), then hand over page by page."""
     run = BulkRun.objects.select_related("connection").get(pk=run_id)

@@ -91,6 +91,13 @@ def run_backfill(run_id: int):
 
 
 @shared_task(acks_late=True)
+def run_customers_pull(run_id: int):
+    from connectors.polling import customers_pull_run
+
+    customers_pull_run(run_id)
+
+
+@shared_task(acks_late=True)
 def run_bulk_replay(run_id: int):
     from connectors.replay import bulk_replay_run
 

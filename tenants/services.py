@@ -40,7 +40,14 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
     """Start syncing: register the store's webhooks, start the catch-up cursor now (or N days
     back, with a backfill), and hand over what arrived while the connection was paused."""
     from connectors.bigcommerce.hooks import ensure_hooks
-    from connectors.polling import ORDERS_CURSOR, backfill_start, read_cursor, write_cursor
+    from connectors.polling import (
+        ORDERS_CURSOR,
+        backfill_start,
+        customers_pull_start,
+        read_cursor,
+        write_cursor,
+    )
+    from connectors.registry import connector_class_for
     from connectors.sync import jobs_dispatch_waiting
     from webhooks.services import events_dispatch_pending
 
@@ -61,6 +68,9 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
         jobs_dispatch_waiting(connection=connection)
         if backfill_days:
             backfill_start(connection=connection, days=backfill_days, user=user)
+        connector_class = connector_class_for(connection.erp_kind)
+        if connector_class and connector_class.pull_customers_on_activate:
+            customers_pull_start(connection=connection, user=user)
     ensure_hooks(connection)
     connection.refresh_from_db()
     return connection

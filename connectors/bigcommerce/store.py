@@ -91,6 +91,20 @@ class BigCommerceStore:
         )
         return rows[0] if rows else None
 
+    def customer_ids(self) -> list[int]:
+        """Every customer's id (the initial pull of customers into an ERP)."""
+        return [row["id"] for row in self._v3_all("v3/customers", "customer.list")]
+
+    def customer_update(self, customer_id, changes: dict) -> bool:
+        """Apply {"customer": {...}, "address": {"id", ...}} from an ERP; False when empty."""
+        if changes.get("customer"):
+            body = [{"id": int(customer_id), **changes["customer"]}]
+            self.http.put("v3/customers", operation="customer.update", json=body)
+        if changes.get("address"):
+            body = [{"customer_id": int(customer_id), **changes["address"]}]
+            self.http.put("v3/customers/addresses", operation="customer.address.update", json=body)
+        return bool(changes.get("customer") or changes.get("address"))
+
     # -- catalog ----------------------------------------------------------------------------
     def variant_by_sku(self, sku: str) -> dict | None:
         rows = self._v3_all("v3/catalog/variants", "catalog.variant_by_sku", {"sku": sku})

@@ -10,18 +10,18 @@ from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.exact_online import mapping
 from connectors.exact_online.api import ExactApi, current_me, quoted
 from connectors.exact_online.client import NotConnected, division_of
+from connectors.exact_online.customers import account_upsert
 
-ACCOUNTS = "crm/Accounts"
 ADDRESSES = "crm/Addresses"
 INVOICES = "salesinvoice/SalesInvoices"
 ITEMS = "logistics/Items"
 GL_ACCOUNTS = "financial/GLAccounts"
 JOURNALS = "financial/Journals"
-ACCOUNT_FIELDS = "ID,Code,Name,Email,Phone,AddressLine1,AddressLine2,City,Postcode,Country"
 
 
 class ExactOnlineConnector(ErpConnector):
     label = "Exact Online"
+    pull_customers_on_activate = True  # Exact has no customer webhooks towards the store
 
     def __init__(self, connection, *, lane: str = "live"):
         super().__init__(connection)
@@ -62,23 +62,7 @@ class ExactOnlineConnector(ErpConnector):
 
     # -- accounts -----------------------------------------------------------------------
     def upsert_customer(self, customer) -> ExternalRef:
-        email = (customer.email or "").strip().lower()
-        wanted = mapping.account_body(customer)
-        found = None
-        if email:
-            found = self.api.first(
-                ACCOUNTS, select=ACCOUNT_FIELDS, filter=f"Email eq {quoted(email)}"
-            )
-        if found is None:
-            created = self.api.create(ACCOUNTS, wanted)
-            return ExternalRef(created["ID"], number=str(created.get("Code") or "").strip())
-        changes = {
-            k: v for k, v in wanted.items()
-            if k in ACCOUNT_FIELDS.split(",") and v and str(found.get(k) or "") != str(v)
-        }  # fmt: skip
-        if changes:
-            self.api.update(ACCOUNTS, found["ID"], changes)
-        return ExternalRef(found["ID"], number=str(found.get("Code") or "").strip())
+        return account_upsert(self.api, customer)
 
     # -- invoices -----------------------------------------------------------------------
     def find_sales_document(self, order) -> ExternalRef | None:

@@ -116,7 +116,6 @@ def customer_upsert(api: MyobApi, customer, settings: mapping.MappingSettings) -
 
 # --- MYOB → BigCommerce ---------------------------------------------------------------------
 def _push(connection, link: MyobCustomerLink, entity: dict) -> bool:
-    from connectors.bigcommerce.client import store_client
     from connectors.bigcommerce.store import BigCommerceStore
 
     store = BigCommerceStore(connection)
@@ -124,14 +123,7 @@ def _push(connection, link: MyobCustomerLink, entity: dict) -> bool:
     if current is None:
         return False
     changes = mapping.bigcommerce_customer_changes(entity, current)
-    http = store_client(connection)
-    if changes["customer"]:
-        body = [{"id": int(link.source_id), **changes["customer"]}]
-        http.put("v3/customers", operation="customer.update", json=body)
-    if changes["address"]:
-        body = [{"customer_id": int(link.source_id), **changes["address"]}]
-        http.put("v3/customers/addresses", operation="customer.address.update", json=body)
-    return bool(changes["customer"] or changes["address"])
+    return store.customer_update(link.source_id, changes)
 
 
 def _myob_time(value: str) -> datetime:

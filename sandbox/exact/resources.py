@@ -5,12 +5,18 @@ Dates are kept as ISO text (so $filter compares them) and shown as /Date(ms)/.""
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sandbox.exact.errors import ApiError
 from sandbox.exact.models import ExactDivision, ExactRecord
 
 CENT = Decimal("0.01")
+
+
+def naive_utc(moment) -> str:
+    """Exact keeps times without a zone; $filter's datetime'…' literals compare with them."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def bad(message: str) -> ApiError:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox.exact.models import ExactApiRequest, ExactApp, ExactDivision, ExactRecord
-from sandbox.exact.resources import RESOURCES
+from sandbox.exact.resources import RESOURCES, naive_utc
 
 GL_ACCOUNTS = [
     ("8000", "Revenue web shop", 20), ("8010", "Revenue wholesale", 20),
@@ -37,8 +37,8 @@ def record_create(division: ExactDivision, resource: str, body: dict) -> ExactRe
     data = spec.prepare(division, dict(body), None)
     record.data = data | {
         spec.key: str(record.guid),
-        "Created": now.isoformat(),
-        "Modified": now.isoformat(),
+        "Created": naive_utc(now),
+        "Modified": naive_utc(now),
     }
     record.save()
     return record

@@ -13,7 +13,7 @@ from sandbox import odata
 from sandbox.exact import gate
 from sandbox.exact.errors import ApiError, error_response
 from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactRecord
-from sandbox.exact.resources import RESOURCES, Resource, bad
+from sandbox.exact.resources import RESOURCES, Resource, bad, naive_utc
 
 PAGE = 60  # rows per page on the normal REST endpoints
 DATE_FIELDS = {"Created", "Modified", "InvoiceDate", "OrderDate", "DueDate", "DeliveryDate"}
@@ -135,7 +135,7 @@ def _create(request, spec: Resource, division: ExactDivision, base: str):
     now = timezone.now()
     record = ExactRecord(division=division, resource=spec.path, created=now, modified=now)
     data = spec.prepare(division, body, None)
-    data |= {spec.key: str(record.guid), "Created": now.isoformat(), "Modified": now.isoformat()}
+    data |= {spec.key: str(record.guid), "Created": naive_utc(now), "Modified": naive_utc(now)}
     record.data = data
     record.save()
     shown = render(spec, data, base, expand=True)
@@ -164,7 +164,7 @@ def _update(request, spec: Resource, division: ExactDivision, guid: str):
     body = {k: v for k, v in _body(request).items() if k != spec.key}
     data = spec.prepare(division, body, record.data)
     now = timezone.now()
-    record.data = data | {"Modified": now.isoformat()}
+    record.data = data | {"Modified": naive_utc(now)}
     record.modified = now
     record.save()
 
