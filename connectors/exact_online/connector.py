@@ -4,6 +4,8 @@ Exactly once: before creating, the invoice is looked up by YourRef ("BC-<order i
 and replays never post a second one. Payment status stays on the job (Exact invoices are settled
 by its bank matching)."""
 
+from django.core.cache import cache
+
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -16,6 +18,7 @@ ADDRESSES = "crm/Addresses"
 INVOICES = "salesinvoice/SalesInvoices"
 ITEMS = "logistics/Items"
 GL_ACCOUNTS = "financial/GLAccounts"
+REFERENCE_TTL = 600  # seconds; a deleted item is caught by Exact's own validation
 JOURNALS = "financial/Journals"
 
 
@@ -77,24 +80,29 @@ class ExactOnlineConnector(ErpConnector):
             posted=found.get("Status") == 50,
         )  # fmt: skip
 
+    def _ids(self, resource: str, codes: set[str]) -> dict[str, str]:
+        """{code: guid} for the codes that exist. Cached per connection and division (each call
+        spends one of the division's 60 a minute); a code the cache lacks is asked for again."""
+        key = f"exact:ids:{self.connection.pk}:{division_of(self.connection)}:{resource}"
+        known = cache.get(key) or {}
+        for code in sorted(codes - set(known)):
+            found = self.api.first(resource, select="ID,Code", filter=f"Code eq {quoted(code)}")
+            if found:
+                known[str(found["Code"]).strip()] = found["ID"]
+        cache.set(key, known, REFERENCE_TTL)
+        return {code: known[code] for code in codes if code in known}
+
     def resolve(self, order, settings: mapping.MappingSettings) -> mapping.Resolved:
         codes = {line.sku for line in order.lines if line.sku}
         codes |= {settings.shipping_item, settings.unmapped_sku_item} - {""}
-        items = {}
-        for code in sorted(codes):
-            found = self.api.first(ITEMS, select="ID,Code", filter=f"Code eq {quoted(code)}")
-            if found:
-                items[found["Code"]] = found["ID"]
-        gl_accounts = {}
-        for code in {settings.gl_revenue, settings.shipping_gl} - {""}:
-            found = self.api.first(GL_ACCOUNTS, select="ID,Code", filter=f"Code eq {quoted(code)}")
-            if found is None:
-                raise PermanentError(
-                    f"GL account {code} is not in Exact Online: choose another in the "
-                    "connection's Exact Online mappings, then replay."
-                )
-            gl_accounts[code] = found["ID"]
-        return mapping.Resolved(items=items, gl_accounts=gl_accounts)
+        gl_codes = {settings.gl_revenue, settings.shipping_gl} - {""}
+        gl_accounts = self._ids(GL_ACCOUNTS, gl_codes)
+        if missing := sorted(gl_codes - set(gl_accounts)):
+            raise PermanentError(
+                f"GL account {missing[0]} is not in Exact Online: choose another in the "
+                "connection's Exact Online mappings, then replay."
+            )
+        return mapping.Resolved(items=self._ids(ITEMS, codes), gl_accounts=gl_accounts)
 
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
         settings = self.settings

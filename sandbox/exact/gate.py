@@ -1,6 +1,7 @@
 """What every REST call passes through: the bearer token (401), the division and the token's
 right to it (403 WrongDivision), the hourly error budget per endpoint, the division's minutely and
-daily limits (429, with Exact's X-RateLimit-* headers in epoch milliseconds), then the faults."""
+daily limits (429, with Exact's X-RateLimit-* headers in epoch milliseconds), then the faults
+(latency, a 429 storm, a forced 401, forced 503s, a share of 500s)."""
 
 import random
 import time
@@ -113,6 +114,10 @@ def take_fault(division: ExactDivision, name: str) -> bool:
 def apply_faults(division: ExactDivision) -> None:
     if division.fault_latency_ms:
         time.sleep(division.fault_latency_ms / 1000)
+    if take_fault(division, "fault_rate_limited"):
+        # A 429 storm: answered as if the minute's quota were spent.
+        exhausted = rate_headers(division, division.minutely_limit + 1, 0, time.time())
+        raise ApiError(429, "Too many requests", exhausted)
     if take_fault(division, "fault_unauthorized"):
         raise ApiError(401, "Unauthorized")
     if take_fault(division, "fault_server_errors"):
@@ -141,7 +146,8 @@ def admit(request, division_code: int | None, endpoint: str) -> Admission:
     try:
         apply_faults(division)
     except ApiError as exc:
-        exc.headers = headers | exc.headers
+        # A faulted 429 carries only the minutely headers, as a real one does.
+        exc.headers = exc.headers if exc.status == 429 else headers | exc.headers
         ExactApiRequest.objects.filter(pk=log.pk).update(status_code=exc.status)
         raise
     return Admission(token, division, headers, log)

@@ -1,7 +1,8 @@
 import secrets
 import uuid
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 
 
 def new_access_token() -> str:
@@ -46,6 +47,8 @@ class ExactDivision(models.Model):
     fault_latency_ms = models.PositiveIntegerField(default=0)
     fault_unauthorized = models.PositiveIntegerField(default=0)  # next N calls answer 401
     fault_server_errors = models.PositiveIntegerField(default=0)  # next N calls answer 503
+    fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls answer 429
+    last_timestamp = models.BigIntegerField(default=0)  # the sync API's row version counter
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -103,12 +106,22 @@ class ExactRecord(models.Model):
     data = models.JSONField(default=dict)
     created = models.DateTimeField()
     modified = models.DateTimeField(db_index=True)
+    # Exact's sync/ endpoints page on Timestamp, a row version that grows with every write.
+    timestamp = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["division", "resource"])]
 
     def __str__(self):
         return f"{self.resource} {self.guid}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            # The division's counter row stays locked until commit, so stamps never repeat.
+            divisions = ExactDivision.objects.filter(pk=self.division_id)
+            divisions.update(last_timestamp=F("last_timestamp") + 1)
+            self.timestamp = divisions.values_list("last_timestamp", flat=True).get()
+            super().save(*args, **kwargs)
 
 
 class ExactApiRequest(models.Model):

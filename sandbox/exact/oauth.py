@@ -5,7 +5,9 @@
 - token (form-encoded): code exchange and refresh. Access tokens last 10 minutes and
   `expires_in` is a string ("600"). A refresh token works once: reusing it answers 401 "Old
   refresh token used." and kills its whole chain. A refresh sooner than 570 s after the previous
-  token answers 401 "Access token not expired". Token calls per app per day are capped.
+  token answers 401 "Access token not expired" (body and reason phrase). A refresh token unused
+  for 30 days answers 400 "The refresh token expired at …". Token calls per app per day are
+  capped (429); every call is kept as an ExactTokenRequest, so tests can count them.
 """
 
 from datetime import timedelta
@@ -27,15 +29,19 @@ from sandbox.exact.models import (
 )
 
 CODE_SECONDS = 180  # "valid about 3 minutes", single use
+REFRESH_TOKEN_DAYS = 30  # a refresh token unused this long needs a new consent
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "response_type", "state", "force_login")
 
 
-def _answer(app_id: str, grant_type: str, status: int, body: dict) -> JsonResponse:
+def _answer(app_id: str, grant_type: str, status: int, body: dict, reason="") -> JsonResponse:
     ExactTokenRequest.objects.create(
         app=app_id, grant_type=grant_type, status_code=status,
         message=body.get("error_description", "")[:200],
     )  # fmt: skip
-    return JsonResponse(body, status=status)
+    response = JsonResponse(body, status=status)
+    if reason:  # Exact documents some refusals by their HTTP reason phrase
+        response.reason_phrase = reason
+    return response
 
 
 def token_body(token: ExactToken) -> dict:
@@ -132,14 +138,26 @@ def _refresh(request, app: ExactApp):
             return _answer(app.client_id, grant, 401, {
                 "error": "unauthorized_client", "error_description": "Old refresh token used.",
             })  # fmt: skip
-        if timezone.now() < old.issued_at + timedelta(seconds=app.min_refresh_seconds):
+        now = timezone.now()
+        expired_at = old.issued_at + timedelta(days=REFRESH_TOKEN_DAYS)
+        if now >= expired_at:
+            return _answer(app.client_id, grant, 400, {
+                "error": "invalid_request", "error_description": (
+                    f"The refresh token expired at {_stamp(expired_at)} and it is now {_stamp(now)}."
+                ),
+            })  # fmt: skip
+        if now < old.issued_at + timedelta(seconds=app.min_refresh_seconds):
             return _answer(app.client_id, grant, 401, {
                 "error": "invalid_request", "error_description": "Access token not expired",
-            })  # fmt: skip
+            }, reason="Access token not expired")  # fmt: skip
         old.refresh_used = True
         old.save(update_fields=["refresh_used"])
         new = issue_token(app, old.division, chain=old.chain)
     return _answer(app.client_id, grant, 200, token_body(new))
+
+
+def _stamp(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 @csrf_exempt

@@ -1,14 +1,22 @@
 """Driving the sandbox Exact Online: an app, a seeded division, demo tokens, fault switches."""
 
+from collections import Counter
+
 from django.db import transaction
-from django.utils import timezone
 
-from sandbox.exact.models import ExactApiRequest, ExactApp, ExactDivision, ExactRecord
-from sandbox.exact.resources import RESOURCES, naive_utc
+from sandbox.exact.models import (
+    ExactApiRequest,
+    ExactApp,
+    ExactDivision,
+    ExactRecord,
+    ExactTokenRequest,
+)
+from sandbox.exact.resources import RESOURCES, create
 
+# (code, description, Exact's GL type: 110 revenue, 20 accounts receivable)
 GL_ACCOUNTS = [
-    ("8000", "Revenue web shop", 20), ("8010", "Revenue wholesale", 20),
-    ("8050", "Shipping charged", 20), ("1300", "Debtors", 20),
+    ("8000", "Revenue web shop", 110), ("8010", "Revenue wholesale", 110),
+    ("8050", "Shipping charged", 110), ("1300", "Debtors", 20),
 ]  # fmt: skip
 COST_CENTERS = [("WEB", "Web shop"), ("EU", "Europe"), ("UK", "United Kingdom"), ("US", "Americas")]
 VAT_CODES = [("2", "VAT high 21%", "0.21"), ("1", "VAT low 9%", "0.09"), ("0", "VAT 0%", "0")]
@@ -31,17 +39,7 @@ def app_create(client_id: str, client_secret: str, **fields) -> ExactApp:
 
 def record_create(division: ExactDivision, resource: str, body: dict) -> ExactRecord:
     """Create an entity the way a POST would (checked and completed)."""
-    spec = RESOURCES[resource.lower()]
-    now = timezone.now()
-    record = ExactRecord(division=division, resource=spec.path, created=now, modified=now)
-    data = spec.prepare(division, dict(body), None)
-    record.data = data | {
-        spec.key: str(record.guid),
-        "Created": naive_utc(now),
-        "Modified": naive_utc(now),
-    }
-    record.save()
-    return record
+    return create(division, RESOURCES[resource.lower()], body)
 
 
 @transaction.atomic
@@ -53,7 +51,7 @@ def division_create(code: int, name: str = "Sandbox Outdoor B.V.", *, skip_items
         body = {"Code": gl_code, "Description": description, "Type": kind, "IsBlocked": False}
         accounts[gl_code] = record_create(division, "financial/GLAccounts", body)
     for cc_code, description in COST_CENTERS:
-        body = {"Code": cc_code, "Description": description, "Active": True}
+        body = {"Code": cc_code, "Description": description}
         record_create(division, "hrm/Costcenters", body)
     for vat_code, description, percentage in VAT_CODES:
         body = {"Code": vat_code, "Description": description, "Percentage": float(percentage),
@@ -67,15 +65,15 @@ def division_create(code: int, name: str = "Sandbox Outdoor B.V.", *, skip_items
             continue
         revenue = accounts["8050" if sku == "SHIPPING" else "8000"]
         body = {"Code": sku, "Description": description, "IsSalesItem": True, "SalesVatCode": "2",
-                "GLRevenue": str(revenue.guid), "SalesPrice": float(price)}  # fmt: skip
+                "GLRevenue": str(revenue.guid), "StandardSalesPrice": float(price)}  # fmt: skip
         record_create(division, "logistics/Items", body)
     return division
 
 
 def faults_set(division: ExactDivision, **faults) -> ExactDivision:
     """fault_error_rate, fault_latency_ms, fault_unauthorized (next N calls 401),
-    fault_server_errors (next N calls 503), and the limits (minutely_limit, daily_limit,
-    window_seconds, errors_per_hour)."""
+    fault_server_errors (next N calls 503), fault_rate_limited (next N calls 429), and the
+    limits (minutely_limit, daily_limit, window_seconds, errors_per_hour)."""
     ExactDivision.objects.filter(pk=division.pk).update(**faults)
     division.refresh_from_db()
     return division
@@ -88,17 +86,24 @@ def records(division: ExactDivision, resource: str):
 
 
 def call_counts(division: ExactDivision) -> dict:
-    """What the division answered: calls, 429s, and the most calls admitted in any window."""
+    """What the division answered: calls, 429s, and the most calls admitted in one of its rate
+    windows (fixed windows, as the limit is counted and X-RateLimit-Minutely-Reset says)."""
     calls = ExactApiRequest.objects.filter(division=division.code)
-    admitted = sorted(
-        c.timestamp() for c in calls.exclude(status_code=429).values_list("created_at", flat=True)
+    per_window = Counter(
+        int(moment.timestamp() // division.window_seconds)
+        for moment in calls.exclude(status_code=429).values_list("created_at", flat=True)
     )
-    peak, start = 0, 0
-    for end, moment in enumerate(admitted):
-        while moment - admitted[start] >= division.window_seconds:
-            start += 1
-        peak = max(peak, end - start + 1)
-    return {"calls": calls.count(), "429": calls.filter(status_code=429).count(), "peak": peak}
+    return {
+        "calls": calls.count(),
+        "429": calls.filter(status_code=429).count(),
+        "peak": max(per_window.values(), default=0),
+    }
+
+
+def token_calls(client_id: str, grant_type: str = "") -> int:
+    """How many times the app called the token endpoint (of one grant type, if given)."""
+    calls = ExactTokenRequest.objects.filter(app=client_id)
+    return calls.filter(grant_type=grant_type).count() if grant_type else calls.count()
 
 
 DEMO_DIVISION = 100001

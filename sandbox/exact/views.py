@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime
+import uuid
 
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -13,45 +13,14 @@ from sandbox import odata
 from sandbox.exact import gate
 from sandbox.exact.errors import ApiError, error_response
 from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactRecord
-from sandbox.exact.resources import RESOURCES, Resource, bad, naive_utc
+from sandbox.exact.resources import RESOURCES, Resource, bad, check_properties, create, naive_utc
+from sandbox.exact.shapes import LINES, key_literal, parse_select, render
 
-PAGE = 60  # rows per page on the normal REST endpoints
-DATE_FIELDS = {"Created", "Modified", "InvoiceDate", "OrderDate", "DueDate", "DeliveryDate"}
 KEY_IN_PATH = re.compile(r"^(?P<path>.+?)\(guid'(?P<guid>[^']+)'\)$")
-
-
-def exact_date(value: str) -> str:
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return f"/Date({int(moment.timestamp() * 1000)})/"
 
 
 def _base(request, division: int) -> str:
     return request.build_absolute_uri(f"/sandbox/exact/api/v1/{division}/")
-
-
-def render(spec: Resource, data: dict, base: str, select=None, expand: bool = False) -> dict:
-    key = data.get(spec.key)
-    shown = {
-        "__metadata": {
-            "uri": f"{base}{spec.path}(guid'{key}')",
-            "type": f"Exact.Web.Api.Models.{spec.path.split('/')[-1][:-1]}",
-        }
-    }
-    for name, value in data.items():
-        if select and name not in select:
-            continue
-        if name in DATE_FIELDS and isinstance(value, str) and value:
-            value = exact_date(value)
-        shown[name] = value
-    if spec.path == "salesinvoice/SalesInvoices" and "SalesInvoiceLines" in shown:
-        if not expand:
-            uri = f"{base}salesinvoice/SalesInvoices(guid'{key}')/SalesInvoiceLines"
-            shown["SalesInvoiceLines"] = {"__deferred": {"uri": uri}}
-        else:
-            shown["SalesInvoiceLines"] = {"results": data["SalesInvoiceLines"]}
-    return shown
 
 
 def _json(body, status=200, headers=None) -> JsonResponse:
@@ -62,29 +31,30 @@ def _json(body, status=200, headers=None) -> JsonResponse:
 
 
 def _entities(division: ExactDivision, spec: Resource) -> list[dict]:
-    if spec.path == "hrm/Divisions":
+    """The rows an endpoint serves, oldest first (sync/: in Timestamp order)."""
+    if spec.entity == "hrm/Divisions":
         return [
             {"Code": d.code, "Description": d.name, "Currency": d.currency}
             for d in ExactDivision.objects.order_by("code")
         ]
-    records = ExactRecord.objects.filter(division=division, resource=spec.path).order_by(
-        "created", "pk"
-    )
-    if spec.path == "salesinvoice/SalesInvoiceLines":
-        invoices = records.model.objects.filter(
+    if spec.entity == "salesinvoice/SalesInvoiceLines":
+        invoices = ExactRecord.objects.filter(
             division=division, resource="salesinvoice/SalesInvoices"
         ).order_by("created", "pk")
         return [
             {**line, "InvoiceID": invoice.data["InvoiceID"]}
             for invoice in invoices
-            for line in invoice.data.get("SalesInvoiceLines", [])
+            for line in invoice.data.get(LINES, [])
         ]
-    return [record.data for record in records]
+    records = ExactRecord.objects.filter(division=division, resource=spec.entity)
+    if spec.sync:
+        return [r.data | {"Timestamp": r.timestamp} for r in records.order_by("timestamp")]
+    return [record.data for record in records.order_by("created", "pk")]
 
 
 def _list(request, spec: Resource, division: ExactDivision, base: str) -> dict:
     params = request.GET
-    select = [f.strip() for f in params.get("$select", "").split(",") if f.strip()]
+    select = parse_select(spec, params.get("$select", ""))
     if spec.needs_select and not select and params.get("$top") != "1":
         raise bad("Please add a $select or a $top=1 statement to the query string.")
     try:
@@ -97,20 +67,19 @@ def _list(request, spec: Resource, division: ExactDivision, base: str) -> dict:
     except (odata.ODataError, ValueError) as exc:
         raise bad(str(exc)) from exc
     if top is not None:
-        entities = entities[:top]
+        entities = entities[: max(top, 0)]
     start = 0
     if token := params.get("$skiptoken"):
-        match = re.fullmatch(r"guid'([^']+)'", token)
-        keys = [str(e.get(spec.key)) for e in entities]
-        if not match or match.group(1) not in keys:
+        keys = [key_literal(e.get(spec.key)) for e in entities]
+        if token not in keys:
             raise bad("The $skiptoken is not valid.")
-        start = keys.index(match.group(1)) + 1
-    page = entities[start : start + PAGE]
-    expand = "SalesInvoiceLines" in params.get("$expand", "")
+        start = keys.index(token) + 1
+    page = entities[start : start + spec.page]
+    expand = LINES in params.get("$expand", "")
     body = {"results": [render(spec, e, base, select, expand) for e in page]}
-    if start + PAGE < len(entities):
+    if start + spec.page < len(entities):
         query = params.copy()
-        query["$skiptoken"] = f"guid'{page[-1].get(spec.key)}'"
+        query["$skiptoken"] = key_literal(page[-1].get(spec.key))
         body["__next"] = f"{base}{spec.path}?{query.urlencode(safe='$,()')}"
     return {"d": body}
 
@@ -124,20 +93,17 @@ def _body(request) -> dict:
         body = body["d"]
     if not isinstance(body, dict):
         raise bad("Error reading JSON: expected an object.")
+    body.pop("__metadata", None)  # a fetched entity sent back as it came: its metadata is ignored
     return body
 
 
 def _create(request, spec: Resource, division: ExactDivision, base: str):
     body = _body(request)
+    check_properties(spec, body)
     missing = [name for name in spec.required if body.get(name) in (None, "")]
     if missing:
         raise bad(f"Mandatory: {', '.join(missing)}")
-    now = timezone.now()
-    record = ExactRecord(division=division, resource=spec.path, created=now, modified=now)
-    data = spec.prepare(division, body, None)
-    data |= {spec.key: str(record.guid), "Created": naive_utc(now), "Modified": naive_utc(now)}
-    record.data = data
-    record.save()
+    data = create(division, spec, body).data
     shown = render(spec, data, base, expand=True)
     if "return=representation" not in request.headers.get("Prefer", ""):
         # Without the Prefer header Exact returns the entity with its properties null.
@@ -146,22 +112,38 @@ def _create(request, spec: Resource, division: ExactDivision, base: str):
 
 
 def _find(spec: Resource, division: ExactDivision, guid: str, *, lock=False) -> ExactRecord:
+    try:
+        guid = str(uuid.UUID(guid))
+    except ValueError:
+        raise ApiError(404, "Not found") from None
     records = ExactRecord.objects.filter(division=division, resource=spec.path)
     if lock:
         records = records.select_for_update()
-    try:
-        found = records.filter(guid=guid).first()
-    except Exception:  # not a guid at all
-        found = None
+    found = records.filter(guid=guid).first()
     if found is None:
         raise ApiError(404, "Not found")
     return found
+
+
+def _read(request, spec: Resource, division: ExactDivision, guid: str, base: str) -> dict:
+    select = parse_select(spec, request.GET.get("$select", ""))
+    expand = LINES in request.GET.get("$expand", "")
+    if spec.writable:
+        data = _find(spec, division, guid).data
+    else:  # lines and other derived rows are looked up among what the collection serves
+        data = next(
+            (e for e in _entities(division, spec) if str(e.get(spec.key)) == guid.lower()), None
+        )
+        if data is None:
+            raise ApiError(404, "Not found")
+    return {"d": render(spec, data, base, select, expand)}
 
 
 @transaction.atomic
 def _update(request, spec: Resource, division: ExactDivision, guid: str):
     record = _find(spec, division, guid, lock=True)
     body = {k: v for k, v in _body(request).items() if k != spec.key}
+    check_properties(spec, body)
     data = spec.prepare(division, body, record.data)
     now = timezone.now()
     record.data = data | {"Modified": naive_utc(now)}
@@ -174,8 +156,7 @@ def _dispatch(request, spec: Resource, division: ExactDivision, guid: str | None
     if request.method == "GET":
         if guid is None:
             return _list(request, spec, division, base)
-        expand = "SalesInvoiceLines" in request.GET.get("$expand", "")
-        return {"d": render(spec, _find(spec, division, guid).data, base, expand=expand)}
+        return _read(request, spec, division, guid, base)
     if not spec.writable:
         raise ApiError(405, "The resource is read only.")
     if request.method == "POST" and guid is None:
@@ -222,15 +203,18 @@ def resource(request, division, path):
 
 
 def current_me(request):
+    """The signed-in user and the division they last picked; not counted against the limits."""
     try:
         token = gate.token_of(request)
     except ApiError as error:
         return error_response(error)
+    division = token.division
     me = {
         "__metadata": {"uri": request.build_absolute_uri(), "type": "Exact.Web.Api.System.Me"},
-        "CurrentDivision": token.division.code, "DivisionCustomerName": token.division.name,
-        "FullName": "Sandbox User", "Email": "sandbox@example.com", "UserID": "sandbox-user",
-        "LanguageCode": "en-GB",
+        "UserID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-exact-user/{token.app_id}")),
+        "UserName": "sandbox@example.com", "FullName": "Sandbox User",
+        "Email": "sandbox@example.com", "LanguageCode": "en-GB", "Language": "EN",
+        "CurrentDivision": division.code, "DivisionCustomerName": division.name,
     }  # fmt: skip
     select = [f.strip() for f in request.GET.get("$select", "").split(",") if f.strip()]
     if select:
