@@ -138,7 +138,7 @@ def invoice_body(order: Order, account_id: str, settings: MappingSettings, resol
         "SalesInvoiceLines": lines,
     }  # fmt: skip
     if delivery_address_id:
-        body["DeliveryAddress"] = delivery_address_id
+        body["DeliverToAddress"] = delivery_address_id  # a sales order's is DeliveryAddress
     return body
 
 

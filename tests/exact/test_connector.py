@@ -74,7 +74,7 @@ def test_an_order_becomes_a_sales_invoice_with_lines_shipping_gl_vat_and_deliver
     assert invoice["OrderedBy"] == str(account.guid) and account.data["Status"] == "C"
     assert account.data["Email"] == "ada@example.com" and account.data["Code"] == f"{1:>18}"
     delivery = records(division, "crm/Addresses").get()
-    assert invoice["DeliveryAddress"] == str(delivery.guid)
+    assert invoice["DeliverToAddress"] == str(delivery.guid)
     assert (delivery.data["AddressLine1"], delivery.data["City"]) == ("1 Dock Rd", "Newcastle")
 
 

@@ -9,8 +9,14 @@ import pytest
 import requests
 from django.utils import timezone
 
-from sandbox.exact.models import ExactToken, ExactTokenRequest
-from sandbox.exact.services import call_counts, faults_set, record_create, records
+from sandbox.exact.models import ExactDivision, ExactToken, ExactTokenRequest
+from sandbox.exact.services import (
+    call_counts,
+    faults_set,
+    record_create,
+    records,
+    token_calls,
+)
 from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
 
 
@@ -63,8 +69,10 @@ def test_consent_code_exchange_and_a_single_use_code(live_server, exact_app, div
     }
     tokens = token_call(live_server, **exchange)
     assert tokens.status_code == 200
+    assert token_calls(CLIENT_ID) == 1
     assert tokens.json()["expires_in"] == "600" and tokens.json()["token_type"] == "bearer"
     assert token_call(live_server, **exchange).json() == {"error": "invalid_grant"}  # single use
+    assert token_calls(CLIENT_ID, "authorization_code") == 2
 
     me = requests.get(
         f"{live_server.url}/sandbox/exact/api/v1/current/Me",
@@ -104,6 +112,7 @@ def test_a_refresh_sooner_than_570_seconds_is_refused(live_server, exact_app, to
     assert (
         early.status_code == 401 and early.json()["error_description"] == "Access token not expired"
     )
+    assert early.reason == "Access token not expired"  # Exact's documented reason phrase
     ExactToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(seconds=570))
     later = token_call(live_server, grant_type="refresh_token", refresh_token=token.refresh_token)
     assert later.status_code == 200  # the refused attempt did not spend the refresh token
@@ -118,6 +127,15 @@ def test_token_calls_per_day_are_capped(live_server, exact_app, token):
     ]
     assert answers == [400, 400, 429]
     assert ExactTokenRequest.objects.filter(app=CLIENT_ID).count() == 3
+
+
+def test_a_refresh_token_unused_for_30_days_has_expired(live_server, exact_app, token):
+    ExactToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(days=31))
+    stale = token_call(live_server, grant_type="refresh_token", refresh_token=token.refresh_token)
+    assert stale.status_code == 400 and stale.json()["error"] == "invalid_request"
+    assert re.fullmatch(
+        r"The refresh token expired at .+ and it is now .+\.", stale.json()["error_description"]
+    )
 
 
 def test_wrong_client_secret_and_expired_access_token(live_server, exact_app, token, raw_api):
@@ -304,3 +322,162 @@ def test_fault_switches(raw_api, division):
     assert failed.status_code == 500 and failed.json()["error"]["message"]["value"].startswith(
         "A problem"
     )
+
+
+def test_me_names_the_current_division_and_is_not_rate_limited(live_server, division, token):
+    me = requests.get(
+        f"{live_server.url}/sandbox/exact/api/v1/current/Me",
+        headers={"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"},
+        timeout=10,
+    )
+    (user,) = me.json()["d"]["results"]
+    assert user["CurrentDivision"] == division.code and re.fullmatch(
+        r"[0-9a-f-]{36}", user["UserID"]
+    )
+    assert "X-RateLimit-Minutely-Remaining" not in me.headers
+    assert call_counts(division)["calls"] == 0
+
+
+# --- OData ----------------------------------------------------------------------------------
+def codes(raw_api, path, **params):
+    response = raw_api("GET", path, params={"$select": "Code", **params})
+    assert response.status_code == 200, response.text
+    return [row["Code"] for row in response.json()["d"]["results"]]
+
+
+def test_filter_operators_literals_orderby_and_top(raw_api, division):
+    vat = "vat/VATCodes"
+    assert codes(raw_api, vat, **{"$filter": "Percentage gt 0.1"}) == ["2"]
+    assert codes(raw_api, vat, **{"$filter": "Percentage ge 0.09 and Percentage le 0.21"}) == [
+        "2",
+        "1",
+    ]
+    assert codes(raw_api, vat, **{"$filter": "Percentage lt 0.09 or Code eq '2'"}) == ["2", "0"]
+    assert codes(raw_api, vat, **{"$filter": "Code ne '2'", "$orderby": "Code"}) == ["0", "1"]
+    gl = "financial/GLAccounts"
+    assert codes(raw_api, gl, **{"$filter": "Type eq 20"}) == ["1300"]
+    assert codes(raw_api, gl, **{"$orderby": "Code desc", "$top": "2"}) == ["8050", "8010"]
+    revenue = guid_of(division, gl, Code="8000")
+    assert codes(raw_api, gl, **{"$filter": f"ID eq guid'{revenue}'"}) == ["8000"]
+    assert len(codes(raw_api, gl, **{"$filter": "Modified ge datetime'2020-01-01T00:00:00'"})) == 4
+    assert codes(raw_api, gl, **{"$filter": "Modified lt datetime'2020-01-01'"}) == []
+    broken = raw_api("GET", gl, params={"$filter": "Code eq"})
+    assert broken.status_code == 400 and broken.json()["error"]["message"]["value"]
+
+
+def test_select_names_only_the_types_properties_and_unset_ones_come_null(raw_api):
+    account = new_account(raw_api)
+    row = raw_api(
+        "GET", f"crm/Accounts(guid'{account['ID']}')", params={"$select": "Name,Website"}
+    ).json()["d"]
+    assert row["Name"] == "Ada Lovelace" and row["Website"] is None
+    assert set(row) == {"__metadata", "Name", "Website"}
+    refused = raw_api("GET", "crm/Accounts", params={"$select": "ID,Nickname"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"]["value"] == (
+        "No property 'Nickname' exists in type 'Exact.Web.Api.Models.Account' at position 3."
+    )
+
+
+def test_bulk_and_sync_endpoints_want_select_page_by_1000_and_sync_follows_timestamps(
+    raw_api, division
+):
+    for n in range(70):
+        record_create(division, "crm/Accounts", {"Name": f"Shopper {n}", "Status": "C"})
+    assert raw_api("GET", "bulk/CRM/Accounts").status_code == 400
+    bulk = raw_api("GET", "bulk/CRM/Accounts", params={"$select": "ID,Name"}).json()["d"]
+    assert len(bulk["results"]) == 70 and "__next" not in bulk  # 60 a page on crm/Accounts
+
+    first = raw_api("GET", "sync/CRM/Accounts", params={"$select": "ID,Timestamp"}).json()["d"]
+    stamps = [row["Timestamp"] for row in first["results"]]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 70
+    changed = first["results"][5]["ID"]
+    assert (
+        raw_api("PUT", f"crm/Accounts(guid'{changed}')", json={"City": "Delft"}).status_code == 204
+    )
+    since = raw_api(
+        "GET", "sync/CRM/Accounts",
+        params={"$select": "ID,City,Timestamp", "$filter": f"Timestamp gt {max(stamps)}"},
+    ).json()["d"]["results"]  # fmt: skip
+    assert [(row["ID"], row["City"]) for row in since] == [(changed, "Delft")]
+    assert raw_api("POST", "sync/CRM/Accounts", json={"Name": "x"}).status_code == 405
+
+
+# --- writes ---------------------------------------------------------------------------------
+def test_a_property_the_type_lacks_is_refused(raw_api, division):
+    account = new_account(raw_api)
+    line = {"Item": guid_of(division, "logistics/Items", Code="MUG-STEEL"), "Quantity": 1}
+    body = {"OrderedBy": account["ID"], "Journal": "70", "SalesInvoiceLines": [line]}
+    for wrong, type_name in (
+        ({"YourReference": "BC-1"}, "SalesInvoice"),
+        ({"DeliveryAddress": account["ID"]}, "SalesInvoice"),  # a sales order's field
+        ({"SalesInvoiceLines": [{**line, "Price": 3}]}, "SalesInvoiceLine"),
+    ):
+        refused = raw_api("POST", "salesinvoice/SalesInvoices", json={**body, **wrong})
+        assert refused.status_code == 400
+        name = next(iter(wrong)) if type_name == "SalesInvoice" else "Price"
+        assert refused.json()["error"]["message"]["value"] == (
+            f"Error processing request stream. The property name '{name}' specified for type "
+            f"'Exact.Web.Api.Models.{type_name}' is not valid."
+        )
+    put = raw_api("PUT", f"crm/Accounts(guid'{account['ID']}')", json={"Nickname": "Ada"})
+    assert put.status_code == 400 and "'Nickname'" in put.text
+    assert not records(division, "salesinvoice/SalesInvoices").exists()
+
+
+def test_an_invoice_delivered_to_an_address_and_its_lines_one_by_one(raw_api, division):
+    account = new_account(raw_api)
+    address = raw_api(
+        "POST", "crm/Addresses",
+        json={"Account": account["ID"], "Type": 4, "AddressLine1": "Dam 1", "City": "Amsterdam"},
+    ).json()["d"]  # fmt: skip
+    line = {"Item": guid_of(division, "logistics/Items", Code="STOVE-1"), "Quantity": 1}
+    body = {"OrderedBy": account["ID"], "Journal": "70", "SalesInvoiceLines": [line]}
+    stranger = new_account(raw_api, Email="eve@example.com")
+    wrong = raw_api(
+        "POST", "salesinvoice/SalesInvoices",
+        json={**body, "DeliverTo": stranger["ID"], "DeliverToAddress": address["ID"]},
+    )  # fmt: skip
+    assert wrong.status_code == 400 and "does not belong" in wrong.text
+    created = raw_api(
+        "POST", "salesinvoice/SalesInvoices", json={**body, "DeliverToAddress": address["ID"]},
+        headers={"Prefer": "return=representation"},
+    ).json()["d"]  # fmt: skip
+    assert created["DeliverToAddress"] == address["ID"]
+    assert created["AmountFCExclVat"] == 89.0  # the item's StandardSalesPrice
+    (expanded,) = created["SalesInvoiceLines"]["results"]
+    assert expanded["InvoiceID"] == created["InvoiceID"]
+    assert expanded["__metadata"]["type"] == "Exact.Web.Api.Models.SalesInvoiceLine"
+    one = raw_api("GET", f"salesinvoice/SalesInvoiceLines(guid'{expanded['ID']}')").json()["d"]
+    assert one["Item"] == line["Item"] and one["VATPercentage"] == 0.21
+
+
+def test_delete_answers_204_and_the_entity_is_gone(raw_api):
+    account = new_account(raw_api)
+    gone = raw_api("DELETE", f"crm/Accounts(guid'{account['ID']}')")
+    assert gone.status_code == 204 and gone.content == b""
+    assert raw_api("GET", f"crm/Accounts(guid'{account['ID']}')").status_code == 404
+
+
+# --- more faults, the admin -----------------------------------------------------------------
+def test_a_429_storm_and_latency(raw_api, division):
+    faults_set(division, fault_rate_limited=2)
+    answers = [raw_api("GET", "financial/Journals") for _ in range(3)]
+    assert [a.status_code for a in answers] == [429, 429, 200]
+    assert answers[0].headers["X-RateLimit-Minutely-Remaining"] == "0"
+    assert "X-RateLimit-Remaining" not in answers[0].headers
+    assert call_counts(division)["429"] == 2
+    faults_set(division, fault_latency_ms=300)
+    started = time.monotonic()
+    assert raw_api("GET", "financial/Journals").status_code == 200
+    assert time.monotonic() - started >= 0.3
+
+
+def test_the_admin_is_for_superusers_and_switches_faults_off(admin_client, client, division):
+    faults_set(division, fault_error_rate=0.5, fault_rate_limited=3)
+    url = "/admin/sandbox_exact/exactdivision/"
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"action": "clear_faults", "_selected_action": [division.pk]})
+    division = ExactDivision.objects.get(pk=division.pk)
+    assert division.fault_error_rate == 0 and division.fault_rate_limited == 0
+    assert client.get(url).status_code == 302  # not signed in: to the login page
