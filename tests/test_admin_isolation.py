@@ -35,7 +35,14 @@ FACTORIES = {
     ApiToken: lambda tenant: api_token_create(tenant=tenant, name="t", role=Role.VIEWER)[0],
 }
 # Platform machinery: superusers only.
-PLATFORM_APPS = {"auth", "django_celery_beat", "axes", "sandbox_bigcommerce", "sandbox_myob", "sandbox_exact"}
+PLATFORM_APPS = {
+    "auth",
+    "django_celery_beat",
+    "axes",
+    "sandbox_bigcommerce",
+    "sandbox_myob",
+    "sandbox_exact",
+}
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
