@@ -1,9 +1,16 @@
-"""The parts of an OAuth authorization-code sign-in every ERP shares: the `state` kept in the
-session and checked on the way back, and the client that trades the code for tokens."""
+"""The parts of an OAuth authorization-code sign-in every ERP shares: the connection the pages are
+for, the `state` kept in the session and checked on the way back, and the client that trades the
+code for tokens."""
 
 import secrets
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
 from connectors.http import ApiClient
+from tenants.selectors import can_write, connections_visible_to
 
 SESSION_KEY = "oauth_sign_in"
 
@@ -30,3 +37,19 @@ class SignInClient(ApiClient):
 
     def _refuse_dead_connection(self) -> None:
         return None
+
+
+def connection_to_set_up(request, pk, *, erp_kind: str):
+    """The connection a sign-in or settings page is for: looked up through the person's tenant
+    scope (another tenant's id is a 404) and only for someone who may change it (403)."""
+    connection = get_object_or_404(connections_visible_to(request.user), pk=pk)
+    if connection.erp_kind != erp_kind:
+        raise Http404
+    if not can_write(request.user, connection.tenant_id):
+        raise PermissionDenied
+    return connection
+
+
+def change_page(connection) -> str:
+    """The connection's admin page, where every sign-in and settings page returns to."""
+    return reverse("admin:tenants_connection_change", args=[connection.pk])

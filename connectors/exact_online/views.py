@@ -7,9 +7,8 @@ connection is looked up through the tenant scope, so another tenant's id is a 40
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,21 +16,11 @@ from connectors.errors import ConnectorError
 from connectors.exact_online import setup
 from connectors.exact_online.auth import SYSTEM
 from connectors.exact_online.mapping import MappingSettings
-from connectors.oauth_connect import state_issue, state_take
-from tenants.selectors import can_write, connections_visible_to
+from connectors.oauth_connect import change_page, connection_to_set_up, state_issue, state_take
 
 
 def _connection(request, pk):
-    connection = get_object_or_404(connections_visible_to(request.user), pk=pk)
-    if connection.erp_kind != "exact_online":
-        raise Http404
-    if not can_write(request.user, connection.tenant_id):
-        raise PermissionDenied
-    return connection
-
-
-def _change_page(connection) -> str:
-    return reverse("admin:tenants_connection_change", args=[connection.pk])
+    return connection_to_set_up(request, pk, erp_kind="exact_online")
 
 
 @staff_member_required
@@ -54,12 +43,12 @@ def connect_callback(request):
     connection = _connection(request, connection_id)
     if request.GET.get("error"):
         messages.error(request, f"Exact Online access was not granted ({request.GET['error']}).")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     try:
         tokens = setup.code_exchange(connection, request.GET.get("code", ""))
     except ConnectorError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     setup.connection_connect(connection, tokens=tokens)
     return HttpResponseRedirect(reverse("exact-division", args=[connection.pk]))
 
@@ -75,7 +64,7 @@ def division(request, pk):
         choices = setup.division_choices(connection)
     except ConnectorError as exc:
         messages.error(request, f"The divisions could not be read: {exc.message}")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     stored = (connection.erp_settings or {}).get("division")
     field = forms.TypedChoiceField(label="Division", choices=choices, coerce=int)
     form_class = type("DivisionForm", (forms.Form,), {"division": field})
@@ -129,7 +118,7 @@ def mappings(request, pk):
         choices = setup.picker_choices(connection)
     except ConnectorError as exc:
         messages.error(request, f"The division's settings could not be read: {exc.message}")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     defaults, stored = MappingSettings(), connection.erp_settings or {}
     names = [name for name in MappingSettings.__dataclass_fields__ if name != "parsed_rules"]
     initial = {name: stored.get(name) or getattr(defaults, name) for name in names}
@@ -146,7 +135,7 @@ def mappings(request, pk):
             messages.success(
                 request, "Exact Online mappings saved; they were checked against the division."
             )
-            return HttpResponseRedirect(_change_page(connection))
+            return HttpResponseRedirect(change_page(connection))
     return render(request, "connectors_exact_online/mappings.html", {
         "connection": connection, "form": form, "title": "Exact Online mappings",
     })  # fmt: skip

@@ -7,30 +7,19 @@ connection is looked up through the tenant scope, so another tenant's id is a 40
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from connectors.errors import ConnectorError
 from connectors.myob import setup
 from connectors.myob.config import INVOICE_NUMBER_CHOICES, TAX_INCLUSIVE_CHOICES
-from connectors.oauth_connect import state_issue, state_take
-from tenants.selectors import can_write, connections_visible_to
+from connectors.oauth_connect import change_page, connection_to_set_up, state_issue, state_take
 
 
 def _connection(request, pk):
-    connection = get_object_or_404(connections_visible_to(request.user), pk=pk)
-    if connection.erp_kind != "myob":
-        raise Http404
-    if not can_write(request.user, connection.tenant_id):
-        raise PermissionDenied
-    return connection
-
-
-def _change_page(connection) -> str:
-    return reverse("admin:tenants_connection_change", args=[connection.pk])
+    return connection_to_set_up(request, pk, erp_kind="myob")
 
 
 @staff_member_required
@@ -53,16 +42,16 @@ def connect_callback(request):
     connection = _connection(request, connection_id)
     if request.GET.get("error"):
         messages.error(request, f"MYOB access was not granted ({request.GET['error']}).")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     business_id = request.GET.get("businessId", "")
     if not business_id:
         messages.error(request, "MYOB did not say which company file was chosen: connect again.")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     try:
         tokens = setup.code_exchange(connection, request.GET.get("code", ""))
     except ConnectorError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     setup.connection_connect(
         connection, tokens=tokens, business_id=business_id,
         business_name=request.GET.get("businessName", ""),
@@ -145,7 +134,7 @@ def mappings(request, pk):
         choices = setup.picker_choices(connection)
     except ConnectorError as exc:
         messages.error(request, f"The company file's settings could not be read: {exc.message}")
-        return HttpResponseRedirect(_change_page(connection))
+        return HttpResponseRedirect(change_page(connection))
     defaults = MappingSettings()
     stored = connection.erp_settings or {}
     initial = {
@@ -165,7 +154,7 @@ def mappings(request, pk):
             messages.success(
                 request, "MYOB mappings saved; they were checked against the company file."
             )
-            return HttpResponseRedirect(_change_page(connection))
+            return HttpResponseRedirect(change_page(connection))
     return render(request, "connectors_myob/mappings.html", {
         "connection": connection, "form": form, "title": "MYOB mappings",
     })  # fmt: skip
