@@ -42,3 +42,9 @@ def api_call_for_display(call: ApiCall) -> ApiCall:
 
 def bulk_run_list(*, scope):
     return scope.filter(BulkRun.objects.select_related("connection"))
+
+
+def bulk_runs_started(*, connection, since) -> list[BulkRun]:
+    """The runs a connection's activation started (an order backfill, a customer pull)."""
+    runs = BulkRun.objects.filter(connection=connection, created_at__gte=since)
+    return list(runs.order_by("created_at", "id"))

@@ -97,4 +97,6 @@ class BulkRunSerializer(serializers.ModelSerializer):
 
 class BulkReplaySerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Failed jobs matching the filter, now queued.")
-    run = BulkRunSerializer(allow_null=True, help_text="Null when nothing matched.")
+    run = BulkRunSerializer(
+        help_text="The run to follow (its url); one with nothing to do finishes at once."
+    )

@@ -1,9 +1,12 @@
 """One error body for the whole API: {"error": {"code", "message", "details"}}.
 
 Validation details echo field names, never the values sent for secret fields: any such value is
-masked wherever it would appear, even if a validator one day quotes its input.
+masked wherever it would appear in the message or details, even if a validator one day quotes its
+input. Secret fields are the declared ones (BigCommerce's and each ERP kind's `secret_fields`) and
+any key that names a credential.
 """
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,11 +16,20 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from audit.redaction import MASK
+from audit.redaction import MASK, MIN_SECRET_LENGTH, is_secret_key
 
 logger = logging.getLogger(__name__)
 
 SECRET_WORDS = ("secret", "password", "token")
+
+
+@functools.cache
+def _declared_secret_keys() -> frozenset[str]:
+    from connectors.registry import ERP_KINDS, config_form_for
+    from tenants.forms import BC_SECRET_FIELDS
+
+    erp = (name for kind in ERP_KINDS for name in config_form_for(kind).secret_fields)
+    return frozenset((*BC_SECRET_FIELDS, *erp))
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -34,11 +46,17 @@ def _secret_values(data, inside_secret: bool = False) -> list[str]:
         ]
     if isinstance(data, list | tuple):
         return [v for value in data for v in _secret_values(value, inside_secret)]
-    return [str(data)] if inside_secret and data not in (None, "") else []
+    # Shorter values are no credential, and masking them would garble every message.
+    return [str(data)] if inside_secret and len(str(data)) >= MIN_SECRET_LENGTH else []
 
 
 def _is_secret_key(key) -> bool:
-    return any(word in str(key).lower() for word in SECRET_WORDS)
+    key = str(key)
+    return (
+        key in _declared_secret_keys()
+        or is_secret_key(key)
+        or any(word in key.lower() for word in SECRET_WORDS)
+    )
 
 
 def _mask(value, secrets: list[str]):
@@ -85,7 +103,8 @@ def exception_handler(exc, context):
         )
     response = drf_exception_handler(exc, context)  # keeps WWW-Authenticate, Retry-After, Allow
     code, message, details = _describe(exc)
-    body = error_body(code, message, details)
-    secrets = _secret_values(_sent_data(context.get("request")))
-    response.data = _mask(body, sorted(secrets, key=len, reverse=True)) if secrets else body
+    secrets = sorted(_secret_values(_sent_data(context.get("request"))), key=len, reverse=True)
+    if secrets:  # the code is ours, never input: it stays machine-readable
+        message, details = _mask(message, secrets), _mask(details, secrets)
+    response.data = error_body(code, message, details)
     return response

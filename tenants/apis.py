@@ -3,12 +3,13 @@
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.models import BulkRun
+from audit.selectors import bulk_runs_started
 from audit.serializers import BulkRunSerializer
 from connectors.checks import connection_check
 from tenants import services
@@ -53,8 +54,35 @@ ActivateOutputSerializer = inline_serializer(
     {
         "connection": ConnectionOutputSerializer(),
         "webhook_health": WebhookHealthSerializer(),
-        "backfill": BulkRunSerializer(allow_null=True),
+        "backfill": BulkRunSerializer(
+            allow_null=True, help_text="The orders backfill, when backfill_days was given."
+        ),
+        "runs": BulkRunSerializer(
+            many=True,
+            help_text="Every background run the activation started, backfill included "
+            "(some ERPs also pull the store's customers once).",
+        ),
     },
+)
+CREATE_EXAMPLE = OpenApiExample(
+    "MYOB connection",
+    request_only=True,
+    value={
+        "name": "Acme store", "store_hash": "abc123def", "bc_client_id": "your-client-id",
+        "bc_access_token": "your-store-api-token", "bc_client_secret": "your-client-secret",
+        "erp_kind": "myob", "erp_config": {"tax_code_taxable": "GST"},
+    },
+)  # fmt: skip
+PUT_EXAMPLE = OpenApiExample(
+    "Full update",
+    request_only=True,
+    value={"name": "Acme store (AU)", "store_hash": "abc123def", "poll_interval_minutes": 15},
+)
+PATCH_EXAMPLE = OpenApiExample(
+    "Rename",
+    summary="Rename; every field left out, secrets included, is kept",
+    request_only=True,
+    value={"name": "Acme store (AU)"},
 )
 
 
@@ -73,7 +101,11 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def _output(self, connection, code=status.HTTP_200_OK) -> Response:
         return Response(ConnectionOutputSerializer(connection).data, status=code)
 
-    @extend_schema(request=ConnectionCreateSerializer, responses={201: ConnectionOutputSerializer})
+    @extend_schema(
+        request=ConnectionCreateSerializer,
+        responses={201: ConnectionOutputSerializer},
+        examples=[CREATE_EXAMPLE],
+    )
     def create(self, request):
         data = ConnectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,11 +124,19 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
         return idempotent(request, tenant_id=tenant.pk, run=run)
 
-    @extend_schema(request=ConnectionUpdateSerializer, responses=ConnectionOutputSerializer)
+    @extend_schema(
+        request=ConnectionUpdateSerializer,
+        responses=ConnectionOutputSerializer,
+        examples=[PUT_EXAMPLE],
+    )
     def update(self, request, pk=None):
         return self._update(request, partial=False)
 
-    @extend_schema(request=ConnectionUpdateSerializer, responses=ConnectionOutputSerializer)
+    @extend_schema(
+        request=ConnectionUpdateSerializer,
+        responses=ConnectionOutputSerializer,
+        examples=[PATCH_EXAMPLE],
+    )
     def partial_update(self, request, pk=None):
         return self._update(request, partial=True)
 
@@ -125,20 +165,19 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         days = data.validated_data["backfill_days"]
 
         def run():
+            started = timezone.now()
             activated = services.connection_activate(
                 connection=connection, backfill_days=days, user=self.scope.user
             )
-            backfill = None
-            if days:
-                backfill = BulkRun.objects.filter(
-                    connection=activated, kind=BulkRun.Kind.BACKFILL
-                ).first()
+            runs = bulk_runs_started(connection=activated, since=started)
+            backfill = next((r for r in runs if r.params.get("days")), None)
             body = {
                 "connection": ConnectionOutputSerializer(activated).data,
                 "webhook_health": WebhookHealthSerializer(
                     connection_webhook_health(activated)
                 ).data,
                 "backfill": BulkRunSerializer(backfill).data if backfill else None,
+                "runs": BulkRunSerializer(runs, many=True).data,
             }
             return Response(body)
 

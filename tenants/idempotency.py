@@ -5,6 +5,9 @@ a Redis eviction or restart, the unique constraint settles two concurrent first 
 lock service, and the embedded mode (file cache) gets the same guarantee. A key is claimed in its
 own short transaction before the action runs, so the action keeps its own transactions (and its
 outside calls) exactly as the admin runs them; a concurrent repeat sees the claim and gets 409.
+
+Keys belong to one caller within one tenant: each API token, and each signed-in person, has its own,
+so two scripts of a tenant that both count their keys from 1 never get each other's answers.
 """
 
 import hashlib
@@ -19,7 +22,7 @@ from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from tenants.models import IdempotencyKey
+from tenants.models import ApiToken, IdempotencyKey
 
 HEADER = "Idempotency-Key"
 TTL = timedelta(hours=24)
@@ -47,10 +50,19 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _caller(request) -> str:
+    if isinstance(request.auth, ApiToken):
+        return f"token:{request.auth.pk}"
+    return f"user:{request.user.pk}"
+
+
 def _claim(*, tenant_id: int, key: str, request) -> IdempotencyKey | Response:
     """A new claim on the key, or the stored answer of the request that made it."""
     now = timezone.now()
-    ident = {"tenant_id": tenant_id, "key": key, "method": request.method, "path": request.path}
+    ident = {
+        "tenant_id": tenant_id, "caller": _caller(request), "key": key,
+        "method": request.method, "path": request.path,
+    }  # fmt: skip
     fingerprint = _fingerprint(request)
     IdempotencyKey.objects.filter(tenant_id=tenant_id, expires_at__lt=now).delete()
     for _ in range(3):

@@ -214,6 +214,8 @@ class IdempotencyKey(models.Model):
     """The stored answer to a POST sent with an `Idempotency-Key`, replayed for repeats."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    # Whose key it is ("token:<id>" or "user:<id>"): two clients of one tenant never share keys.
+    caller = models.CharField(max_length=40)
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
@@ -228,7 +230,8 @@ class IdempotencyKey(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "key", "method", "path"], name="one_answer_per_idempotency_key"
+                fields=["tenant", "caller", "key", "method", "path"],
+                name="one_answer_per_idempotency_key",
             )
         ]
 

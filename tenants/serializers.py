@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from connectors.registry import ERP_CHOICES, ERP_KINDS, config_form_for
 from tenants.forms import BC_SECRET_FIELDS
-from tenants.models import Connection, OAuthToken
+from tenants.models import Connection, OAuthToken, store_hash_validator
 
 
 def _form_field_schema(field: forms.Field, secret: bool) -> dict:
@@ -64,6 +64,14 @@ class ErpConfigField(serializers.DictField):
         super().__init__(child=child, **kwargs)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": store_hash_validator.regex.pattern, "maxLength": 20}
+)
+class StoreHashField(serializers.CharField):
+    """Checked by the admin form with the other fields (one answer lists every mistake); the
+    schema states the rule too."""
+
+
 class ConnectionOutputSerializer(serializers.ModelSerializer):
     tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     webhook_url = serializers.SerializerMethodField()
@@ -94,12 +102,10 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
 
 class _ConnectionWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    store_hash = serializers.CharField(max_length=20)
+    store_hash = StoreHashField(max_length=20)
     bc_api_url = serializers.URLField(max_length=200, required=False)
     bc_client_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    bc_access_token = serializers.CharField(
-        write_only=True, allow_blank=True, style={"input_type": "password"}
-    )
+    bc_access_token = serializers.CharField(write_only=True, style={"input_type": "password"})
     bc_client_secret = serializers.CharField(
         write_only=True, required=False, allow_blank=True, style={"input_type": "password"}
     )

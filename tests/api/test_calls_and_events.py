@@ -36,6 +36,11 @@ def test_call_filters(owner_api, connection):
     assert owner_api.get(CALLS, {"created_after": "0079-10-03T07:03:46-22:01"}).status_code == 200
     assert owner_api.get(CALLS, {"job": "1.5"}).status_code == 400
     assert owner_api.get(f"{CALLS}?system=myob&system=bigcommerce").status_code == 400
+    elsewhere = ApiCallFactory(connection=ConnectionFactory(tenant=connection.tenant))
+    assert ids(owner_api.get(CALLS, {"connection": str(elsewhere.connection_id)})) == [elsewhere.pk]
+    assert ids(owner_api.get(CALLS, {"connection": str(connection.pk)})) == [
+        lost.pk, refused.pk, ok.pk,
+    ]  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -72,6 +77,13 @@ def test_event_filters(owner_api, connection):
     assert ids(owner_api.get(EVENTS, {"scope": "store/order/updated"})) == [updated.pk]
     assert ids(owner_api.get(EVENTS, {"state": "failed"})) == [updated.pk]
     assert ids(owner_api.get(EVENTS, {"resource_id": created.resource_id})) == [created.pk]
+    elsewhere = InboundEventFactory(connection=ConnectionFactory(tenant=connection.tenant))
+    assert ids(owner_api.get(EVENTS, {"connection": str(elsewhere.connection_id)})) == [
+        elsewhere.pk
+    ]
+    assert ids(owner_api.get(EVENTS, {"connection": str(connection.pk)})) == [
+        customer.pk, updated.pk, created.pk,
+    ]  # fmt: skip
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert ids(owner_api.get(EVENTS, {"received_before": since})) == [customer.pk]
     detail = owner_api.get(f"{EVENTS}{created.pk}/").json()

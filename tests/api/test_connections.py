@@ -2,9 +2,12 @@
 Test connection, webhook health and token status."""
 
 import pytest
+from django import forms
 
 from audit.models import BulkRun
+from connectors.registry import ERP_KINDS, config_form_for, connector_class_for
 from sandbox.bigcommerce.services import store_create
+from tenants.forms import BC_SECRET_FIELDS
 from tenants.models import Connection
 from tests.api.conftest import secret_values
 from tests.factories import ConnectionFactory, InboundEventFactory
@@ -124,6 +127,7 @@ def test_pause_and_activate(owner_api, connection):
     run = BulkRun.objects.get(connection=connection, kind="backfill")
     assert body["backfill"]["id"] == run.pk and body["backfill"]["url"] == f"/api/v1/runs/{run.pk}/"
     assert owner_api.get(body["backfill"]["url"]).json()["kind"] == "backfill"
+    assert [r["id"] for r in body["runs"]] == [run.pk]
     assert owner_api.post(f"{url}pause/").json()["status"] == "paused"
     too_far = owner_api.post(f"{url}activate/", {"backfill_days": 400}, format="json")
     assert too_far.status_code == 400 and "backfill_days" in too_far.json()["error"]["details"]
@@ -174,3 +178,106 @@ def test_test_connection_reads_the_sandbox_store(live_server, owner_api, tenant,
         "message": "Connected to the store 'Sandbox Outdoor Store'.",
     }  # fmt: skip
     assert_no_secret(response, secret_values(connection))
+
+
+# Every write-only field: BigCommerce's, and each ERP kind's declared `secret_fields`.
+SECRET_FIELDS = [("myob", name) for name in BC_SECRET_FIELDS] + [
+    (kind, f"erp_config.{name}")
+    for kind in ERP_KINDS
+    for name in config_form_for(kind).secret_fields
+]
+# Looks like the fixtures' secrets, so the session's scan would also catch it in a log line.
+MARKER = "cf-password-secret-bad-input-7"
+
+
+def _with(body: dict, path: str, value) -> dict:
+    body = {**body, "erp_config": dict(body.get("erp_config", {}))}
+    if path.startswith("erp_config."):
+        body["erp_config"][path.removeprefix("erp_config.")] = value
+    else:
+        body[path] = value
+    return body
+
+
+def _choice_field(kind: str) -> str | None:
+    fields = config_form_for(kind).base_fields.items()
+    return next((name for name, f in fields if isinstance(f, forms.ChoiceField)), None)
+
+
+def bad_bodies(kind: str, field: str, create: bool) -> dict[str, dict]:
+    """Requests that fail, each with MARKER sent in `field`."""
+    base = {**NEW, "erp_kind": kind, "erp_config": {}} if create else {}
+    bodies = {
+        "not text": _with(base, field, [MARKER]),
+        "an object": _with(base, field, {"value": MARKER}),
+        "another field is wrong": _with({**base, "store_hash": "Not Valid!"}, field, MARKER),
+        "a name too long": _with({**base, "name": "n" * 201}, field, MARKER),
+    }
+    if create:  # a choice error quotes what it was sent
+        bodies["quoted as the erp kind"] = _with({**base, "erp_kind": MARKER}, field, MARKER)
+    choice = _choice_field(kind)
+    if choice:
+        quoted = _with(base, f"erp_config.{choice}", MARKER)
+        bodies["quoted by an erp choice"] = _with(quoted, field, MARKER)
+    return bodies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "field"), SECRET_FIELDS, ids=[f for _, f in SECRET_FIELDS])
+def test_no_error_response_repeats_a_secret_sent_with_bad_input(owner_api, tenant, kind, field):
+    existing = ConnectionFactory(tenant=tenant, erp_kind=kind)
+    for create, url, method in (
+        (True, CONNECTIONS, owner_api.post),
+        (False, f"{CONNECTIONS}{existing.pk}/", owner_api.patch),
+    ):
+        for case, body in bad_bodies(kind, field, create).items():
+            response = method(url, body, format="json")
+            assert response.status_code == 400, f"{case}: {response.content}"
+            assert response.json()["error"]["code"] == "invalid"
+            assert MARKER not in response.content.decode(), f"{case} on {url} echoed the secret"
+    assert Connection.objects.filter(tenant=tenant).count() == 1
+
+
+@pytest.mark.django_db
+def test_viewers_read_connections_and_change_none(viewer_api, connection):
+    url = f"{CONNECTIONS}{connection.pk}/"
+    for read in (CONNECTIONS, url, f"{url}webhook-health/", f"{url}token-status/"):
+        assert viewer_api.get(read).status_code == 200, read
+    before = Connection.objects.filter(pk=connection.pk).values().get()
+    writes = [
+        (viewer_api.post, CONNECTIONS, NEW),
+        (viewer_api.put, url, {"name": "Taken", "store_hash": "taken1"}),
+        (viewer_api.patch, url, {"name": "Taken"}),
+        (viewer_api.post, f"{url}activate/", {"backfill_days": 3}),
+        (viewer_api.post, f"{url}pause/", {}),
+    ]
+    for method, target, body in writes:
+        response = method(target, body, format="json")
+        assert response.status_code == 403, target
+        assert response.json()["error"]["code"] == "permission_denied"
+        assert_no_secret(response, SENT_SECRETS)
+    assert Connection.objects.filter(pk=connection.pk).values().get() == before
+    assert Connection.objects.count() == 1 and not BulkRun.objects.exists()
+    # 'Test connection' reads only: viewers may run it, as in the admin.
+    assert viewer_api.post(f"{url}test/").json()["results"][0]["system"] == "BigCommerce"
+
+
+@pytest.mark.django_db
+def test_activation_returns_every_run_it_started_and_names_the_backfill(owner_api, tenant):
+    """An ERP that pulls the store's customers on activation starts a second run: the backfill
+    field is still the orders backfill."""
+    kind = next(
+        kind
+        for kind in ERP_KINDS
+        if getattr(connector_class_for(kind), "pull_customers_on_activate", False)
+    )
+    connection = ConnectionFactory(tenant=tenant, erp_kind=kind, bc_api_url="https://127.0.0.1:9")
+    url = f"{CONNECTIONS}{connection.pk}/activate/"
+    body = owner_api.post(url, {"backfill_days": 3}, format="json").json()
+    runs = {run.params.get("what", "orders"): run for run in BulkRun.objects.all()}
+    assert set(runs) == {"orders", "customers"}
+    assert body["backfill"]["id"] == runs["orders"].pk
+    assert sorted(run["id"] for run in body["runs"]) == sorted(run.pk for run in runs.values())
+    # Activating again starts no second customer pull, and without days no backfill.
+    again = owner_api.post(url, {}, format="json").json()
+    assert (again["backfill"], again["runs"]) == (None, [])

@@ -5,9 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from audit.models import BulkRun, JobState, SyncAttempt, SyncJob
-from tenants.models import IdempotencyKey
+from connectors.replay import bulk_replay_run
+from tenants.api_tokens import api_token_create
+from tenants.models import ApiToken, IdempotencyKey
+from tests.api.conftest import token_client
 from tests.factories import ApiCallFactory, ConnectionFactory, SyncJobFactory
 
 JOBS = "/api/v1/jobs/"
@@ -102,6 +106,25 @@ def test_bulk_replay_by_filter_returns_the_count_and_a_run_to_follow(owner_api, 
     other = owner_api.post(f"{JOBS}bulk-replay/?kind=order", HTTP_IDEMPOTENCY_KEY="bulk-1")
     assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
     assert BulkRun.objects.count() == 1
+    # Nothing matching is still an answer to follow, not a null.
+    none = owner_api.post(f"{JOBS}bulk-replay/?kind=customer").json()
+    assert none["count"] == 0 and owner_api.get(none["run"]["url"]).json()["total"] == 0
+
+
+@pytest.mark.django_db
+def test_the_run_shows_the_bulk_replays_progress(owner_api, connection):
+    failed = [SyncJobFactory(connection=connection, state="failed") for _ in range(3)]
+    body = owner_api.post(f"{JOBS}bulk-replay/").json()
+    url = body["run"]["url"]
+    queued = owner_api.get(url).json()
+    assert (queued["state"], queued["done"], queued["percent"]) == ("queued", 0, 0)
+    bulk_replay_run(body["run"]["id"])  # what the worker's task runs
+    progress = owner_api.get(url).json()
+    assert (progress["state"], progress["done"], progress["percent"]) == ("done", 3, 100)
+    assert progress["outcomes"]["pending"] == 3 and progress["finished_at"]
+    assert {job.state for job in SyncJob.objects.filter(pk__in=[j.pk for j in failed])} == {
+        JobState.PENDING
+    }
 
 
 @pytest.mark.django_db
@@ -132,3 +155,24 @@ def test_keys_are_per_tenant(owner_api, outsider_api, rows, other_tenant):
     response = outsider_api.post(url, HTTP_IDEMPOTENCY_KEY="shared")
     assert response.status_code == 404
     assert not IdempotencyKey.objects.filter(tenant=other_tenant).exists()
+
+
+@pytest.mark.django_db
+def test_keys_belong_to_one_caller(owner_api, owner, rows, tenant):
+    """Two clients of one tenant may pick the same key: each gets its own answer."""
+    job = rows["job"]
+    url = f"{JOBS}{job.pk}/replay/"
+    assert owner_api.post(url, HTTP_IDEMPOTENCY_KEY="1").json()["queued"] is True
+    _, value = api_token_create(tenant=tenant, name="other script", role=ApiToken.Access.ADMIN)
+    session = APIClient()
+    session.force_login(owner)
+    for other in (token_client(value), session):
+        SyncJob.objects.filter(pk=job.pk).update(state=JobState.FAILED)
+        response = other.post(url, HTTP_IDEMPOTENCY_KEY="1")
+        assert response.json()["queued"] is True and not response.has_header("Idempotent-Replayed")
+        assert SyncJob.objects.get(pk=job.pk).state == JobState.PENDING
+    assert IdempotencyKey.objects.filter(key="1").count() == 3
+    # Each caller's repeat is still answered from its own store.
+    SyncJob.objects.filter(pk=job.pk).update(state=JobState.FAILED)
+    assert owner_api.post(url, HTTP_IDEMPOTENCY_KEY="1")["Idempotent-Replayed"] == "true"
+    assert SyncJob.objects.get(pk=job.pk).state == JobState.FAILED
