@@ -30,3 +30,10 @@ class ErpConfigForm(forms.Form):
 def https_url_field(**kwargs) -> forms.URLField:
     """A base URL the tenant types; the SSRF guard checks it again at call time."""
     return forms.URLField(assume_scheme="https", max_length=300, **kwargs)
+
+
+def picker_field(label: str, options, required: bool = True, empty: str = "—") -> forms.ChoiceField:
+    """A mapping picker listing the ERP's real values, so only those can be saved; an optional
+    one starts with `empty` (what a blank choice means)."""
+    choices = ([] if required else [("", empty)]) + list(options)
+    return forms.ChoiceField(label=label, choices=choices, required=required)

@@ -1,15 +1,19 @@
 """The parts of an OAuth authorization-code sign-in every ERP shares: the connection the pages are
-for, the `state` kept in the session and checked on the way back, and the client that trades the
-code for tokens."""
+for, the `state` kept in the session and checked on the way back, the client that trades the
+code for tokens, and storing what the sign-in brought back."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from connectors.http import ApiClient
+from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tenants.selectors import can_write, connections_visible_to
 
 SESSION_KEY = "oauth_sign_in"
@@ -53,3 +57,32 @@ def connection_to_set_up(request, pk, *, erp_kind: str):
 def change_page(connection) -> str:
     """The connection's admin page, where every sign-in and settings page returns to."""
     return reverse("admin:tenants_connection_change", args=[connection.pk])
+
+
+@transaction.atomic
+def signed_in(connection, *, system: str, tokens: dict, lifetime: float, chosen: dict):
+    """Store the tokens a sign-in brought back (`lifetime`: seconds when the vendor's answer has no
+    expires_in) and merge what the person chose (company file, division) into the connection's
+    settings. A connection that needed reconnecting gets going again, with the jobs that waited."""
+    from connectors.sync import jobs_dispatch_waiting
+
+    now = timezone.now()
+    OAuthToken.objects.update_or_create(
+        connection=connection, system=system,
+        defaults={
+            "access_token": tokens["access_token"], "refresh_token": tokens.get("refresh_token", ""),
+            "scope": tokens.get("scope", ""), "obtained_at": now, "last_refresh_error": "",
+            "expires_at": now + timedelta(seconds=float(tokens.get("expires_in", lifetime))),
+        },
+    )  # fmt: skip
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    connection.erp_settings = {**(connection.erp_settings or {}), **chosen}
+    fields = ["erp_settings", "updated_at"]
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        connection.status, connection.last_error, connection.last_error_at = (
+            ConnectionStatus.ACTIVE, "", None,
+        )  # fmt: skip
+        fields += ["status", "last_error", "last_error_at"]
+        transaction.on_commit(lambda: jobs_dispatch_waiting(connection=connection))
+    connection.save(update_fields=fields)
+    return connection

@@ -74,8 +74,8 @@ class MappingSettings:
             for f in fields(cls)
             if f.name != "parsed_rules" and stored.get(f.name) not in (None, "")
         }
-        settings = cls(**values)
-        return cls(**values, parsed_rules=tuple(rules_parse(settings.cost_center_rules)))
+        rules = rules_parse(values.get("cost_center_rules", ""))
+        return cls(**values, parsed_rules=tuple(rules))
 
     def cost_center_for(self, order: Order) -> str:
         for rule in self.parsed_rules:

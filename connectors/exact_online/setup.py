@@ -1,17 +1,14 @@
 """Connecting a connection to Exact Online: the sign-in, the division, and the mapping settings
 checked against the division's real reference data."""
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
 from connectors.exact_online.auth import SYSTEM, base_url, token_client
-from connectors.oauth_connect import SignInClient
+from connectors.oauth_connect import SignInClient, signed_in
 
 CALLBACK_PATH = "/exact/connect/callback/"
 
@@ -50,34 +47,11 @@ def code_exchange(connection, code: str) -> dict:
     return body
 
 
-@transaction.atomic
 def connection_connect(connection, *, tokens: dict, division: int | None = None):
     """Store the new tokens (and the division, when known); a connection that needed
     reconnecting gets going again."""
-    from connectors.sync import jobs_dispatch_waiting
-    from tenants.models import Connection, ConnectionStatus, OAuthToken
-
-    now = timezone.now()
-    OAuthToken.objects.update_or_create(
-        connection=connection, system=SYSTEM,
-        defaults={
-            "access_token": tokens["access_token"], "refresh_token": tokens.get("refresh_token", ""),
-            "obtained_at": now, "last_refresh_error": "",
-            "expires_at": now + timedelta(seconds=float(tokens.get("expires_in", 600))),
-        },
-    )  # fmt: skip
-    connection = Connection.objects.select_for_update().get(pk=connection.pk)
-    if division:
-        connection.erp_settings = {**(connection.erp_settings or {}), "division": int(division)}
-    fields = ["erp_settings", "updated_at"]
-    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
-        connection.status, connection.last_error, connection.last_error_at = (
-            ConnectionStatus.ACTIVE, "", None,
-        )  # fmt: skip
-        fields += ["status", "last_error", "last_error_at"]
-        transaction.on_commit(lambda: jobs_dispatch_waiting(connection=connection))
-    connection.save(update_fields=fields)
-    return connection
+    chosen = {"division": int(division)} if division else {}
+    return signed_in(connection, system=SYSTEM, tokens=tokens, lifetime=600, chosen=chosen)
 
 
 def division_choices(connection) -> list[tuple[int, str]]:

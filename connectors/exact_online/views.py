@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from connectors.config import picker_field
 from connectors.errors import ConnectorError
 from connectors.exact_online import setup
 from connectors.exact_online.auth import SYSTEM
@@ -84,25 +85,21 @@ def division(request, pk):
 def mapping_form(choices: dict, initial: dict, data=None) -> forms.Form:
     """Each picker lists the division's real values, so only those can be saved."""
 
-    def pick(label, options, required=True, empty="—"):
-        field_choices = ([] if required else [("", empty)]) + list(options)
-        return forms.ChoiceField(label=label, choices=field_choices, required=required)
-
     fields = {
-        "journal": pick("Sales journal", choices["journals"]),
-        "gl_revenue": pick("Revenue GL account", choices["gl_accounts"], False, "Each item's own"),
-        "vat_taxable": pick("VAT code for taxed lines", choices["vat_codes"]),
-        "vat_non_taxable": pick("VAT code for untaxed lines", choices["vat_codes"]),
-        "vat_shipping": pick("VAT code for shipping", choices["vat_codes"]),
-        "shipping_item": pick("Item for the shipping line", choices["items"]),
-        "shipping_gl": pick("GL account for shipping", choices["gl_accounts"], False, "The item's own"),
-        "cost_center": pick("Default cost centre", choices["cost_centers"], False, "None"),
+        "journal": picker_field("Sales journal", choices["journals"]),
+        "gl_revenue": picker_field("Revenue GL account", choices["gl_accounts"], False, "Each item's own"),
+        "vat_taxable": picker_field("VAT code for taxed lines", choices["vat_codes"]),
+        "vat_non_taxable": picker_field("VAT code for untaxed lines", choices["vat_codes"]),
+        "vat_shipping": picker_field("VAT code for shipping", choices["vat_codes"]),
+        "shipping_item": picker_field("Item for the shipping line", choices["items"]),
+        "shipping_gl": picker_field("GL account for shipping", choices["gl_accounts"], False, "The item's own"),
+        "cost_center": picker_field("Default cost centre", choices["cost_centers"], False, "None"),
         "cost_center_rules": forms.CharField(
             label="Cost centre rules", required=False, widget=forms.Textarea(attrs={"rows": 4}),
             help_text="One a line, first match wins: 'country=GB -> UK', 'currency=USD -> US', "
                       "'channel=2 -> WHOLESALE' (the BigCommerce channel id).",
         ),
-        "unmapped_sku_item": pick(
+        "unmapped_sku_item": picker_field(
             "Item for SKUs Exact does not have", choices["items"], False,
             "Fail the order and name the SKU",
         ),

@@ -1,18 +1,15 @@
 """Connecting a connection to MYOB: the OAuth authorization-code flow, the company file, and the
 mapping settings checked against the file's real reference data."""
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
 from connectors.myob.auth import SYSTEM, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
-from connectors.oauth_connect import SignInClient
+from connectors.oauth_connect import SignInClient, signed_in
 
 # Granular scopes (keys made after March 2025; "CompanyFile" is deprecated for them). Which scope
 # covers which endpoint is UNCONFIRMED; these are the families our calls touch.
@@ -72,41 +69,13 @@ def code_exchange(connection, code: str) -> dict:
     return body
 
 
-@transaction.atomic
 def connection_connect(connection, *, tokens: dict, business_id: str, business_name: str = ""):
     """Store the new tokens and the company file the person picked; a connection that needed
     reconnecting gets going again."""
-    from tenants.models import Connection, ConnectionStatus, OAuthToken
-
-    now = timezone.now()
-    OAuthToken.objects.update_or_create(
-        connection=connection, system=SYSTEM,
-        defaults={
-            "access_token": tokens["access_token"], "refresh_token": tokens.get("refresh_token", ""),
-            "scope": tokens.get("scope", ""), "obtained_at": now,
-            "expires_at": now + timedelta(seconds=float(tokens.get("expires_in", 1200))),
-            "last_refresh_error": "",
-        },
-    )  # fmt: skip
-    connection = Connection.objects.select_for_update().get(pk=connection.pk)
-    erp_settings = dict(connection.erp_settings or {})
-    erp_settings["business_id"] = business_id
-    if business_name:
-        erp_settings["business_name"] = business_name
-    connection.erp_settings = erp_settings
-    fields = ["erp_settings", "updated_at"]
-    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
-        connection.status, connection.last_error, connection.last_error_at = (
-            ConnectionStatus.ACTIVE,
-            "",
-            None,
-        )
-        fields += ["status", "last_error", "last_error_at"]
-        from connectors.sync import jobs_dispatch_waiting
-
-        transaction.on_commit(lambda: jobs_dispatch_waiting(connection=connection))
-    connection.save(update_fields=fields)
-    return connection
+    chosen = {"business_id": business_id} | (
+        {"business_name": business_name} if business_name else {}
+    )
+    return signed_in(connection, system=SYSTEM, tokens=tokens, lifetime=1200, chosen=chosen)
 
 
 def company_file_credentials_save(connection, *, username: str, password: str | None):

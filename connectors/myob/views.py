@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from connectors.config import picker_field
 from connectors.errors import ConnectorError
 from connectors.myob import setup
 from connectors.myob.config import INVOICE_NUMBER_CHOICES, TAX_INCLUSIVE_CHOICES
@@ -102,23 +103,19 @@ def company_file(request, pk):
 def mapping_form(choices: dict, initial: dict, data=None) -> forms.Form:
     """Each picker lists the company file's real values, so only those can be saved."""
 
-    def pick(label, options, required=True, empty="—"):
-        field_choices = ([] if required else [("", empty)]) + list(options)
-        return forms.ChoiceField(label=label, choices=field_choices, required=required)
-
     fields = {
-        "tax_code_taxable": pick("Tax code for taxable lines", choices["tax_codes"]),
-        "tax_code_non_taxable": pick("Tax code for non-taxable lines", choices["tax_codes"]),
-        "freight_tax_code": pick("Freight tax code", choices["tax_codes"]),
-        "unmapped_sku_account": pick(
+        "tax_code_taxable": picker_field("Tax code for taxable lines", choices["tax_codes"]),
+        "tax_code_non_taxable": picker_field("Tax code for non-taxable lines", choices["tax_codes"]),
+        "freight_tax_code": picker_field("Freight tax code", choices["tax_codes"]),
+        "unmapped_sku_account": picker_field(
             "Income account for SKUs without a MYOB item", choices["accounts"], False,
             "Fail the order (no income account)",
         ),
-        "category": pick("Sale category", choices["categories"], bool(choices["categories"])),
+        "category": picker_field("Sale category", choices["categories"], bool(choices["categories"])),
         "tax_inclusive": forms.ChoiceField(label="Invoice prices", choices=TAX_INCLUSIVE_CHOICES),
         "invoice_number": forms.ChoiceField(label="Invoice numbers", choices=INVOICE_NUMBER_CHOICES),
         "invoice_number_prefix": forms.CharField(label="Invoice number prefix", max_length=5, required=False),
-        "freight_item": pick("Item for a freight line", choices["items"], False, "Use the invoice's freight field"),
+        "freight_item": picker_field("Item for a freight line", choices["items"], False, "Use the invoice's freight field"),
     }  # fmt: skip
     form_class = type("MyobMappingForm", (forms.Form,), fields)
     return form_class(data=data, initial=initial)
