@@ -20,7 +20,8 @@ SHOW_MODE = (
     " 'db': str(settings.DATABASES['default']['NAME']), 'broker': settings.CELERY_BROKER_URL,"
     " 'broker_dir': settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('data_folder_in', ''),"
     " 'cache': settings.CACHES['default']['BACKEND'], 'secret': settings.SECRET_KEY,"
-    " 'debug': settings.DEBUG, 'transport': getattr(settings, 'CELERY_BROKER_TRANSPORT', None)}))"
+    " 'debug': settings.DEBUG, 'transport': getattr(settings, 'CELERY_BROKER_TRANSPORT', None),"
+    " 'db_health_checks': settings.DATABASES['default'].get('CONN_HEALTH_CHECKS')}))"
 )
 
 
@@ -74,6 +75,7 @@ def test_production_mode_uses_postgres_and_redis_and_passes_check_deploy(tmp_pat
     assert mode["engine"] == "django.db.backends.postgresql"
     assert mode["broker"] == os.environ["REDIS_URL"] and mode["cache"].endswith("RedisCache")
     assert mode["transport"] == "config.broker:Transport"  # one Redis client per channel
+    assert mode["db_health_checks"] is False  # no extra round trip per request (webhook intake)
     assert "System check identified no issues" in result.stderr + result.stdout
 
 

@@ -117,6 +117,15 @@ def test_retries_and_replays_find_the_invoice_instead_of_posting_again(exact_con
     assert ApiCall.objects.filter(operation="salesinvoice.salesinvoices.create").count() == 1
 
 
+def test_item_ids_are_looked_up_once_per_connection_and_again_on_a_new_sku(exact_connection):
+    post_order(exact_connection, order("1010"))
+    post_order(exact_connection, order("1011"))  # the same SKUs: from the cache
+    lookups = ApiCall.objects.filter(operation="logistics.items.find")
+    assert lookups.count() == 3  # TENT-2P, MUG-STEEL and the shipping item
+    post_order(exact_connection, order("1012", [line("PACK-30L", 1, "129.9500")]))
+    assert lookups.count() == 4
+
+
 def test_an_existing_account_is_matched_by_email_and_updated_only_where_different(
     exact_connection, division
 ):

@@ -115,6 +115,9 @@ def test_transactions_refunds_and_sku_lookup(api, store):
     assert api("GET", f"v3/orders/{order.pk}/payment_actions/refunds").json()["data"] == []
     variant = api("GET", "v3/catalog/variants", params={"sku": "JACKET-L"}).json()["data"]
     assert len(variant) == 1 and variant[0]["sku"] == "JACKET-L"
+    # A product with options is sold only as its option combinations, never as the bare product.
+    assert api("GET", "v3/catalog/variants", params={"sku": "JACKET"}).json()["data"] == []
+    assert api("GET", "v3/catalog/variants", params={"sku": "TENT-2P"}).json()["data"]
 
 
 def test_rate_limit_headers_and_429_when_the_quota_is_spent(api, store):
