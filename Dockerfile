@@ -23,5 +23,5 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-# Worker heartbeats in /dev/shm: on the container's overlay file system they can stall.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# Layout, keep-alive, access log and heartbeat directory: config/gunicorn.py (PORT, WEB_CONCURRENCY).
+CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi"]

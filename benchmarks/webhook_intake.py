@@ -57,7 +57,9 @@ QUEUE = "webhooks"  # config/celery.py routes webhooks.tasks.* here
 
 WARMUP_RATE, WARMUP_SECONDS = 100, 2.0  # opens each thread's DB connection, derives the keys
 REQUEST_TIMEOUT = 10.0
-IDLE_CLOSE = 1.0  # close our idle sockets before gunicorn's 2 s keep-alive does (no races)
+# Like the load balancer in front of gunicorn: idle connections stay open between steps and are
+# closed by us before gunicorn's keep-alive (75 s, config/gunicorn.py) would close them (no races).
+IDLE_CLOSE = 30.0
 MAX_CONNECTIONS = 64  # per load process
 TARGET_RATE = 500  # issue 4: >= 500/s sustained, p99 < 50 ms, zero lost
 
@@ -307,11 +309,16 @@ def free_port() -> int:
 
 def start_gunicorn(args, port: int, log_path: str) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOST}:{port}",
-        "--worker-class", args.worker_class, "--workers", str(args.workers),
-        "--threads", str(args.threads), "--access-logfile", "-",  # as the Procfile
-        "--error-logfile", log_path,
+        sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi",
+        "--bind", f"{HOST}:{port}", "--error-logfile", log_path,
     ]  # fmt: skip
+    for flag, value in (
+        ("--worker-class", args.worker_class),
+        ("--workers", args.workers),
+        ("--threads", args.threads),
+    ):
+        if value is not None:  # otherwise the production setting in config/gunicorn.py
+            command += [flag, str(value)]
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=log
@@ -463,35 +470,46 @@ def check_events(connection_id, requests: Requests, answers: list) -> bool:
     again = [status for _, redelivery, status in answers if redelivery]
     again_ok = sum(1 for status in again if 200 <= status < 300)
     total = sum(rows.values())
-    published = _published_event_ids()
+    row_ids = set(events.values_list("id", flat=True))
+    deadline = time.monotonic() + 5  # the web processes send their last batch within 50 ms
+    while True:
+        published, messages = _published_event_ids()
+        if row_ids <= set(published) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    unsent = row_ids - set(published)
+    twice = sum(1 for count in published.values() if count > 1)
     print(
         f"\nevents: {len(sent)} distinct deliveries sent, {len(accepted)} answered 2xx; "
         f"{total} InboundEvent rows; LOST (2xx without its row): {len(lost)}; "
         f"rows without a 2xx seen: {len(unanswered)}\n"
         f"redeliveries: {len(again)} sent, {again_ok} answered 2xx, second rows: {extra_rows}\n"
-        f"hand-over: rows by state {dict(states)}; process_event messages in the Redis list "
-        f"'{QUEUE}': {published.total()}, for {len(published)} events; rows without a message: "
-        f"{len(set(events.values_list('id', flat=True)) - set(published))}, events with more "
-        f"than one: {sum(1 for count in published.values() if count > 1)}"
+        f"hand-over: rows by state {dict(states)}; {messages} process_events messages in the "
+        f"Redis list '{QUEUE}' ({total / max(messages, 1):.1f} events each) name "
+        f"{len(published)} events; rows without a message: {len(unsent)}, events in more than "
+        f"one: {twice}"
     )
-    return not lost and not extra_rows and again_ok == len(again)
+    return not lost and not extra_rows and again_ok == len(again) and not unsent and not twice
 
 
-def _published_event_ids() -> Counter:
-    """The event id of every process_event message waiting in the queue (Celery protocol 2 on
-    kombu's Redis transport: a JSON envelope whose body is [args, kwargs, embed])."""
+def _published_event_ids() -> tuple[Counter, int]:
+    """How often each event id is named by the process_events messages waiting in the queue, and
+    how many messages there are (Celery protocol 2 on kombu's Redis transport: a JSON envelope
+    whose body is [args, kwargs, embed])."""
     import redis
 
     ids: Counter = Counter()
+    messages = 0
     for raw in redis.Redis.from_url(REDIS_URL).lrange(QUEUE, 0, -1):
         message = json.loads(raw)
-        if message.get("headers", {}).get("task") != "webhooks.tasks.process_event":
+        if message.get("headers", {}).get("task") != "webhooks.tasks.process_events":
             continue
         body = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
-        ids[json.loads(body)[0][0]] += 1
-    return ids
+        ids.update(json.loads(body)[0][0])  # process_events(event_ids)
+        messages += 1
+    return ids, messages
 
 
 def describe_machine(args, busy_before: float) -> None:
@@ -510,7 +528,13 @@ def describe_machine(args, busy_before: float) -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres") as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0].split()[0]
         sync = conn.execute("SHOW synchronous_commit").fetchone()[0]
-    threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+    from config import gunicorn as production  # what the flags left unset come from
+
+    worker_class = args.worker_class or production.worker_class
+    workers = args.workers or production.workers
+    threads = (
+        f" x {args.threads or production.threads} threads" if worker_class == "gthread" else ""
+    )
     print(
         f"machine: {os.cpu_count()} cores ({model}), shared by gunicorn, PostgreSQL, Redis and "
         f"the load; load average {os.getloadavg()[0]:.2f}, {busy_before:.0%} of the CPU busy "
@@ -518,7 +542,7 @@ def describe_machine(args, busy_before: float) -> None:
         f"software: Python {sys.version.split()[0]}, Django {django.get_version()}, "
         f"gunicorn {gunicorn.__version__}, psycopg {psycopg.__version__}, PostgreSQL {pg} "
         f"(synchronous_commit={sync})\n"
-        f"server: gunicorn {args.worker_class} {args.workers} workers{threads}, production "
+        f"server: gunicorn {worker_class} {workers} workers{threads}, production "
         f"settings (DEBUG off, persistent DB connections); load: {args.loaders} processes, "
         f"{args.duplicates:.0%} redeliveries\n"
     )
@@ -528,9 +552,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rates", default="100,250,500,750,1000", help="requests/s, per step")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each step")
-    parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # Unset: the production settings of config/gunicorn.py.
+    parser.add_argument("--worker-class")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
     parser.add_argument("--loaders", type=int, default=2, help="load processes")
     parser.add_argument("--duplicates", type=float, default=0.10, help="share of redeliveries")
     parser.add_argument("--budget", type=float, default=170.0, help="seconds, all included")

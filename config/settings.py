@@ -228,6 +228,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown a task may ask for; longer waits are parked in the database.
 CELERY_MAX_COUNTDOWN = 60 * 60
+# Webhook intake sends the events each web process stored within this window as one message.
+WEBHOOK_HANDOVER_SECONDS = env.float("WEBHOOK_HANDOVER_SECONDS", default=0.05)
 
 # The admin theme, with our few extra styles.
 UNFOLD = {

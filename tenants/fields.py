@@ -47,6 +47,13 @@ def current_fernet() -> MultiFernet:
     return _fernet(tuple(secret_keys), tuple(salts))
 
 
+@functools.lru_cache(maxsize=1024)
+def _decrypt(key_ring: MultiFernet, ciphertext: str) -> str:
+    """Decrypting costs more CPU than reading the row (webhook intake reads a client secret per
+    delivery). The key ring is part of the key: a value is only ever returned by the keys in force."""
+    return key_ring.decrypt(ciphertext.encode()).decode()
+
+
 class _StrictEncryptedMixin:
     """Encrypt on the way in, decrypt only when reading from the database, raise on failure."""
 
@@ -68,7 +75,7 @@ class _StrictEncryptedMixin:
         if value is None:
             return None
         try:
-            plaintext = current_fernet().decrypt(value.encode()).decode()
+            plaintext = _decrypt(current_fernet(), value)
         except (InvalidToken, UnicodeError) as exc:
             raise CredentialDecryptionError(
                 f"{self.model.__name__}.{self.name} could not be decrypted: SECRET_KEY or SALT_KEY "

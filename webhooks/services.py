@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import JobKind, Lane
 from audit.redaction import redact_headers
 from tenants.models import Connection, ConnectionStatus
+from webhooks.handover import handover
 from webhooks.models import EventState, InboundEvent
 from webhooks.verification import SignatureError, verify
 
@@ -75,47 +76,46 @@ def dedupe_key(payload: dict) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()  # noqa: S324 - a key, not a signature
 
 
-INTAKE_FIELDS = ("id", "tenant_id", "store_hash", "status", "bc_client_secret", "webhook_secret")
+class IntakeConnection:
+    """What intake needs of a connection, read with one plain SELECT: building the ORM query and
+    model cost more CPU than the rest of intake. Each secret is decrypted only when the delivery's
+    proof needs it, by the field's own from_db_value (which raises on a wrong key)."""
+
+    COLUMNS = ("id", "tenant_id", "store_hash", "status", "bc_client_secret", "webhook_secret")
+
+    def __init__(self, pk, tenant_id, store_hash, status, client_secret, webhook_secret):
+        self.pk, self.tenant_id, self.store_hash, self.status = pk, tenant_id, store_hash, status
+        self._ciphertexts = {"bc_client_secret": client_secret, "webhook_secret": webhook_secret}
+
+    @classmethod
+    def get(cls, connection_id) -> "IntakeConnection | None":
+        with db_connection.cursor() as cursor:
+            cursor.execute(_intake_select(), [str(connection_id)])
+            row = cursor.fetchone()
+        return cls(*row) if row else None
+
+    def _secret(self, name: str) -> str:
+        field = Connection._meta.get_field(name)
+        return field.from_db_value(self._ciphertexts[name], None, db_connection)
+
+    @functools.cached_property
+    def bc_client_secret(self) -> str:
+        return self._secret("bc_client_secret")
+
+    @functools.cached_property
+    def webhook_secret(self) -> str:
+        return self._secret("webhook_secret")
 
 
 @functools.cache
-def _intake_select() -> tuple[list, str]:
+def _intake_select() -> str:
     meta = Connection._meta
-    fields = [f for f in meta.concrete_fields if f.attname in INTAKE_FIELDS]  # model order
-    sql = (
-        f"SELECT {', '.join(f.column for f in fields)} FROM {meta.db_table} "  # noqa: S608 - names from model meta
-        f"WHERE {meta.pk.column} = %s"
-    )
-    return fields, sql
-
-
-def _intake_connection(connection_id) -> Connection | None:
-    """The connection with only what intake needs (every other credential would be decrypted for
-    nothing): `Connection.objects.only(*INTAKE_FIELDS).filter(pk=...).first()`, but as one plain
-    SELECT, because building that query cost more CPU than the rest of intake and `first()` joined
-    the tenant for the model's ordering. Values pass through the converters the ORM would apply
-    (the encrypted fields decrypt, or raise, in their from_db_value)."""
-    fields, sql = _intake_select()
-    pk = Connection._meta.pk
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, [pk.get_db_prep_value(connection_id, db_connection)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = []
-    for field, value in zip(fields, row, strict=True):
-        col = field.get_col(Connection._meta.db_table)
-        converters = db_connection.ops.get_db_converters(col) + field.get_db_converters(
-            db_connection
-        )
-        for convert in converters:
-            value = convert(value, col, db_connection)
-        values.append(value)
-    return Connection.from_db(db_connection.alias, [f.attname for f in fields], values)
+    columns = ", ".join(meta.get_field(n).column for n in IntakeConnection.COLUMNS)
+    return f"SELECT {columns} FROM {meta.db_table} WHERE {meta.pk.column} = %s"  # noqa: S608 - names from model meta
 
 
 def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "") -> None:
-    connection = _intake_connection(connection_id)
+    connection = IntakeConnection.get(connection_id)
     if connection is None:
         raise Rejected(404, "No such connection.")
     try:
@@ -145,43 +145,53 @@ def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "")
         dispatched=active,
     )
     if event_id is not None and active:
-        transaction.on_commit(lambda: _publish(event_id))  # at once in autocommit
+        transaction.on_commit(lambda: handover.add(event_id))  # at once in autocommit
+
+
+INTAKE_COLUMNS = (
+    "connection_id",
+    "tenant_id",
+    "source",
+    "scope",
+    "dedupe_key",
+    "resource_type",
+    "resource_id",
+    "payload",
+    "headers",
+    "state",
+    "last_error",
+    "received_at",
+    "dispatched_at",
+)  # fmt: skip - the attnames of the row intake writes, which are also its column names
+
+
+@functools.cache
+def _insert_event() -> str:
+    meta = InboundEvent._meta
+    columns = ", ".join(meta.get_field(name).column for name in INTAKE_COLUMNS)
+    placeholders = ", ".join(f"%({name})s" for name in INTAKE_COLUMNS)
+    return (
+        f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
+        "ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id"
+    )
 
 
 def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -> int | None:
     """One statement, committed on its own: the event is durable before we answer, and a
     redelivery (same key) inserts nothing. Returns the new row's id, or None for a redelivery.
     Raw SQL because this is the hot path: the ORM would need a savepoint and a second query."""
-    meta = InboundEvent._meta
     now = timezone.now()
     state = EventState.DISPATCHED if dispatched else EventState.RECEIVED
-    columns = {
+    values = {
         "connection_id": connection.pk, "tenant_id": connection.tenant_id, "source": "bigcommerce",
         "scope": payload["scope"], "dedupe_key": dedupe, "resource_type": resource[0],
         "resource_id": resource[1], "payload": json.dumps(payload), "headers": json.dumps(headers),
         "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
     }  # fmt: skip
-    names = ", ".join(columns)  # the keys are the table's column names
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (
-        f"INSERT INTO {meta.db_table} ({names}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
-        "ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id"
-    )
     with db_connection.cursor() as cursor:
-        cursor.execute(sql, list(columns.values()))
+        cursor.execute(_insert_event(), values)
         row = cursor.fetchone()
     return row[0] if row else None
-
-
-def _publish(event_id: int) -> None:
-    """Hand the event to a worker. If the broker is down the event is already stored, marked
-    dispatched; the sweeper sends it again after a few minutes. BigCommerce still gets its 200."""
-    from webhooks.tasks import process_event
-
-    try:
-        process_event.delay(event_id)
-    except Exception:  # any broker failure: the sweeper recovers it
-        logger.warning("broker unavailable; event left for the sweeper", extra={"event": event_id})
 
 
 def _dispatch(event: InboundEvent) -> None:
