@@ -3,9 +3,9 @@
 What it does, in order:
 1. Creates its own database (mlc_bench), migrates it, flushes Redis db 14, and creates a tenant with
    an ACTIVE connection (status set directly: activation would call BigCommerce to register hooks).
-2. Starts gunicorn (`config.wsgi`) on 127.0.0.1 with DEBUG off, PostgreSQL, the Redis broker, strong
-   random SECRET_KEY/SALT_KEY and plain HTTP (SECURE_SSL_REDIRECT=false), as the Procfile does but
-   with the worker layout below.
+2. Starts gunicorn (`config.wsgi`) on 127.0.0.1 with the Procfile's settings (config/gunicorn.py),
+   DEBUG off, PostgreSQL, the Redis broker, strong random SECRET_KEY/SALT_KEY and plain HTTP
+   (SECURE_SSL_REDIRECT=false); --workers/--threads/--worker-class override the layout.
 3. Before each step, signs every request (Standard Webhooks, key = base64(client secret)), each a
    distinct order, plus a share of exact redeliveries (same bytes, same headers) of earlier ones,
    and hands them to load processes. These are plain sockets with pre-built HTTP/1.1 bytes, keep-alive
@@ -16,8 +16,9 @@ What it does, in order:
    and where the CPU went (ms per request in gunicorn, our PostgreSQL backends, Redis and the load
    processes; how busy the machine was, and how much of it other work took).
 5. Then the lost-event check: every distinct request answered 2xx has exactly one InboundEvent row
-   (by its dedupe key), redeliveries added none, every row is `dispatched`, and the Redis 'webhooks'
-   queue holds one process_event message per row (no Celery worker runs, so they stay queued);
+   (by its dedupe key), redeliveries added none, every row is `dispatched`, and the process_events
+   messages in the Redis 'webhooks' queue name every row exactly once (the web processes send them
+   in batches; no Celery worker runs, so they stay queued);
    and the verdict against issue 4's target (>= 500/s sustained, p99 < 50 ms, none lost).
 6. Stops gunicorn and the load processes by pid, drops the database and flushes Redis db 14.
 
@@ -25,7 +26,7 @@ Bounded: steps stop once the server is saturated (p99 from schedule over 2 s, or
 offered rate achieved), and a step is skipped when it would overrun --budget seconds. Loopback only.
 
 Run:  .venv/bin/python benchmarks/webhook_intake.py [--rates 100,250,500,750,1000] [--seconds 8]
-      [--workers 2 --threads 4 | --worker-class sync --workers 5] [--keep-db]
+      [--workers 3 --threads 2 | --worker-class sync --workers 5] [--keep-db]
 """
 
 import argparse
