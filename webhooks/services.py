@@ -56,9 +56,24 @@ def _parse(body: bytes, connection: Connection) -> dict:
         raise Rejected(400, f"Unknown scope {scope!r}.")
     if not isinstance(payload.get("hash"), str) or not payload["hash"]:
         raise Rejected(400, "The webhook has no hash.")
+    # PostgreSQL's jsonb cannot hold U+0000, which JSON can only spell as an escape.
+    if b"\\u0000" in body and _contains_nul(payload):
+        raise Rejected(
+            400, "The webhook contains a NUL character (\\u0000), which cannot be stored."
+        )
     if payload.get("producer") != f"stores/{connection.store_hash}":
         raise Rejected(400, f"Producer {payload.get('producer')!r} is not this connection's store.")
     return payload
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
 
 
 def _resource(payload: dict) -> tuple[str, str]:

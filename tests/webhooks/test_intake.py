@@ -242,3 +242,13 @@ def test_a_broker_outage_loses_nothing(client, active, broker_down, caplog):
         dispatched_at=timezone.now() - timedelta(minutes=6)
     )
     assert stuck_event_ids() == [event.pk]  # the sweeper sends it again once the broker is back
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_with_400_not_a_server_error(client, active):
+    # PostgreSQL's jsonb cannot hold U+0000: storing it failed with a 500 on every redelivery.
+    body = json.dumps(stub(active, store_id="1001\u0000")).encode()
+    response = post(client, active, body, **signed_headers(active.bc_client_secret, body))
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]
+    assert InboundEvent.objects.count() == 0
