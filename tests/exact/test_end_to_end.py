@@ -22,7 +22,7 @@ from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
 from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.factories import ConnectionFactory
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import WorkerProcess, jobs_settled, wait_until
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -61,13 +61,6 @@ def shop(live_server, tenant, exact_app, settings):
         worker.stop()
 
 
-def settled(connection, count, kind="order"):
-    done = SyncJob.objects.filter(
-        connection=connection, kind=kind, state__in=[JobState.SUCCEEDED, JobState.FAILED]
-    )
-    return lambda: done.count() >= count
-
-
 def invoices(division):
     return [record.data for record in records(division, "salesinvoice/SalesInvoices")]
 
@@ -75,7 +68,7 @@ def invoices(division):
 def test_activation_pulls_every_store_customer_into_exact_accounts_with_progress(shop):
     store, connection, division = shop
     wanted = BcCustomer.objects.filter(store=store).count()
-    wait_until(settled(connection, wanted, kind="customer"), timeout=60)
+    wait_until(jobs_settled(connection, wanted, kind="customer"), timeout=60)
     jobs = SyncJob.objects.filter(connection=connection, kind="customer")
     assert {j.state for j in jobs} == {JobState.SUCCEEDED}, [j.last_error for j in jobs]
     run = BulkRun.objects.get(connection=connection, params__what="customers")
@@ -96,7 +89,9 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     store, connection, division = shop
     ada = store.customers.get(email="ada@example.com")
     order = place_test_order(store, items=[("TENT-2P", 2), ("MUG-STEEL", 3)], customer=ada)
-    wait_until(settled(connection, 1), timeout=60, message="the order did not sync")
+    wait_until(
+        jobs_settled(connection, 1, kind="order"), timeout=60, message="the order did not sync"
+    )
     job = SyncJob.objects.get(connection=connection, kind="order")
     assert job.state == JobState.SUCCEEDED, job.last_error
     (invoice,) = invoices(division)
@@ -132,7 +127,7 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
 def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs(shop):
     store, connection, _ = shop
     grace = store.customers.get(email="grace@example.com")
-    wait_until(settled(connection, store.customers.count(), kind="customer"), timeout=60)
+    wait_until(jobs_settled(connection, store.customers.count(), kind="customer"), timeout=60)
     link = ExactAccountLink.objects.get(connection=connection, source_id=str(grace.pk))
     account = ExactRecord.objects.get(guid=link.account_id)
     puts_before = ExactApiRequest.objects.filter(method="PUT").count()
@@ -160,7 +155,9 @@ def test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429(shop):
     count = 200
     for _ in range(count):
         place_test_order(store, items=[("MUG-STEEL", 1)], customer=shopper)
-    wait_until(settled(connection, count), timeout=240, message="not every order synced")
+    wait_until(
+        jobs_settled(connection, count, kind="order"), timeout=240, message="not every order synced"
+    )
     states = set(
         SyncJob.objects.filter(connection=connection, kind="order").values_list("state", flat=True)
     )
@@ -175,7 +172,7 @@ def test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429(shop):
 
 def test_a_used_up_daily_quota_parks_jobs_until_the_reset_visibly(shop):
     store, connection, division = shop
-    wait_until(settled(connection, store.customers.count(), kind="customer"), timeout=60)
+    wait_until(jobs_settled(connection, store.customers.count(), kind="customer"), timeout=60)
     used = ExactApiRequest.objects.filter(division=division.code).exclude(status_code=429).count()
     faults_set(division, daily_limit=used + 1)  # one call left today
     place_test_order(store, items=[("MUG-STEEL", 1)], customer=store.customers.first())

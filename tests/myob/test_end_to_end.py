@@ -18,7 +18,7 @@ from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
 from tests.factories import ConnectionFactory
 from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import WorkerProcess, jobs_settled, wait_until
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -58,13 +58,6 @@ def shop(live_server, tenant, myob_key):
         worker.stop()
 
 
-def settled(connection, count, kind="order"):
-    done = SyncJob.objects.filter(
-        connection=connection, kind=kind, state__in=[JobState.SUCCEEDED, JobState.FAILED]
-    )
-    return lambda: done.count() >= count
-
-
 def invoices(business):
     return list(records(business, "Sale/Invoice/Item")) + list(
         records(business, "Sale/Invoice/Service")
@@ -75,7 +68,9 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     store, connection, business = shop
     ada = store.customers.get(email="ada@example.com")
     order = place_test_order(store, items=[("TENT-2P", 2), ("MUG-STEEL", 3)], customer=ada)
-    wait_until(settled(connection, 1), timeout=40, message="the order did not sync")
+    wait_until(
+        jobs_settled(connection, 1, kind="order"), timeout=40, message="the order did not sync"
+    )
     job = SyncJob.objects.get(connection=connection, kind="order")
     assert job.state == JobState.SUCCEEDED, job.last_error
     (invoice,) = invoices(business)
@@ -122,7 +117,9 @@ def test_rate_limit_answers_are_backed_off_and_every_order_lands(shop):
         place_test_order(store, items=[("PACK-30L", 1)], customer=store.customers.first())
         for _ in range(4)
     ]
-    wait_until(settled(connection, 4), timeout=60, message="not every order synced")
+    wait_until(
+        jobs_settled(connection, 4, kind="order"), timeout=60, message="not every order synced"
+    )
     assert set(
         SyncJob.objects.filter(connection=connection, kind="order").values_list("state", flat=True)
     ) == {JobState.SUCCEEDED}
@@ -137,7 +134,7 @@ def test_a_missing_sku_fails_with_a_clear_message_then_a_fixed_mapping_and_repla
     order = place_test_order(
         store, items=[("STOVE-1", 1), ("MUG-STEEL", 1)], customer=store.customers.first()
     )
-    wait_until(settled(connection, 1), timeout=40)
+    wait_until(jobs_settled(connection, 1, kind="order"), timeout=40)
     job = SyncJob.objects.get(connection=connection, kind="order")
     assert job.state == JobState.FAILED
     assert (

@@ -17,7 +17,7 @@ from tenants.models import Connection, ConnectionStatus
 from tenants.services import connection_activate, connection_pause
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger
-from tests.support.worker import wait_until
+from tests.support.worker import jobs_settled, wait_until
 from webhooks.models import EventState, InboundEvent
 from webhooks.services import SUBSCRIBED_SCOPES
 
@@ -39,13 +39,6 @@ def shop(live_server, settings, tenant, celery_worker_process):
     connection = connection_activate(connection=connection)
     yield store, connection, erp
     erp.clear()
-
-
-def jobs_settled(connection, count):
-    done = SyncJob.objects.filter(
-        connection=connection, state__in=[JobState.SUCCEEDED, JobState.FAILED]
-    )
-    return lambda: done.count() >= count
 
 
 def test_activation_registers_every_scope_once(shop):

@@ -70,6 +70,18 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")
 
 
+def jobs_settled(connection, count: int, kind: str | None = None):
+    """For wait_until: at least `count` of the connection's sync jobs (of `kind`) have ended."""
+    from audit.models import JobState, SyncJob
+
+    done = SyncJob.objects.filter(
+        connection=connection, state__in=[JobState.SUCCEEDED, JobState.FAILED]
+    )
+    if kind is not None:
+        done = done.filter(kind=kind)
+    return lambda: done.count() >= count
+
+
 def wait_until(predicate, timeout: float = 20, interval: float = 0.2, message: str = ""):
     deadline = time.time() + timeout
     while time.time() < deadline:
