@@ -18,7 +18,6 @@ from webhooks.models import EventState, InboundEvent
 from webhooks.verification import SignatureError, verify
 
 security_log = logging.getLogger("ml_connector.security")
-logger = logging.getLogger(__name__)
 
 ORDER_SCOPES = {
     "store/order/created",
@@ -163,28 +162,12 @@ def event_receive(*, connection_id, body: bytes, headers, remote_addr: str = "")
         transaction.on_commit(lambda: handover.add(event_id))  # at once in autocommit
 
 
-INTAKE_COLUMNS = (
-    "connection_id",
-    "tenant_id",
-    "source",
-    "scope",
-    "dedupe_key",
-    "resource_type",
-    "resource_id",
-    "payload",
-    "headers",
-    "state",
-    "last_error",
-    "received_at",
-    "dispatched_at",
-)  # fmt: skip - the attnames of the row intake writes, which are also its column names
-
-
 @functools.cache
-def _insert_event() -> str:
+def _insert_event(names: tuple[str, ...]) -> str:
+    """The INSERT for a row with these fields (attnames, which are also intake's column names)."""
     meta = InboundEvent._meta
-    columns = ", ".join(meta.get_field(name).column for name in INTAKE_COLUMNS)
-    placeholders = ", ".join(f"%({name})s" for name in INTAKE_COLUMNS)
+    columns = ", ".join(meta.get_field(name).column for name in names)
+    placeholders = ", ".join(f"%({name})s" for name in names)
     return (
         f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
         "ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id"
@@ -204,7 +187,7 @@ def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -
         "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
     }  # fmt: skip
     with db_connection.cursor() as cursor:
-        cursor.execute(_insert_event(), values)
+        cursor.execute(_insert_event(tuple(values)), values)
         row = cursor.fetchone()
     return row[0] if row else None
 
