@@ -11,9 +11,7 @@ from audit.models import ApiCall, BulkRun, JobState, SyncJob
 from connectors import ratelimit
 from connectors.exact_online.customers import accounts_poll
 from connectors.exact_online.models import ExactAccountLink
-from connectors.replay import job_replay
-from sandbox.bigcommerce.delivery import attempt
-from sandbox.bigcommerce.models import BcCustomer, BcDelivery
+from sandbox.bigcommerce.models import BcCustomer
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sandbox.exact.models import ExactApiRequest, ExactRecord
 from sandbox.exact.oauth import issue_token
@@ -22,7 +20,7 @@ from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
 from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.factories import ConnectionFactory
-from tests.support.worker import WorkerProcess, jobs_settled, wait_until
+from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -109,16 +107,7 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     assert job.details["payments"] is not None  # payment status stays on the job
 
     # BigCommerce redelivers the same events, and a person replays the job.
-    for delivery in list(BcDelivery.objects.filter(hook__store=store)) * 2:
-        BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
-        attempt(delivery.pk)
-    assert job_replay(job=SyncJob.objects.get(pk=job.pk))
-    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() >= 2, timeout=30)
-    wait_until(
-        lambda: SyncJob.objects.get(pk=job.pk).state in (JobState.SUCCEEDED, JobState.FAILED),
-        timeout=30,
-    )
-    job.refresh_from_db()
+    job = redeliver_and_replay(store, job)
     assert job.state == JobState.SUCCEEDED, job.last_error
     assert len(invoices(division)) == 1
     assert ApiCall.objects.filter(operation="salesinvoice.salesinvoices.create").count() == 1

@@ -10,15 +10,13 @@ from django.utils import timezone
 
 from audit.models import ApiCall, JobState, SyncJob
 from connectors.replay import job_replay
-from sandbox.bigcommerce.delivery import attempt
-from sandbox.bigcommerce.models import BcDelivery
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sandbox.myob.services import business_create, faults_set, records
 from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
 from tests.factories import ConnectionFactory
 from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
-from tests.support.worker import WorkerProcess, jobs_settled, wait_until
+from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -92,18 +90,7 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     assert "12 Analytical St" in data["ShipToAddress"]
 
     # BigCommerce redelivers the same events, and a person replays the job.
-    deliveries = list(BcDelivery.objects.filter(hook__store=store))
-    assert deliveries
-    for delivery in deliveries * 2:
-        BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
-        attempt(delivery.pk)
-    assert job_replay(job=SyncJob.objects.get(pk=job.pk))
-    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() >= 2, timeout=30)
-    wait_until(
-        lambda: SyncJob.objects.get(pk=job.pk).state in (JobState.SUCCEEDED, JobState.FAILED),
-        timeout=30,
-    )
-    job.refresh_from_db()
+    job = redeliver_and_replay(store, job)
     assert job.state == JobState.SUCCEEDED, job.last_error
     assert len(invoices(business)) == 1
     assert ApiCall.objects.filter(operation="sale.invoice.item.create").count() == 1

@@ -82,6 +82,28 @@ def jobs_settled(connection, count: int, kind: str | None = None):
     return lambda: done.count() >= count
 
 
+def redeliver_and_replay(store, job):
+    """BigCommerce redelivers every event the store sent, twice, and a person replays the job;
+    waits for the replay to end and returns the job as it ended."""
+    from audit.models import JobState, SyncJob
+    from connectors.replay import job_replay
+    from sandbox.bigcommerce.delivery import attempt
+    from sandbox.bigcommerce.models import BcDelivery
+
+    deliveries = list(BcDelivery.objects.filter(hook__store=store))
+    assert deliveries
+    for delivery in deliveries * 2:
+        BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
+        attempt(delivery.pk)
+    assert job_replay(job=SyncJob.objects.get(pk=job.pk))
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() >= 2, timeout=30)
+    wait_until(
+        lambda: SyncJob.objects.get(pk=job.pk).state in (JobState.SUCCEEDED, JobState.FAILED),
+        timeout=30,
+    )
+    return SyncJob.objects.get(pk=job.pk)
+
+
 def wait_until(predicate, timeout: float = 20, interval: float = 0.2, message: str = ""):
     deadline = time.time() + timeout
     while time.time() < deadline:
