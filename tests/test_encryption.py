@@ -48,6 +48,20 @@ def test_a_wrong_key_raises_instead_of_returning_ciphertext():
 
 
 @pytest.mark.django_db
+def test_a_value_once_decrypted_is_not_handed_out_under_another_key():
+    # Decrypted values are cached (intake reads a client secret per delivery); the key ring in
+    # force is part of the cache key, so a read under a wrong key still raises.
+    conn = ConnectionFactory(bc_access_token="tok-123")
+    assert Connection.objects.get(pk=conn.pk).bc_access_token == "tok-123"
+    with (
+        override_settings(SECRET_KEY="another-key-entirely-0123456789-abcdefghijklmnopqrstuv"),
+        pytest.raises(CredentialDecryptionError),
+    ):
+        Connection.objects.get(pk=conn.pk)
+    assert Connection.objects.get(pk=conn.pk).bc_access_token == "tok-123"
+
+
+@pytest.mark.django_db
 def test_lookups_on_encrypted_fields_are_refused():
     ConnectionFactory(bc_access_token="tok-123")
     with pytest.raises(FieldError, match="encrypted"):

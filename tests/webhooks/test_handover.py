@@ -8,18 +8,20 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 import requests
 from django.test import override_settings
+from django.utils import timezone
 
 from config.celery import app
 from tenants.models import Connection, ConnectionStatus
-from tests.factories import ConnectionFactory
+from tests.factories import ConnectionFactory, InboundEventFactory
 from tests.support.worker import _test_database_url
 from tests.webhooks.test_intake import signed_headers, stub
 from webhooks import handover as webhook_handover
-from webhooks import services
+from webhooks import services, tasks
 from webhooks.handover import Handover, handover
 from webhooks.models import EventState, InboundEvent
 from webhooks.tasks import process_events
@@ -172,3 +174,16 @@ def test_a_web_process_stopping_sends_the_batch_it_holds(active, settings, tmp_p
         log.close()
 
     assert queued_batches() == [("webhooks.tasks.process_events", [event.pk])]
+
+
+def test_the_sweeper_sends_stuck_events_in_batches_each_once(active, monkeypatch):
+    monkeypatch.setattr(tasks, "SWEEP_BATCH", 2)
+    stuck = [InboundEventFactory(connection=active) for _ in range(5)]
+    InboundEvent.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+
+    assert tasks.sweep_stuck_events() == 5
+
+    batches = queued_batches()
+    assert [len(batch) for _, batch in batches] == [2, 2, 1]
+    assert {task for task, _ in batches} == {"webhooks.tasks.process_events"}
+    assert sorted(i for _, batch in batches for i in batch) == sorted(e.pk for e in stuck)
