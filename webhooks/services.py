@@ -103,8 +103,10 @@ class IntakeConnection:
 
     @classmethod
     def get(cls, connection_id) -> "IntakeConnection | None":
+        # The key as this database stores it (SQLite keeps UUIDs as 32 hex characters, no dashes).
+        key = Connection._meta.pk.get_db_prep_value(connection_id, db_connection)
         with db_connection.cursor() as cursor:
-            cursor.execute(_intake_select(), [str(connection_id)])
+            cursor.execute(_intake_select(), [key])
             row = cursor.fetchone()
         return cls(*row) if row else None
 

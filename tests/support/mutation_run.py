@@ -1,0 +1,117 @@
+"""Runs the mutations of tests/support/mutations.py (see bin/mutations).
+
+Each mutation is applied to a fresh copy of the checkout (tracked and new files, not .venv or
+var/), the tests it names run there with this checkout's virtual environment, and the copy is
+thrown away. A mutation whose `find` text is not in its file exactly once is reported as stale:
+the code moved on, so the entry must be brought up to date.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.support.mutations import MUTATIONS, Mutation
+
+ROOT = Path(__file__).resolve().parents[2]
+# Their own database and Redis database: a run may go on beside the ordinary suite.
+DEFAULT_ENV = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ml_connector_mutants",
+    "REDIS_URL": "redis://127.0.0.1:6379/8",
+}
+
+
+def checkout_files() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return [name for name in listed.decode().split("\0") if name and (ROOT / name).is_file()]
+
+
+def make_copy(into: Path) -> Path:
+    checkout = into / "checkout"
+    for name in checkout_files():
+        target = checkout / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    shared = ROOT.parent / "shared"
+    if shared.exists():  # the official specs beside the checkout, as in CI
+        (into / "shared").symlink_to(shared)
+    return checkout
+
+
+def apply(mutation: Mutation, checkout: Path) -> None:
+    path = checkout / mutation.path
+    text = path.read_text()
+    count = text.count(mutation.find)
+    if count != 1:
+        raise LookupError(f"{mutation.path}: the text to change occurs {count} times, not once")
+    path.write_text(text.replace(mutation.find, mutation.replace))
+
+
+def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as tmp:
+        checkout = make_copy(Path(tmp))
+        try:
+            apply(mutation, checkout)
+        except LookupError as exc:
+            return "stale", 0.0, str(exc)
+        env = {**os.environ, **DEFAULT_ENV, **mutation.env, "VAR_DIR": str(checkout / "var")}
+        env.pop("PYTEST_ADDOPTS", None)
+        command = [
+            str(ROOT / ".venv" / "bin" / "pytest"), "-x", "-q", "-p", "no:cacheprovider",
+            *mutation.tests,
+        ]  # fmt: skip
+        result = subprocess.run(
+            command, cwd=checkout, env=env, capture_output=True, text=True, timeout=1800
+        )
+    output = result.stdout[-3000:] + result.stderr[-2000:]
+    if verbose:
+        print(output)
+    # 1: tests failed, as they should. 0: nothing noticed. Anything else: the run itself broke.
+    verdict = {0: "SURVIVED", 1: "caught"}.get(result.returncode, f"error ({result.returncode})")
+    return verdict, time.monotonic() - started, output
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help="only these mutations")
+    parser.add_argument("--list", action="store_true", help="list the mutations and stop")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show each test run's output")
+    args = parser.parse_args(argv)
+    names = {m.name for m in MUTATIONS}
+    unknown = sorted(set(args.names) - names)
+    if unknown:
+        parser.error(f"unknown mutation(s): {', '.join(unknown)}")
+    chosen = [m for m in MUTATIONS if not args.names or m.name in args.names]
+    if args.list:
+        for m in chosen:
+            print(f"{m.name:44} {m.claim}")
+        return 0
+    rows = []
+    for mutation in chosen:
+        print(f"» {mutation.name}: {mutation.claim}", flush=True)
+        verdict, seconds, output = run_one(mutation, args.verbose)
+        if verdict.startswith(("stale", "error")) and not args.verbose:
+            print(output)
+        print(f"  {verdict} in {seconds:.0f} s", flush=True)
+        rows.append((mutation, verdict, seconds))
+    print()
+    print("| mutation | claim | tests | result |")
+    print("|---|---|---|---|")
+    for mutation, verdict, seconds in rows:
+        tests = ", ".join(f"`{t}`" for t in mutation.tests)
+        print(f"| `{mutation.name}` | {mutation.claim} | {tests} | {verdict} ({seconds:.0f} s) |")
+    caught = sum(1 for _, verdict, _ in rows if verdict == "caught")
+    print(f"\n{caught} of {len(rows)} caught")
+    return 0 if caught == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

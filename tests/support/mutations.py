@@ -1,0 +1,33 @@
+"""Breakages the tests must notice: each is one change to the product and the tests that claim to
+cover it. `./bin/mutations` applies each in its own copy of the checkout and reports whether those
+tests failed (caught) or passed (survived). When a claim gets a test, add its breakage here.
+
+`find` must occur exactly once in `path`; `env` is added to the test run's environment (for
+example TEST_BACKEND=embedded to run the tests on SQLite and the file broker).
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    claim: str
+    path: str
+    find: str
+    replace: str
+    tests: tuple[str, ...]
+    env: dict = field(default_factory=dict)
+
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="intake-looks-up-dashed-uuid",
+        claim="signed webhooks are accepted on the embedded database (SQLite)",
+        path="webhooks/services.py",
+        find="key = Connection._meta.pk.get_db_prep_value(connection_id, db_connection)",
+        replace="key = str(connection_id)",
+        tests=("tests/webhooks/test_intake.py",),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+]
