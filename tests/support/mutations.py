@@ -30,4 +30,12 @@ MUTATIONS: list[Mutation] = [
         tests=("tests/webhooks/test_intake.py",),
         env={"TEST_BACKEND": "embedded"},
     ),
+    Mutation(
+        name="ssrf-ignores-embedded-ipv4",
+        claim="IPv6 forms (mapped, compatible, NAT64, 6to4, Teredo) of private IPv4 are refused",
+        path="connectors/ssrf.py",
+        find="(address, *embedded_ipv4(address))",
+        replace="(address,)",
+        tests=("tests/connectors/test_ssrf_ipv6_embedded.py",),
+    ),
 ]
