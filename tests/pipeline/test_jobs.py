@@ -1,18 +1,25 @@
-"""Job bookkeeping: one job per record, reruns, sweepers, replay rules."""
+"""Job bookkeeping: one job per record, no job run twice, reruns, sweepers, replay rules."""
 
+import itertools
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import BulkRun, JobState, Lane, SyncJob
+from audit.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
 from connectors.replay import job_replay
-from connectors.sync import due_job_ids, request_sync
+from connectors.sync import STALE_RUN, due_job_ids, request_sync, run_job
+from sandbox.bigcommerce.services import place_test_order, store_create
 from tenants.models import ConnectionStatus
-from tests.factories import InboundEventFactory, SyncJobFactory
+from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
+from tests.support.fake_erp import KIND, ledger
 from webhooks.models import EventState
 from webhooks.services import stuck_event_ids
+
+_hashes = itertools.count(1)
 
 
 @pytest.fixture
@@ -51,6 +58,76 @@ def test_a_live_request_upgrades_a_backfill_job(active):
     )
     job.refresh_from_db()
     assert job.lane == Lane.LIVE and job.state == JobState.PENDING
+
+
+@pytest.fixture
+def shop(transactional_db, live_server, tenant):
+    """An active connection from a sandbox store (over HTTP) to the in-test ERP; no hooks, so
+    nothing runs unless a test runs it."""
+    store = store_create(f"claims{next(_hashes)}", quota=100_000)
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=store.store_hash, erp_kind=KIND,
+        status=ConnectionStatus.ACTIVE, bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+    )  # fmt: skip
+    erp = ledger(connection.pk)
+    erp.clear()
+    yield store, connection, erp
+    erp.clear()
+
+
+def order_job(store, connection) -> SyncJob:
+    order = place_test_order(store, items=[("TENT-2P", 1)])
+    job, _ = request_sync(
+        connection=connection, kind="order", source_id=str(order.pk), trigger="webhook"
+    )
+    return job
+
+
+def test_two_workers_racing_for_one_pending_job_run_it_once(shop):
+    store, connection, erp = shop
+    job = order_job(store, connection)
+    start, results, errors = threading.Barrier(2), [], []
+
+    def worker():
+        try:
+            start.wait(timeout=10)
+            results.append(run_job(job.pk, trigger="race"))
+        except Exception as exc:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own database connection
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    ran = [result for result in results if result is not None]
+    assert len(results) == 2 and len(ran) == 1, results  # the other one found it taken
+    assert ran[0].state == JobState.SUCCEEDED
+    assert SyncAttempt.objects.filter(job=job).count() == 1
+    assert erp.creates() == 1
+
+
+def test_a_finished_or_freshly_running_job_is_not_claimed_again(shop):
+    store, connection, erp = shop
+    job = order_job(store, connection)
+    assert run_job(job.pk, trigger="webhook").state == JobState.SUCCEEDED
+    for state in (JobState.SUCCEEDED, JobState.FAILED, JobState.SKIPPED):
+        SyncJob.objects.filter(pk=job.pk).update(state=state)
+        assert run_job(job.pk, trigger="duplicate message") is None, state
+    # Another worker is running it right now.
+    SyncJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    assert run_job(job.pk, trigger="duplicate message") is None
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (JobState.RUNNING, 1)
+    assert SyncAttempt.objects.filter(job=job).count() == 1 and erp.creates() == 1
+    # A run that lost its worker long ago is taken over (and finds the document it made).
+    SyncJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - STALE_RUN * 2)
+    assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED
+    assert SyncAttempt.objects.filter(job=job).count() == 2 and erp.creates() == 1
 
 
 @pytest.mark.django_db
