@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import ApiCall
+from config.celery import app
 from tests.factories import ApiCallFactory, ConnectionFactory, InboundEventFactory, SyncJobFactory
+from tests.support.broker import take_queued
 from webhooks.models import EventState, InboundEvent
 
 CALLS = "/api/v1/calls/"
@@ -91,10 +93,16 @@ def test_event_filters(owner_api, connection):
 
 
 @pytest.mark.django_db
-def test_redispatch_hands_the_event_over_again(owner_api, connection):
+def test_redispatch_hands_the_event_over_again(
+    owner_api, connection, django_capture_on_commit_callbacks
+):
     event = InboundEventFactory(connection=connection, state=EventState.FAILED, last_error="x")
-    response = owner_api.post(f"{EVENTS}{event.pk}/redispatch/")
+    app.control.purge()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_api.post(f"{EVENTS}{event.pk}/redispatch/")
     assert response.status_code == 202
     assert response.json()["state"] == EventState.DISPATCHED
     event.refresh_from_db()
     assert (event.state, event.last_error) == (EventState.DISPATCHED, "")
+    # Handed over means a message for the workers on the broker, not only the label.
+    assert take_queued("webhooks") == [("webhooks.tasks.process_event", [event.pk])]
