@@ -168,4 +168,12 @@ MUTATIONS: list[Mutation] = [
         replace="    pass",
         tests=("tests/api/test_calls_and_events.py::test_redispatch_hands_the_event_over_again",),
     ),
+    Mutation(
+        name="apicall-export-ignores-tenant",
+        claim="the API call log's CSV export holds the person's own tenants' calls only",
+        path="audit/admin.py",
+        find="rows = changelist.get_queryset(request).values_list(",
+        replace="rows = ApiCall.objects.values_list(",
+        tests=("tests/test_audit_admin.py",),
+    ),
 ]
