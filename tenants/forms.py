@@ -12,6 +12,7 @@ from unfold.widgets import (
     UnfoldAdminIntegerFieldWidget,
     UnfoldAdminPasswordWidget,
     UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldAdminURLInputWidget,
 )
@@ -23,9 +24,13 @@ ERP_PREFIX = "erp_"
 BC_SECRET_FIELDS = ("bc_access_token", "bc_client_secret")
 
 
-def _styled(field: forms.Field) -> forms.Field:
+def admin_styled(field: forms.Field) -> forms.Field:
     """Give a plain form field the admin theme's widget (model fields get it automatically)."""
-    if isinstance(field, forms.ChoiceField):
+    if isinstance(field.widget, forms.PasswordInput):
+        field.widget = UnfoldAdminPasswordWidget(render_value=False)
+    elif isinstance(field.widget, forms.Textarea):
+        field.widget = UnfoldAdminTextareaWidget(attrs={"rows": field.widget.attrs.get("rows", 4)})
+    elif isinstance(field, forms.ChoiceField):
         field.widget = UnfoldAdminSelectWidget(choices=field.choices)
     elif isinstance(field, forms.IntegerField):
         field.widget = UnfoldAdminIntegerFieldWidget()
@@ -146,6 +151,6 @@ def connection_form_for(kind: str, base: type[ConnectionForm] = ConnectionForm):
     attrs = {"erp_kind_value": kind, "config_form": config_form, "__module__": __name__}
     for name, field in config_form.base_fields.items():
         field = copy.deepcopy(field)
-        _write_only(field) if name in config_form.secret_fields else _styled(field)
+        _write_only(field) if name in config_form.secret_fields else admin_styled(field)
         attrs[f"{ERP_PREFIX}{name}"] = field
     return type(f"{config_form.__name__}ConnectionForm", (base,), attrs)

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +17,7 @@ from connectors.exact_online import setup
 from connectors.exact_online.auth import SYSTEM
 from connectors.exact_online.mapping import MappingSettings
 from connectors.oauth_connect import change_page, connection_to_set_up, state_issue, state_take
+from connectors.setup_page import admin_themed, render_setup_page
 
 
 def _connection(request, pk):
@@ -37,9 +37,10 @@ def connect_start(request, pk):
 def connect_callback(request):
     connection_id = state_take(request, system=SYSTEM)
     if connection_id is None:
-        return render(request, "connectors_exact_online/error.html", {
+        return render_setup_page(request, "connectors_exact_online/error.html", {
             "message": "This Exact Online sign-in was not started here or has already been used. "
                        "Start again with 'Connect Exact Online' on the connection.",
+            "title": "Connect Exact Online",
         }, status=400)  # fmt: skip
     connection = _connection(request, connection_id)
     if request.GET.get("error"):
@@ -69,7 +70,9 @@ def division(request, pk):
     stored = (connection.erp_settings or {}).get("division")
     field = forms.TypedChoiceField(label="Division", choices=choices, coerce=int)
     form_class = type("DivisionForm", (forms.Form,), {"division": field})
-    form = form_class(request.POST or None, initial={"division": stored or choices[0][0]})
+    form = admin_themed(
+        form_class(request.POST or None, initial={"division": stored or choices[0][0]})
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         connection = setup.division_save(connection, form.cleaned_data["division"])
@@ -77,7 +80,7 @@ def division(request, pk):
         if result.ok:
             messages.success(request, f"{result.message} Now choose how orders are posted.")
             return HttpResponseRedirect(reverse("exact-mappings", args=[connection.pk]))
-    return render(request, "connectors_exact_online/division.html", {
+    return render_setup_page(request, "connectors_exact_online/division.html", {
         "connection": connection, "form": form, "result": result, "title": "Exact Online division",
     })  # fmt: skip
 
@@ -104,7 +107,7 @@ def mapping_form(choices: dict, initial: dict, data=None) -> forms.Form:
             "Fail the order and name the SKU",
         ),
     }  # fmt: skip
-    return type("ExactMappingForm", (forms.Form,), fields)(data=data, initial=initial)
+    return admin_themed(type("ExactMappingForm", (forms.Form,), fields)(data=data, initial=initial))
 
 
 @staff_member_required
@@ -133,6 +136,6 @@ def mappings(request, pk):
                 request, "Exact Online mappings saved; they were checked against the division."
             )
             return HttpResponseRedirect(change_page(connection))
-    return render(request, "connectors_exact_online/mappings.html", {
+    return render_setup_page(request, "connectors_exact_online/mappings.html", {
         "connection": connection, "form": form, "title": "Exact Online mappings",
     })  # fmt: skip

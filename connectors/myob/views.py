@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +16,7 @@ from connectors.errors import ConnectorError
 from connectors.myob import setup
 from connectors.myob.config import INVOICE_NUMBER_CHOICES, TAX_INCLUSIVE_CHOICES
 from connectors.oauth_connect import change_page, connection_to_set_up, state_issue, state_take
+from connectors.setup_page import admin_themed, render_setup_page
 
 
 def _connection(request, pk):
@@ -36,9 +36,10 @@ def connect_start(request, pk):
 def connect_callback(request):
     connection_id = state_take(request, system=setup.SYSTEM)
     if connection_id is None:
-        return render(request, "connectors_myob/error.html", {
+        return render_setup_page(request, "connectors_myob/error.html", {
             "message": "This MYOB sign-in was not started here or has already been used. Start "
                        "again with 'Connect MYOB' on the connection.",
+            "title": "Connect MYOB",
         }, status=400)  # fmt: skip
     connection = _connection(request, connection_id)
     if request.GET.get("error"):
@@ -80,8 +81,10 @@ def company_file(request, pk):
 
     connection = _connection(request, pk)
     stored = connection.erp_settings or {}
-    form = CompanyFileForm(
-        request.POST or None, initial={"username": stored.get("company_file_username", "")}
+    form = admin_themed(
+        CompanyFileForm(
+            request.POST or None, initial={"username": stored.get("company_file_username", "")}
+        )
     )
     result = None
     if request.method == "POST" and form.is_valid():
@@ -94,7 +97,7 @@ def company_file(request, pk):
         if result.ok:
             messages.success(request, f"{result.message} Now choose how orders are posted.")
             return HttpResponseRedirect(reverse("myob-mappings", args=[connection.pk]))
-    return render(request, "connectors_myob/company_file.html", {
+    return render_setup_page(request, "connectors_myob/company_file.html", {
         "connection": connection, "form": form, "result": result, "title": "MYOB company file",
         "business_id": stored.get("business_id", ""), "business_name": stored.get("business_name", ""),
     })  # fmt: skip
@@ -118,7 +121,7 @@ def mapping_form(choices: dict, initial: dict, data=None) -> forms.Form:
         "freight_item": picker_field("Item for a freight line", choices["items"], False, "Use the invoice's freight field"),
     }  # fmt: skip
     form_class = type("MyobMappingForm", (forms.Form,), fields)
-    return form_class(data=data, initial=initial)
+    return admin_themed(form_class(data=data, initial=initial))
 
 
 @staff_member_required
@@ -152,6 +155,6 @@ def mappings(request, pk):
                 request, "MYOB mappings saved; they were checked against the company file."
             )
             return HttpResponseRedirect(change_page(connection))
-    return render(request, "connectors_myob/mappings.html", {
+    return render_setup_page(request, "connectors_myob/mappings.html", {
         "connection": connection, "form": form, "title": "MYOB mappings",
     })  # fmt: skip
