@@ -184,4 +184,12 @@ MUTATIONS: list[Mutation] = [
         replace="if False:",
         tests=("tests/sandbox/test_bigcommerce_spec_guard.py",),
     ),
+    Mutation(
+        name="admin-view-on-site-mounted",
+        claim="/admin/r/<content type>/<id>/ tells nobody whether another tenant's row exists",
+        path="config/urls.py",
+        find='path("admin/", admin_urls()),',
+        replace='path("admin/", __import__("django.contrib.admin").contrib.admin.site.urls),',
+        tests=("tests/test_admin_view_on_site.py",),
+    ),
 ]
