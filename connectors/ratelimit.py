@@ -160,6 +160,12 @@ class RedisRateLimiter:
             self.redis.delete(found)
 
 
+def _state_name(span: int, window: Window) -> str:
+    # A log of call times and a fixed-window counter never share a name: a vendor's quota header
+    # can turn one window of the same length from the first kind into the second.
+    return f"w{span}" if window.limit <= SLIDING_LOG_MAX else f"n{span}"
+
+
 class DatabaseRateLimiter:
     """The same algorithm on a locked database row: correct across processes, slower than Redis."""
 
@@ -186,7 +192,7 @@ class DatabaseRateLimiter:
             for (span, limit), window in zip(
                 policy.limits_for(lane, windows), windows, strict=True
             ):
-                name = f"w{span}"
+                name = _state_name(span, window)
                 if window.limit <= SLIDING_LOG_MAX:
                     log = [t for t in state.get(name, []) if t > now - span]
                     state[name] = log
@@ -198,7 +204,7 @@ class DatabaseRateLimiter:
                         wait = max(wait, (slot + 1) * span - now)
             if wait == 0:
                 for span, window in ((int(w.seconds * 1000), w) for w in windows):
-                    name = f"w{span}"
+                    name = _state_name(span, window)
                     if window.limit <= SLIDING_LOG_MAX:
                         state[name] = sorted([*state[name], now])
                     else:

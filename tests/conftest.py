@@ -1,9 +1,41 @@
-"""Shared fixtures: two tenants; an owner and a viewer in the first, an outsider owning the second."""
+"""Shared fixtures: two tenants; an owner and a viewer in the first, an outsider owning the second.
+
+The suite runs on PostgreSQL + Redis. `TEST_BACKEND=embedded` (set by ./bin/test for its second
+pass, with DATABASE_URL and REDIS_URL empty) runs the tests marked `embedded` again on the README's
+default backend, SQLite and the file-system broker, leaving out those also marked `postgres`.
+"""
+
+import os
 
 import pytest
 
 from tenants.models import Role
 from tests.factories import ConnectionFactory, MembershipFactory, TenantFactory, UserFactory
+
+EMBEDDED_RUN = os.environ.get("TEST_BACKEND") == "embedded"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if EMBEDDED_RUN != settings.EMBEDDED_DATABASE:
+        pytest.exit(
+            "TEST_BACKEND=embedded runs on SQLite and the file broker (DATABASE_URL and REDIS_URL "
+            "set empty) and nothing else does; ./bin/test sets both for each pass.",
+            returncode=4,
+        )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not EMBEDDED_RUN:
+        return
+    kept, left_out = [], []
+    for item in items:
+        runs_here = item.get_closest_marker("embedded") and not item.get_closest_marker("postgres")
+        (kept if runs_here else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -75,15 +75,20 @@ class RunCommand:
         raise AssertionError(f"no {pattern!r} within {timeout} s:\n{self.output()[-4000:]}")
 
     def wait_until_serving(self, timeout: float = 60) -> None:
+        """Until /healthz answers 200: the web process is up and sees the database and broker."""
         deadline = time.monotonic() + timeout
+        health = None
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{self.base_url}/healthz", timeout=10)
-                return
+                health = requests.get(f"{self.base_url}/healthz", timeout=10)
+                if health.status_code == 200:
+                    return
             except (requests.ConnectionError, requests.Timeout):  # gunicorn is still booting
-                assert self.proc.poll() is None, f"bin/run exited:\n{self.output()[-4000:]}"
-                time.sleep(0.2)
-        raise AssertionError(f"nothing listens on {self.base_url}:\n{self.output()[-4000:]}")
+                pass
+            assert self.proc.poll() is None, f"bin/run exited:\n{self.output()[-4000:]}"
+            time.sleep(0.2)
+        said = f"{health.status_code} {health.text}" if health is not None else "nothing"
+        raise AssertionError(f"{self.base_url}/healthz answered {said}:\n{self.output()[-4000:]}")
 
     def manage(self, *args: str) -> str:
         """A manage.py command run with this run's settings (its database, broker and keys)."""
@@ -143,11 +148,15 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         run.wait_for(rf"clear_expired_sessions\[{task_id}\] succeeded", timeout=30)
 
         # The demo as the README tells it: a test order in the sandbox store becomes an invoice
-        # in the sandbox MYOB company file through the signed webhook, the worker and the audit.
+        # in the sandbox MYOB company file through the signed webhook, the worker and the audit,
+        # within seconds (the catch-up poll is 15 minutes away).
+        placed = time.monotonic()
         order_id = re.search(
             r"order (\d+):", run.manage("sandbox_orders", "--store", "demo1")
         ).group(1)
-        assert _wait_for_job(run, order_id) == "succeeded"
+        assert _wait_for_job(run, order_id, timeout=45) == "succeeded"
+        assert time.monotonic() - placed < 45
+        assert _arrival(run, order_id) == "webhook verified by signature, processed; runs: webhook"
 
     keys = (var_dir / ".env").read_text()
     assert re.search(r"^SECRET_KEY=\S{40,}$", keys, re.M) and "DEMO_MODE=true" in keys
@@ -166,6 +175,21 @@ JOB_STATE = (
     "print('state', job.state if job else 'none', job.erp_document_id if job else '', "
     "job.api_calls.count() if job else 0, job.last_error if job else '')"
 )
+
+
+ARRIVAL = (
+    "from audit.models import SyncJob; from webhooks.models import InboundEvent\n"
+    "events = InboundEvent.objects.filter(resource_type='order', resource_id={order!r})\n"
+    "job = SyncJob.objects.get(kind='order', source_id={order!r})\n"
+    "runs = sorted(set(job.attempt_log.values_list('trigger', flat=True)))\n"
+    "print('; '.join([*(f'webhook verified by {{e.headers.get(\"x-verified-by\")}}, {{e.state}}' "
+    "for e in events), 'runs: ' + ', '.join(runs)]))"
+)
+
+
+def _arrival(run: RunCommand, order_id: str) -> str:
+    """How the order came in: its stored webhook events and what triggered its job's runs."""
+    return run.manage("shell", "-c", ARRIVAL.format(order=order_id)).strip().splitlines()[-1]
 
 
 def _wait_for_job(run: RunCommand, order_id: str, timeout: float = 90) -> str:

@@ -60,11 +60,14 @@ def test_redis_bucket_holds_across_processes():
     limiter().reset(key)
 
 
+@pytest.mark.embedded  # SQLite in the embedded run; PostgreSQL with no Redis in the other
 @pytest.mark.django_db(transaction=True)
 def test_database_bucket_holds_across_processes():
     """The embedded mode's limiter: a locked row, shared by every process on the machine."""
-    test_db = db_connection.settings_dict["NAME"]
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + test_db
+    from tests.support.worker import worker_database_url
+
+    url = worker_database_url()
+    assert url.startswith("sqlite:///" if db_connection.vendor == "sqlite" else "postgres://")
     grants = hammer(
         "test:hammer:db",
         processes=3,
@@ -140,6 +143,27 @@ def test_vendor_quota_and_block_replace_the_defaults(backend, settings):
     limiter().reset(key)
     limiter().block_until(key, time.time() + 10)
     assert 8 < limiter().try_acquire(key, policy) <= 10
+    limiter().reset(key)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backend", ["redis", pytest.param("database", marks=pytest.mark.embedded)])
+def test_a_large_vendor_quota_after_calls_under_the_default_keeps_counting(backend, settings):
+    """The default window keeps a log of call times; a quota over SLIDING_LOG_MAX for a window of
+    the same length is a counter. The change between them happens mid-stream (BigCommerce says
+    its plan in the headers of the first answers) and must not break the budget."""
+    if backend == "database":
+        settings.REDIS_URL = ""
+    key = f"test:quota-kind:{backend}"
+    limiter().reset(key)
+    policy = RatePolicy(windows=(Window(30, 150),))
+    assert limiter().try_acquire(key, policy) == 0  # logged under the default window
+    limiter().set_quota(key, 30, 100_000)  # counted from now on
+    assert all(limiter().try_acquire(key, policy) == 0 for _ in range(5))
+    limiter().set_quota(key, 30, 3)  # and back to a small plan: the log holds one call
+    assert limiter().try_acquire(key, policy) == 0
+    assert limiter().try_acquire(key, policy) == 0
+    assert limiter().try_acquire(key, policy) > 0
     limiter().reset(key)
 
 

@@ -1,11 +1,18 @@
-"""An in-test ERP for the pipeline tests until the real ERP connectors land (issue 4 allows it;
-nothing like it ships in the product). Its ledger lives in Redis so the worker process and the
-test see the same documents."""
+"""An in-test ERP for the pipeline tests (nothing like it ships in the product). Its ledger is a
+JSON file under VAR_DIR, locked for each change, so the worker process and the test see the same
+documents on either backend (PostgreSQL + Redis, or the embedded SQLite + file broker).
 
+Like a real ERP it keeps every document it is asked to create: a second create for one order is a
+second document, never an overwrite, so a duplicate shows.
+"""
+
+import fcntl
 import json
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
-import redis
 from django.conf import settings
 
 from connectors import registry
@@ -16,36 +23,73 @@ from connectors.errors import PermanentError
 KIND = "fake_erp"
 
 
+def _empty() -> dict:
+    return {"documents": [], "customers": {}, "unknown_skus": []}
+
+
 def ledger(connection_id) -> "FakeLedger":
     return FakeLedger(str(connection_id))
 
 
 class FakeLedger:
     def __init__(self, connection_id: str):
-        self.r = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
-        self.prefix = f"fakeerp:{connection_id}"
+        folder = Path(settings.VAR_DIR).resolve() / "fake-erp"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{connection_id}.json"
+        self._lock_path = folder / f"{connection_id}.lock"
 
-    def documents(self) -> dict[str, dict]:
-        return {k: json.loads(v) for k, v in self.r.hgetall(f"{self.prefix}:documents").items()}
+    @contextmanager
+    def _locked(self, write: bool):
+        with self._lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
+            try:
+                state = json.loads(self.path.read_text()) if self.path.exists() else _empty()
+                yield state
+                if write:
+                    temporary = self.path.with_suffix(".tmp")
+                    temporary.write_text(json.dumps(state))
+                    temporary.replace(self.path)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def customers(self) -> dict[str, str]:
-        return self.r.hgetall(f"{self.prefix}:customers")
+    def _read(self) -> dict:
+        with self._locked(write=False) as state:
+            return state
+
+    # --- what the tests look at ------------------------------------------------------------
+    def documents(self) -> list[dict]:
+        """Every document created, in order, duplicates included."""
+        return self._read()["documents"]
+
+    def orders(self) -> Counter:
+        """How many documents each order got: {order id: count}."""
+        return Counter(d["order_id"] for d in self.documents())
+
+    def document_for(self, order_id) -> dict:
+        """The one document of an order; fails when there is none or more than one."""
+        found = [d for d in self.documents() if d["order_id"] == str(order_id)]
+        assert len(found) == 1, f"order {order_id} has {len(found)} documents in the fake ERP"
+        return found[0]
 
     def creates(self) -> int:
-        return int(self.r.get(f"{self.prefix}:creates") or 0)
+        return len(self.documents())
 
+    def customers(self) -> dict[str, str]:
+        return self._read()["customers"]
+
+    # --- what the tests change -------------------------------------------------------------
     def refuse_sku(self, sku: str) -> None:
-        self.r.sadd(f"{self.prefix}:unknown_skus", sku)
+        with self._locked(write=True) as state:
+            state["unknown_skus"] = sorted({*state["unknown_skus"], sku})
 
     def accept_sku(self, sku: str) -> None:
-        self.r.srem(f"{self.prefix}:unknown_skus", sku)
-
-    def unknown_skus(self) -> set[str]:
-        return self.r.smembers(f"{self.prefix}:unknown_skus")
+        with self._locked(write=True) as state:
+            state["unknown_skus"] = sorted(set(state["unknown_skus"]) - {sku})
 
     def clear(self) -> None:
-        for key in self.r.scan_iter(f"{self.prefix}:*"):
-            self.r.delete(key)
+        with self._locked(write=True) as state:
+            state.clear()
+            state.update(_empty())
 
 
 class FakeErp(ErpConnector):
@@ -59,39 +103,47 @@ class FakeErp(ErpConnector):
         return CheckResult(self.label, ok=True, message="Fake ERP is always reachable.")
 
     def upsert_customer(self, customer) -> ExternalRef:
-        key = f"{self.ledger.prefix}:customers"
-        self.ledger.r.hsetnx(key, customer.email, f"C{self.ledger.r.hlen(key) + 1:05d}")
-        return ExternalRef(id=self.ledger.r.hget(key, customer.email))
+        with self.ledger._locked(write=True) as state:
+            customers = state["customers"]
+            customers.setdefault(customer.email, f"C{len(customers) + 1:05d}")
+            return ExternalRef(id=customers[customer.email])
 
     def find_sales_document(self, order) -> ExternalRef | None:
-        raw = self.ledger.r.hget(f"{self.ledger.prefix}:documents", order.source_id)
-        return ExternalRef(**json.loads(raw)["ref"]) if raw else None
+        for document in self.ledger.documents():
+            if document["order_id"] == order.source_id:
+                return ExternalRef(**document["ref"])
+        return None
 
     def create_sales_document(self, order, customer) -> ExternalRef:
-        unknown = sorted({line.sku for line in order.lines} & self.ledger.unknown_skus())
-        if unknown:
-            raise PermanentError(
-                f"SKU {unknown[0]} has no item in the Fake ERP: map it, or choose an income "
-                "account for unmapped SKUs in the connection settings, then replay."
+        with self.ledger._locked(write=True) as state:
+            unknown = sorted({line.sku for line in order.lines} & set(state["unknown_skus"]))
+            if unknown:
+                raise PermanentError(
+                    f"SKU {unknown[0]} has no item in the Fake ERP: map it, or choose an income "
+                    "account for unmapped SKUs in the connection settings, then replay."
+                )
+            number = f"INV{len(state['documents']) + 1:05d}"
+            ref = ExternalRef(id=f"doc-{number}", number=number)
+            state["documents"].append(
+                {
+                    "order_id": order.source_id,
+                    "ref": ref.__dict__,
+                    "customer": customer.id,
+                    "lines": [
+                        [line.sku, str(line.quantity), str(line.unit_price_ex_tax)]
+                        for line in order.lines
+                    ],
+                    "total_inc_tax": str(order.total_inc_tax),
+                    "status_id": order.status_id,
+                }
             )
-        number = f"INV{self.ledger.r.incr(f'{self.ledger.prefix}:creates'):05d}"
-        ref = ExternalRef(id=f"doc-{order.source_id}", number=number)
-        document = {
-            "ref": ref.__dict__,
-            "customer": customer.id,
-            "lines": [
-                [line.sku, str(line.quantity), str(line.unit_price_ex_tax)] for line in order.lines
-            ],
-            "total_inc_tax": str(order.total_inc_tax),
-            "status_id": order.status_id,
-        }
-        self.ledger.r.hset(f"{self.ledger.prefix}:documents", order.source_id, json.dumps(document))
         return ref
 
     def update_sales_document(self, ref, order, customer) -> ExternalRef:
-        raw = json.loads(self.ledger.r.hget(f"{self.ledger.prefix}:documents", order.source_id))
-        raw["status_id"] = order.status_id
-        self.ledger.r.hset(f"{self.ledger.prefix}:documents", order.source_id, json.dumps(raw))
+        with self.ledger._locked(write=True) as state:
+            for document in state["documents"]:
+                if document["ref"]["id"] == ref.id:
+                    document["status_id"] = order.status_id
         return ref
 
 

@@ -1,13 +1,14 @@
 """Runs the mutations of tests/support/mutations.py (see bin/mutations).
 
-Each mutation is applied to a fresh copy of the checkout (tracked and new files, not .venv or
-var/), the tests it names run there with this checkout's virtual environment, and the copy is
-thrown away. A mutation whose `find` text is not in its file exactly once is reported as stale:
+Each mutation is applied to a fresh copy of the checkout (tracked and new files, not var/; .venv
+is linked, not copied), the tests it names run there through ./bin/test, and the copy is thrown
+away. A mutation whose `find` text is not in its file exactly once is reported as stale:
 the code moved on, so the entry must be brought up to date.
 """
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,7 @@ def make_copy(into: Path) -> Path:
         target = checkout / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
     shared = ROOT.parent / "shared"
     if shared.exists():  # the official specs beside the checkout, as in CI
         (into / "shared").symlink_to(shared)
@@ -64,10 +66,7 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
             return "stale", 0.0, str(exc)
         env = {**os.environ, **DEFAULT_ENV, **mutation.env, "VAR_DIR": str(checkout / "var")}
         env.pop("PYTEST_ADDOPTS", None)
-        command = [
-            str(ROOT / ".venv" / "bin" / "pytest"), "-x", "-q", "-p", "no:cacheprovider",
-            *mutation.tests,
-        ]  # fmt: skip
+        command = ["./bin/test", "-x", "-q", "-p", "no:cacheprovider", *mutation.tests]
         result = subprocess.run(
             command, cwd=checkout, env=env, capture_output=True, text=True, timeout=1800
         )
@@ -76,6 +75,8 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
         print(output)
     # 1: tests failed, as they should. 0: nothing noticed. Anything else: the run itself broke.
     verdict = {0: "SURVIVED", 1: "caught"}.get(result.returncode, f"error ({result.returncode})")
+    if failed := re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M):
+        verdict += f" by `{failed.group(1)}`"
     return verdict, time.monotonic() - started, output
 
 
@@ -107,8 +108,8 @@ def main(argv=None) -> int:
     print("|---|---|---|---|")
     for mutation, verdict, seconds in rows:
         tests = ", ".join(f"`{t}`" for t in mutation.tests)
-        print(f"| `{mutation.name}` | {mutation.claim} | {tests} | {verdict} ({seconds:.0f} s) |")
-    caught = sum(1 for _, verdict, _ in rows if verdict == "caught")
+        print(f"| `{mutation.name}` | {mutation.claim} | {tests} | {verdict}, {seconds:.0f} s |")
+    caught = sum(1 for _, verdict, _ in rows if verdict.startswith("caught"))
     print(f"\n{caught} of {len(rows)} caught")
     return 0 if caught == len(rows) else 1
 

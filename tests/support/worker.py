@@ -1,4 +1,5 @@
-"""A real Celery worker process for tests, consuming every queue on the test database.
+"""A real Celery worker process for tests, consuming every queue on the test database and the
+test run's broker (Redis, or the embedded file broker under VAR_DIR).
 
 Tests that use it must be transactional (`django_db(transaction=True)`) so the worker, another
 process, sees their rows.
@@ -17,8 +18,12 @@ from config.celery import QUEUES, app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _test_database_url() -> str:
+def worker_database_url() -> str:
+    """The test database, as another process (a worker, gunicorn) reaches it: PostgreSQL's test
+    database, or the embedded backend's SQLite file."""
     settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(settings['NAME']).resolve()}"
     host, port = settings.get("HOST") or "127.0.0.1", settings.get("PORT") or 5432
     user = settings.get("USER") or "postgres"
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
@@ -35,7 +40,7 @@ class WorkerProcess:
 
     def start(self):
         app.control.purge()
-        env = {**os.environ, "DATABASE_URL": _test_database_url(), **self.extra_env}
+        env = {**os.environ, "DATABASE_URL": worker_database_url(), **self.extra_env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(

@@ -13,6 +13,8 @@ from tenants.models import ConnectionStatus
 from webhooks.models import EventState, InboundEvent
 from webhooks.verification import SECRET_HEADER
 
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on the README's default, SQLite
+
 
 def stub(connection, order_id=101, scope="store/order/created", **extra):
     return {
