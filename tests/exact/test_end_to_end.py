@@ -21,6 +21,7 @@ from tenants.services import connection_activate
 from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.factories import ConnectionFactory
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
+from webhooks.models import InboundEvent
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -109,6 +110,11 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     # BigCommerce redelivers the same events, and a person replays the job.
     job = redeliver_and_replay(store, job)
     assert job.state == JobState.SUCCEEDED, job.last_error
+    # Every event the store sent was taken on its signature, not on the shared-secret header.
+    proofs = [
+        e.headers["x-verified-by"] for e in InboundEvent.objects.filter(connection=connection)
+    ]
+    assert proofs and set(proofs) == {"signature"}, proofs
     assert len(invoices(division)) == 1
     assert ApiCall.objects.filter(operation="salesinvoice.salesinvoices.create").count() == 1
 

@@ -17,6 +17,7 @@ from tenants.services import connection_activate
 from tests.factories import ConnectionFactory
 from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
+from webhooks.models import InboundEvent
 
 pytestmark = pytest.mark.worker
 _hashes = itertools.count(1)
@@ -92,6 +93,11 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
     # BigCommerce redelivers the same events, and a person replays the job.
     job = redeliver_and_replay(store, job)
     assert job.state == JobState.SUCCEEDED, job.last_error
+    # Every event the store sent was taken on its signature, not on the shared-secret header.
+    proofs = [
+        e.headers["x-verified-by"] for e in InboundEvent.objects.filter(connection=connection)
+    ]
+    assert proofs and set(proofs) == {"signature"}, proofs
     assert len(invoices(business)) == 1
     assert ApiCall.objects.filter(operation="sale.invoice.item.create").count() == 1
     assert ApiCall.objects.filter(sync_job=job, system="myob").exists()

@@ -192,4 +192,27 @@ MUTATIONS: list[Mutation] = [
         replace='path("admin/", __import__("django.contrib.admin").contrib.admin.site.urls),',
         tests=("tests/test_admin_view_on_site.py",),
     ),
+    Mutation(
+        name="webhook-shared-secret-beats-signature",
+        claim="a signed webhook is taken on its signature, even when it also carries the shared "
+        "secret header (MYOB and Exact end to end)",
+        path="webhooks/verification.py",
+        find='    if headers.get("webhook-signature"):',
+        replace='    if headers.get("webhook-signature") and not headers.get(SECRET_HEADER):',
+        tests=(
+            "tests/myob/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+            "tests/exact/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+        ),
+    ),
+    Mutation(
+        name="webhook-dedupe-off",
+        claim="a redelivered webhook is accepted and stored once (MYOB and Exact end to end)",
+        path="webhooks/services.py",
+        find="""    raw = f"{payload['scope']}|{payload['hash']}|{payload.get('created_at', '')}\"""",
+        replace="""    raw = f"{payload['scope']}|{payload['hash']}|{__import__('uuid').uuid4()}\"""",
+        tests=(
+            "tests/myob/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+            "tests/exact/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+        ),
+    ),
 ]

@@ -89,19 +89,36 @@ def jobs_settled(connection, count: int, kind: str | None = None):
 
 def redeliver_and_replay(store, job):
     """BigCommerce redelivers every event the store sent, twice, and a person replays the job;
-    waits for the replay to end and returns the job as it ended."""
+    waits for the replay to end and returns the job as it ended. Each redelivery must be answered
+    2xx (else BigCommerce retries it for 48 hours, then switches the hook off) and store nothing
+    new: the event is already known by its hash."""
     from audit.models import JobState, SyncJob
     from connectors.replay import job_replay
     from sandbox.bigcommerce.delivery import attempt
     from sandbox.bigcommerce.models import BcDelivery
+    from webhooks.models import InboundEvent
 
-    deliveries = list(BcDelivery.objects.filter(hook__store=store))
-    assert deliveries
-    for delivery in deliveries * 2:
+    deliveries = BcDelivery.objects.filter(hook__store=store)
+    assert deliveries.exists()
+    # The worker sends the first deliveries: all must have landed before the events are counted.
+    wait_until(
+        lambda: not deliveries.exclude(state="delivered").exists(),
+        timeout=30,
+        message="not every first delivery was accepted",
+    )
+    events = InboundEvent.objects.filter(connection_id=job.connection_id)
+    stored = events.count()
+    for delivery in list(deliveries) * 2:
         BcDelivery.objects.filter(pk=delivery.pk).update(state="pending")
-        attempt(delivery.pk)
+        retry_in = attempt(delivery.pk)
+        answer = BcDelivery.objects.get(pk=delivery.pk).attempts[-1]
+        assert retry_in is None and 200 <= (answer["status"] or 0) < 300, (
+            f"the redelivery of {delivery.message_id} was refused: {answer}"
+        )
+    assert events.count() == stored, "a redelivery was stored as a new event (not deduplicated)"
+    runs = SyncJob.objects.get(pk=job.pk).attempt_log.count()
     assert job_replay(job=SyncJob.objects.get(pk=job.pk))
-    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() >= 2, timeout=30)
+    wait_until(lambda: SyncJob.objects.get(pk=job.pk).attempt_log.count() > runs, timeout=30)
     wait_until(
         lambda: SyncJob.objects.get(pk=job.pk).state in (JobState.SUCCEEDED, JobState.FAILED),
         timeout=30,
