@@ -48,3 +48,8 @@ def bulk_runs_started(*, connection, since) -> list[BulkRun]:
     """The runs a connection's activation started (an order backfill, a customer pull)."""
     runs = BulkRun.objects.filter(connection=connection, created_at__gte=since)
     return list(runs.order_by("created_at", "id"))
+
+
+def orders_backfill(runs: list[BulkRun]) -> BulkRun | None:
+    """The orders backfill among the runs an activation started (a customer pull is another)."""
+    return next((run for run in runs if "days" in run.params), None)

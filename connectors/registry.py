@@ -11,6 +11,20 @@ class ErpKind:
     config_form: str
     connector: str | None = None  # dotted path; set when the kind's connector lands
 
+    @property
+    def available(self) -> bool:
+        """Orders can be sent to it: its connector has landed. Until then a connection of this
+        kind may be saved as a draft but not activated."""
+        return self.connector is not None
+
+    @property
+    def unavailable_message(self) -> str:
+        return (
+            f"{self.label} is not available yet: its connector is not installed, so nothing can "
+            "be sent to it. Keep this connection as a draft; it can be activated once the "
+            "connector is installed."
+        )
+
 
 ERP_KINDS: dict[str, ErpKind] = {
     "myob": ErpKind(

@@ -175,10 +175,7 @@ def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
 def erp_connector(connection):
     connector_class = connector_class_for(connection.erp_kind)
     if connector_class is None:
-        raise PermanentError(
-            f"{erp_kind(connection.erp_kind).label} is not available yet: its connector is not "
-            "installed, so nothing can be sent to it."
-        )
+        raise PermanentError(erp_kind(connection.erp_kind).unavailable_message)
     return connector_class(connection)
 
 

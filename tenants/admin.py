@@ -7,10 +7,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 
+from audit.selectors import bulk_runs_started, orders_backfill
 from connectors.checks import connection_check
 from connectors.registry import ERP_KINDS, config_form_for
 from tenants import services
@@ -211,7 +213,12 @@ class ConnectionAdmin(ScopedModelAdmin):
             if not self.has_add_permission(request):
                 raise Http404
             choices = [
-                {"kind": kind, "label": spec.label, "summary": config_form_for(kind).summary}
+                {
+                    "kind": kind,
+                    "label": spec.label,
+                    "summary": config_form_for(kind).summary,
+                    "available": spec.available,
+                }
                 for kind, spec in ERP_KINDS.items()
             ]
             context = {
@@ -222,6 +229,11 @@ class ConnectionAdmin(ScopedModelAdmin):
             }
             return TemplateResponse(request, "admin/tenants/connection/choose_erp.html", context)
         return super().add_view(request, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The kind's spec: an ERP without a connector yet is said so, and offers no Activate.
+        context["erp_kind_spec"] = ERP_KINDS.get(self._kind(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- display ---------------------------------------------------------------------------
     @admin.display(description="Status", ordering="status")
@@ -314,9 +326,15 @@ class ConnectionAdmin(ScopedModelAdmin):
             days = max(0, min(365, int(request.POST.get("backfill_days") or 0)))
         except ValueError:
             days = 0
-        connection = services.connection_activate(
-            connection=self._connection_for(request, pk), backfill_days=days, user=request.user
-        )
+        connection = self._connection_for(request, pk)
+        started = timezone.now()
+        try:
+            connection = services.connection_activate(
+                connection=connection, backfill_days=days, user=request.user
+            )
+        except services.ActivationRefused as refused:
+            messages.error(request, refused.message)
+            return self._back(connection)
         messages.success(request, f"{connection.name} is active: orders will now sync.")
         error = (connection.webhook_health or {}).get("error")
         if error:
@@ -325,11 +343,9 @@ class ConnectionAdmin(ScopedModelAdmin):
                 f"Webhooks could not be registered: {error} Orders still arrive through the "
                 "catch-up poll; fix the store settings and activate again.",
             )
-        if days:
-            from audit.models import BulkRun
-
-            run = BulkRun.objects.filter(connection=connection, kind=BulkRun.Kind.BACKFILL).first()
-            url = reverse("admin:audit_bulkrun_change", args=[run.pk])
+        backfill = orders_backfill(bulk_runs_started(connection=connection, since=started))
+        if backfill:
+            url = reverse("admin:audit_bulkrun_change", args=[backfill.pk])
             messages.info(
                 request,
                 format_html(

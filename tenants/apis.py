@@ -4,13 +4,14 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.selectors import bulk_runs_started
+from audit.selectors import bulk_runs_started, orders_backfill
 from audit.serializers import BulkRunSerializer
+from config.api_schema import ErrorSerializer
 from connectors.checks import connection_check
 from tenants import services
 from tenants.api_viewsets import ScopedViewSet
@@ -27,6 +28,12 @@ from tenants.serializers import (
     ConnectionUpdateSerializer,
     WebhookHealthSerializer,
 )
+
+
+class ErpUnavailable(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "erp_unavailable"
+    default_detail = "This ERP is not available yet: the connection cannot be activated."
 
 
 def _api_errors(exc: DjangoValidationError) -> dict:
@@ -155,10 +162,21 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         )
         return self._output(connection)
 
-    @extend_schema(request=ActivateInputSerializer, responses={200: ActivateOutputSerializer})
+    @extend_schema(
+        request=ActivateInputSerializer,
+        responses={
+            200: ActivateOutputSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="The ERP has no connector yet ('erp_unavailable': the connection "
+                "stays a draft), or a request with the same Idempotency-Key is still running.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        """Start syncing: register the store's webhooks, optionally backfill N days."""
+        """Start syncing: register the store's webhooks, optionally backfill N days. An ERP whose
+        connector has not landed cannot be activated (409 erp_unavailable)."""
         connection = self.get_object()
         data = ActivateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -166,11 +184,14 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
         def run():
             started = timezone.now()
-            activated = services.connection_activate(
-                connection=connection, backfill_days=days, user=self.scope.user
-            )
+            try:
+                activated = services.connection_activate(
+                    connection=connection, backfill_days=days, user=self.scope.user
+                )
+            except services.ActivationRefused as refused:
+                raise ErpUnavailable(refused.message) from None
             runs = bulk_runs_started(connection=activated, since=started)
-            backfill = next((r for r in runs if r.params.get("days")), None)
+            backfill = orders_backfill(runs)
             body = {
                 "connection": ConnectionOutputSerializer(activated).data,
                 "webhook_health": WebhookHealthSerializer(

@@ -36,9 +36,19 @@ def member_add(*, tenant: Tenant, email: str, role: Role, password: str | None =
     return user
 
 
+class ActivationRefused(Exception):
+    """The connection cannot start syncing; `message` says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def connection_activate(*, connection: Connection, backfill_days: int = 0, user=None) -> Connection:
     """Start syncing: register the store's webhooks, start the catch-up cursor now (or N days
-    back, with a backfill), and hand over what arrived while the connection was paused."""
+    back, with a backfill), and hand over what arrived while the connection was paused.
+
+    Raises ActivationRefused for an ERP whose connector has not landed: nothing could be sent."""
     from connectors.bigcommerce.hooks import ensure_hooks
     from connectors.polling import (
         ORDERS_CURSOR,
@@ -47,10 +57,13 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
         read_cursor,
         write_cursor,
     )
-    from connectors.registry import connector_class_for
+    from connectors.registry import connector_class_for, erp_kind
     from connectors.sync import jobs_dispatch_waiting
     from webhooks.services import events_dispatch_pending
 
+    kind = erp_kind(connection.erp_kind)
+    if not kind.available:
+        raise ActivationRefused(kind.unavailable_message)
     with transaction.atomic():
         connection = Connection.objects.select_for_update().get(pk=connection.pk)
         connection.status = ConnectionStatus.ACTIVE

@@ -61,13 +61,22 @@ def screenshots(page, name: str) -> list[Path]:
 
 
 # The colours a person sees: the element's text colour against the first opaque background behind
-# it (a transparent button shows the page through), and its WCAG contrast ratio.
+# it (a transparent button shows the page through), and their WCAG contrast ratio. Colours come
+# in any CSS notation (the theme uses oklch), so a canvas turns each into sRGB bytes.
 _LOOK = """element => {
-    const rgba = text => text.match(/[\\d.]+/g).map(Number);
-    let node = element, background = [255, 255, 255, 1];
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 1;
+    const paint = canvas.getContext("2d", {willReadFrequently: true});
+    const rgba = colour => {
+        paint.clearRect(0, 0, 1, 1);
+        paint.fillStyle = colour;
+        paint.fillRect(0, 0, 1, 1);
+        return Array.from(paint.getImageData(0, 0, 1, 1).data);
+    };
+    let node = element, background = [255, 255, 255, 255];
     while (node && node.nodeType === 1) {
         const colour = rgba(getComputedStyle(node).backgroundColor);
-        if (colour.length < 4 || colour[3] > 0) { background = colour; break; }
+        if (colour[3] > 0) { background = colour; break; }
         node = node.parentElement;
     }
     const text = rgba(getComputedStyle(element).color);

@@ -1,0 +1,32 @@
+"""Over the API, as in the admin: an ERP without a connector is saved as a draft, and activating it
+is refused with a 409 that says why, changing nothing."""
+
+import pytest
+
+from audit.models import BulkRun
+from connectors.registry import ERP_KINDS
+from tenants.models import Connection, ConnectionStatus
+from tests.api.test_connections import CONNECTIONS, NEW
+
+
+@pytest.mark.django_db
+def test_an_unavailable_erp_is_saved_as_a_draft_and_activation_is_refused(owner_api):
+    assert not ERP_KINDS[NEW["erp_kind"]].available
+    created = owner_api.post(CONNECTIONS, NEW, format="json")
+    assert created.status_code == 201 and created.json()["status"] == ConnectionStatus.DRAFT
+    url = f"{CONNECTIONS}{created.json()['id']}/activate/"
+
+    refused = owner_api.post(url, {"backfill_days": 3}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "erp_unavailable"
+    assert (
+        error["message"].startswith("Acumatica is not available yet")
+        and "draft" in error["message"]
+    )
+    connection = Connection.objects.get()
+    assert connection.status == ConnectionStatus.DRAFT and connection.webhook_health == {}
+    assert not BulkRun.objects.exists()
+    # Nothing was promised under the key: asking again is refused again, not replayed as done.
+    again = owner_api.post(url, {"backfill_days": 3}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "erp_unavailable"

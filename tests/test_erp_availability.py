@@ -1,0 +1,112 @@
+"""An ERP whose connector has not landed (today Acumatica, Business Central, SYSPRO) may be saved
+as a draft, and says so, but is never activated: nothing could be sent to it. One rule, in the
+registry and the activation service, holds for the admin's button as for the REST API."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import BulkRun
+from connectors.registry import ERP_KINDS, connector_class_for
+from tenants import services
+from tenants.models import ConnectionStatus
+from tests.factories import ConnectionFactory
+from tests.support import browser
+
+UNAVAILABLE = [kind for kind, spec in ERP_KINDS.items() if not spec.available]
+browser_page = browser.browser_page  # the fixture
+
+
+def test_a_kind_is_available_exactly_when_its_connector_has_landed():
+    for kind, spec in ERP_KINDS.items():
+        assert spec.available == (connector_class_for(kind) is not None), kind
+    assert set(UNAVAILABLE) == {"acumatica", "business_central", "syspro"}
+    assert {"myob", "exact_online"} <= {kind for kind in ERP_KINDS if kind not in UNAVAILABLE}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", UNAVAILABLE)
+def test_the_service_refuses_to_activate_an_erp_without_a_connector(tenant, kind):
+    connection = ConnectionFactory(tenant=tenant, erp_kind=kind)
+    with pytest.raises(services.ActivationRefused) as refused:
+        services.connection_activate(connection=connection, backfill_days=7)
+    assert refused.value.message.startswith(f"{ERP_KINDS[kind].label} is not available yet")
+    assert "draft" in refused.value.message
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.DRAFT and connection.webhook_health == {}
+    assert not BulkRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_activate_button_is_refused_with_the_reason_and_not_offered(client, owner, tenant):
+    connection = ConnectionFactory(tenant=tenant, erp_kind="syspro", name="Acme to SYSPRO")
+    client.force_login(owner)
+    page = client.post(
+        reverse("admin:tenants_connection_activate", args=[connection.pk]),
+        {"backfill_days": "3"},
+        follow=True,
+    ).content.decode()
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.DRAFT and not BulkRun.objects.exists()
+    assert "SYSPRO is not available yet" in page and "orders will now sync" not in page
+    # The connection page says so and has no Activate button; the chooser marks the kind.
+    assert 'id="erp-unavailable"' in page and 'id="activate-connection"' not in page
+    chooser = client.get(reverse("admin:tenants_connection_add")).content.decode()
+    for kind, spec in ERP_KINDS.items():
+        marked = f'data-kind="{kind}" data-available="{"yes" if spec.available else "no"}"'
+        assert marked in chooser
+    assert chooser.count("Not available yet") == len(UNAVAILABLE)
+
+
+@pytest.mark.django_db
+def test_a_connection_of_an_available_kind_keeps_its_activate_button(client, owner, connection):
+    client.force_login(owner)
+    url = reverse("admin:tenants_connection_change", args=[connection.pk])
+    page = client.get(url).content.decode()
+    assert 'id="activate-connection"' in page and 'id="erp-unavailable"' not in page
+
+
+@pytest.mark.django_db
+def test_follow_its_progress_opens_the_orders_backfill_not_the_customer_pull(
+    client, owner, tenant, settings
+):
+    """An ERP that pulls the store's customers on activation starts that run too; the link after
+    'Activate' with a backfill must open the orders backfill."""
+    settings.DEMO_MODE = False  # the store address below is refused at once, no network wait
+    kind = next(
+        kind
+        for kind in ERP_KINDS
+        if getattr(connector_class_for(kind), "pull_customers_on_activate", False)
+    )
+    connection = ConnectionFactory(tenant=tenant, erp_kind=kind, bc_api_url="https://127.0.0.1:9")
+    client.force_login(owner)
+    page = client.post(
+        reverse("admin:tenants_connection_activate", args=[connection.pk]),
+        {"backfill_days": "3"},
+        follow=True,
+    ).content.decode()
+    orders = BulkRun.objects.get(connection=connection, params__days=3)
+    customers = BulkRun.objects.get(connection=connection, params__what="customers")
+    assert reverse("admin:audit_bulkrun_change", args=[orders.pk]) in page
+    assert reverse("admin:audit_bulkrun_change", args=[customers.pk]) not in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_erp_chooser_and_a_draft_show_what_is_not_available(
+    live_server, browser_page, owner, tenant
+):
+    page = browser_page
+    draft = ConnectionFactory(tenant=tenant, erp_kind="acumatica", name="Acme to Acumatica")
+    browser.sign_in(page, live_server, owner)
+    page.goto(live_server.url + reverse("admin:tenants_connection_add"))
+    browser.assert_inside_admin(page)
+    badges = page.locator(".erp-unavailable")
+    assert badges.count() == len(UNAVAILABLE)
+    for index in range(badges.count()):
+        browser.assert_visible_button(page, f".erp-unavailable >> nth={index}")
+    browser.screenshots(page, "erp-chooser")
+    page.goto(live_server.url + reverse("admin:tenants_connection_change", args=[draft.pk]))
+    assert "Acumatica is not available yet" in page.locator("#erp-unavailable").inner_text()
+    assert page.locator("#activate-connection").count() == 0
+    browser.assert_visible_button(page, "#test-connection")
+    browser.screenshots(page, "connection-unavailable-erp")
