@@ -120,27 +120,47 @@ def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(sh
 
 
 def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs(shop):
-    store, connection, _ = shop
+    store, connection, division = shop
     grace = store.customers.get(email="grace@example.com")
     wait_until(jobs_settled(connection, store.customers.count(), kind="customer"), timeout=60)
     link = ExactAccountLink.objects.get(connection=connection, source_id=str(grace.pk))
     account = ExactRecord.objects.get(guid=link.account_id)
-    puts_before = ExactApiRequest.objects.filter(method="PUT").count()
+    job = SyncJob.objects.get(connection=connection, kind="customer", source_id=str(grace.pk))
+    runs = job.attempt_log.count()
+    puts = ExactApiRequest.objects.filter(division=division.code, method="PUT")
+    puts_before = puts.count()
     # Nothing changed in Exact since our own writes: the poll sends nothing to the store.
     assert accounts_poll(connection.pk) == 0
+    # A phone change (unlike an address change) makes the store send customer/updated back.
     account.data = {
         **account.data,
         "City": "Hobart",
+        "Phone": "+61 3 6200 0000",
         "Modified": timezone.now().replace(tzinfo=None).isoformat(),
     }
     account.save()
     assert accounts_poll(connection.pk) == 1
     grace.refresh_from_db()
-    assert grace.addresses[0]["city"] == "Hobart"
-    # The store's customer/updated webhook syncs the customer back: Exact already has it.
-    wait_until(lambda: not SyncJob.objects.filter(connection=connection, kind="customer",
-                                                  state__in=["pending", "running"]).exists(), timeout=30)  # fmt: skip
-    assert ExactApiRequest.objects.filter(method="PUT").count() == puts_before
+    assert (grace.addresses[0]["city"], grace.phone) == ("Hobart", "+61 3 6200 0000")
+    # The echo: the store's webhook syncs the customer to Exact again, which already has it all.
+    wait_until(
+        lambda: InboundEvent.objects.filter(
+            connection=connection, scope="store/customer/updated", resource_id=str(grace.pk)
+        ).exists(),
+        timeout=30,
+        message="the store sent no customer/updated webhook after the push",
+    )
+    wait_until(
+        lambda: (
+            SyncJob.objects.get(pk=job.pk).attempt_log.filter(finished_at__isnull=False).count()
+            > runs
+        ),
+        timeout=30,
+        message="the customer/updated webhook did not sync the customer again",
+    )
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    assert puts.count() == puts_before  # nothing written back to Exact: no ping-pong
     assert accounts_poll(connection.pk) == 0
 
 

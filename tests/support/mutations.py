@@ -215,4 +215,15 @@ MUTATIONS: list[Mutation] = [
             "tests/exact/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
         ),
     ),
+    Mutation(
+        name="exact-customer-always-puts",
+        claim="a customer echoed back by the store is not written to Exact again: nothing "
+        "ping-pongs",
+        path="connectors/exact_online/customers.py",
+        find='if k in MANAGED and v and str(found.get(k) or "") != str(v)',
+        replace="if k in MANAGED and v",
+        tests=(
+            "tests/exact/test_end_to_end.py::test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs",
+        ),
+    ),
 ]
