@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class System(models.TextChoices):
@@ -73,6 +74,14 @@ class Lane(models.TextChoices):
     BACKFILL = "backfill", "Backfill / catch-up"
 
 
+class SyncJobQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # The pipeline changes jobs with conditional UPDATEs, which auto_now never sees: every one
+        # moves "Updated at" here (the job list sorts by it), unless it sets the field itself.
+        fields.setdefault("updated_at", timezone.now())
+        return super().update(**fields)
+
+
 class SyncJob(models.Model):
     """One record (an order, a customer) moving from BigCommerce into the ERP."""
 
@@ -102,6 +111,8 @@ class SyncJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = SyncJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
