@@ -41,9 +41,26 @@ SECRET_KEYS = {
 }
 
 
-# In forms and query strings (OAuth requests and callbacks) `code` is an authorization code; in
-# JSON it is an ERP's account or tax code, which the audit log must keep readable.
-SECRET_PARAMS = SECRET_KEYS | {"code"}
+# In forms and query strings (OAuth requests and callbacks) `code` is an authorization code and
+# `state` ties a callback to its sign-in; in JSON `code` is an ERP's account or tax code, and
+# `state` an address's, which the audit log must keep readable.
+SECRET_PARAMS = SECRET_KEYS | {"code", "state"}
+
+
+def _spelled_any_way(key: str) -> str:
+    """A regex for a normalised key as it may be written: any case, '_' or '-' between letters."""
+    return "[_-]?".join(re.escape(char) for char in key)
+
+
+# A secret parameter's `name=value` inside free text: a request line, a logged URL, a bare query
+# string, a `next=` address whose own query is percent-encoded. The value runs to the next
+# separator. Only secret names match, so an outer pair never swallows a secret nested in it.
+_SECRET_QUERY_PAIR = re.compile(
+    r"(?:^|(?<=[?&;])|(?<=%3F)|(?<=%26))"  # the start, or after ?, &, ; or their encoded forms
+    rf"(?P<name>{'|'.join(_spelled_any_way(k) for k in sorted(SECRET_PARAMS, key=len, reverse=True))})"
+    r"(?P<equals>=|%3D)(?P<value>(?:(?!%26)[^&\s#'\"<>])+)",
+    re.IGNORECASE,
+)
 
 
 def _normal(key: str) -> str:
@@ -151,9 +168,17 @@ def _redact_text(raw: str, content_type: str) -> str:
     return raw
 
 
+def redact_query_values(text: str) -> str:
+    """Free text with the values of secret query parameters masked wherever a query string
+    appears in it (`?code=…&state=…`)."""
+    if "=" not in text and "%3" not in text:
+        return text
+    return _SECRET_QUERY_PAIR.sub(lambda m: f"{m['name']}{m['equals']}{MASK}", text)
+
+
 def redact_text(text: str) -> str:
-    """Free text (error messages, log lines)."""
-    return known_secrets.mask(text)
+    """Free text (error messages, log lines): known values and secret query parameters."""
+    return known_secrets.mask(redact_query_values(text))
 
 
 def register_secrets(values: Iterable) -> None:

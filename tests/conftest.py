@@ -90,16 +90,18 @@ def other_connection(other_tenant):
 
 # --- the session-wide secret scan (see tests/support/secret_scan.py) -------------------------
 def pytest_sessionstart(session):
+    from django.conf import settings
+
     from tests.support import fake_erp, secret_scan
 
-    secret_scan.install()
+    session.secret_scan = secret_scan.Session(settings.VAR_DIR)
+    session.secret_scan.start()  # the worker processes report to it too
     fake_erp.install()
 
 
 def pytest_sessionfinish(session, exitstatus):
-    from tests.support.secret_scan import leaks
-
-    if leaks:
+    scan = getattr(session, "secret_scan", None)  # None: the session failed to start
+    if scan is not None and scan.finish():
         session.exitstatus = 1
 
 

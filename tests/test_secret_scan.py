@@ -1,9 +1,15 @@
-"""The scan itself must be able to fail: it sees a leak in a row and in a log line."""
+"""The scan itself must be able to fail: it sees a leak in a row and in a log line, in the pytest
+process and in a worker process."""
 
 import logging
+import os
+from pathlib import Path
+
+import pytest
 
 from audit.models import ApiCall
 from tests.support import secret_scan
+from tests.support.worker import WorkerProcess, wait_until
 
 
 def test_the_scan_spots_a_secret_in_an_api_call_row():
@@ -24,3 +30,40 @@ def test_log_lines_pass_through_redaction_before_the_scan_sees_them():
         if any(isinstance(f, secret_scan._ScanFormattedLine) for f in h.filters)
     ]
     assert handlers, "the scan is not attached to the configured log handler"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_reports_leaks_in_its_log_lines_rows_and_log_file(settings):
+    """The worker installs the scan on its own handlers and rows and reports to the session's
+    file; its log file is read at the end of the session."""
+    from tests.support.celery_app import PROBE, secret_scan_probe
+
+    report = Path(os.environ[secret_scan.REPORT_ENV])
+    worker = WorkerProcess().start()
+    try:
+        secret_scan_probe.delay("probe sbx-exact-at-probe-0001")
+        wait_until(lambda: len(_probe_lines(report)) == 2, timeout=30)
+    finally:
+        worker.stop()
+    assert sorted(line.split(": ", 1)[1] for line in _probe_lines(report)) == [
+        f"ApiCall {ApiCall.objects.get(operation=PROBE).pk} ({PROBE}) holds 'sbx-exact-at-'",
+        f"log line from {PROBE} holds 'sbx-exact-at-'",
+    ]
+    session = secret_scan.Session(settings.VAR_DIR)
+    session.started = 0
+    assert f"worker log {worker.log_path.name} holds 'sbx-exact-at-'" in session.worker_log_leaks()
+
+    # The probe's leaks were put there on purpose (Celery's own log lines repeat its argument):
+    # take out everything this worker reported, and its log, so the session passes.
+    ours = f"worker {worker.proc.pid}: "
+    kept = [line for line in report.read_text().splitlines() if not line.startswith(ours)]
+    report.write_text("".join(f"{line}\n" for line in kept))
+    worker.log_path.unlink()
+
+
+def _probe_lines(report: Path) -> list[str]:
+    from tests.support.celery_app import PROBE
+
+    text = report.read_text() if report.exists() else ""
+    return [line for line in text.splitlines() if PROBE in line]

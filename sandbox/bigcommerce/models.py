@@ -10,13 +10,22 @@ def _token() -> str:
     return secrets.token_hex(16)
 
 
+# Marked, so a test run can tell the store's credentials apart wherever they turn up.
+def new_access_token() -> str:
+    return f"sbx-bc-at-{secrets.token_hex(16)}"
+
+
+def new_client_secret() -> str:
+    return f"sbx-bc-secret-{secrets.token_hex(16)}"
+
+
 class BcStore(models.Model):
     store_hash = models.CharField(max_length=20, unique=True)
     store_id = models.CharField(max_length=20, default="1001")
     name = models.CharField(max_length=100, default="Sandbox Outdoor Store")
-    access_token = models.CharField(max_length=64, default=_token)
+    access_token = models.CharField(max_length=64, default=new_access_token)
     client_id = models.CharField(max_length=64, default=_token)
-    client_secret = models.CharField(max_length=64, default=_token)
+    client_secret = models.CharField(max_length=64, default=new_client_secret)
     currency = models.CharField(max_length=3, default="AUD")
     # Plus/Standard plan: 150 requests per 30 s.
     quota = models.PositiveIntegerField(default=150)

@@ -1,0 +1,30 @@
+"""gunicorn's access log with credentials masked: an OAuth callback's `?code=…&state=…`, a
+`next=` address holding one, secret headers if the log format names them (config/gunicorn.py)."""
+
+from gunicorn.glogging import Logger
+
+from audit.redaction import MASK, SECRET_HEADERS, redact_text
+
+
+class RedactingAccessLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: _masked(name, value) for name, value in atoms.items()}
+
+
+def _masked(name: str, value):
+    if not isinstance(value, str):
+        return value
+    if _header_of(name) in SECRET_HEADERS:
+        return MASK
+    return redact_text(value)
+
+
+def _header_of(name: str) -> str:
+    """The header an atom holds: `{authorization}i` (request), `{set-cookie}o` (response),
+    `{http_cookie}e` (the WSGI environ); "" for the rest."""
+    if name.endswith(("}i", "}o")):
+        return name[1:-2]
+    if name.startswith("{http_") and name.endswith("}e"):
+        return name[6:-2].replace("_", "-")
+    return ""
