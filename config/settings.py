@@ -235,6 +235,14 @@ UNFOLD = {
     "SITE_TITLE": "ml-connector",
     "SITE_HEADER": "ml-connector",
     "STYLES": [lambda request: static("ml-connector/admin.css")],
+    # Linked on every admin page, so browsers do not ask for a missing /favicon.ico.
+    "SITE_FAVICONS": [
+        {
+            "rel": "icon",
+            "type": "image/svg+xml",
+            "href": lambda request: static("ml-connector/favicon.svg"),
+        }
+    ],
 }
 
 # --- REST API -------------------------------------------------------------------------------
