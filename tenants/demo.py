@@ -55,11 +55,14 @@ def _connect_sandbox_myob(connection: Connection) -> None:
         from sandbox.myob.services import demo_company_file, demo_tokens
     except ImportError:
         return
-    from connectors.myob.setup import connection_connect, is_connected
+    from connectors.myob.setup import connection_connect, is_connected, redirect_uri
 
+    # Registered on every start: 'Connect MYOB' again signs in at this address (PORT may change).
+    business = demo_company_file(
+        settings.MYOB_CLIENT_ID, settings.MYOB_CLIENT_SECRET, redirect_uri()
+    )
     if is_connected(connection):
         return
-    business = demo_company_file(settings.MYOB_CLIENT_ID, settings.MYOB_CLIENT_SECRET)
     connection_connect(
         connection,
         tokens=demo_tokens(settings.MYOB_CLIENT_ID, business),

@@ -33,7 +33,7 @@ Services (services.py) for tests and the demo
   window_seconds=…, errors_per_hour=…): seeded GL accounts 8000/8010/8050/1300, cost centres
   WEB/EU/UK/US, VAT codes 2 (21%)/1 (9%)/0, journals 70 (sales, Type 20)/71/10, items by SKU and
   SHIPPING.
-- demo_division(client_id, client_secret), demo_tokens(client_id, division): a consented token
+- demo_division(client_id, client_secret, redirect_uri), demo_tokens(client_id, division): a consented token
   without the browser, shaped as the token endpoint answers. oauth.issue_token(app, division)
   gives the ExactToken row itself.
 - record_create(division, resource, body), records(division, resource): entities in and out.

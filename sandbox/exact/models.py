@@ -22,7 +22,8 @@ class ExactApp(models.Model):
 
     client_id = models.CharField(max_length=100, unique=True)
     client_secret = models.CharField(max_length=100)
-    redirect_uri = models.CharField(max_length=300, blank=True)  # blank accepts any (the demo)
+    # Compared exactly; with none registered no sign-in can finish.
+    redirect_uri = models.CharField(max_length=300, blank=True)
     access_token_seconds = models.PositiveIntegerField(default=600)
     min_refresh_seconds = models.PositiveIntegerField(default=570)  # "Access token not expired"
     token_calls_per_day = models.PositiveIntegerField(default=200)

@@ -77,9 +77,13 @@ def authorize(request):
     app = ExactApp.objects.filter(client_id=params["client_id"]).first()
     if app is None:
         return _page(request, {"error": "The client_id is not a registered app."}, 400)
-    if not params["redirect_uri"] or (
-        app.redirect_uri and params["redirect_uri"] != app.redirect_uri
-    ):
+    if not app.redirect_uri:
+        return _page(request, {"error": (
+            "This app has no redirect URI registered, so the sign-in cannot be sent anywhere. "
+            "Register the app's callback address, then start again."
+        )}, 400)  # fmt: skip
+    if params["redirect_uri"] != app.redirect_uri:
+        # Never followed: the code would go to whoever wrote the address.
         return _page(request, {"error": "The redirect_uri does not match the app's."}, 400)
     if params["response_type"] != "code":
         return _redirect_with(

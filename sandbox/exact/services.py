@@ -109,8 +109,8 @@ def token_calls(client_id: str, grant_type: str = "") -> int:
 DEMO_DIVISION = 100001
 
 
-def demo_division(client_id: str, client_secret: str) -> ExactDivision:
-    app_create(client_id, client_secret)
+def demo_division(client_id: str, client_secret: str, redirect_uri: str) -> ExactDivision:
+    app_create(client_id, client_secret, redirect_uri=redirect_uri)
     existing = ExactDivision.objects.filter(code=DEMO_DIVISION).first()
     return existing or division_create(DEMO_DIVISION, "Demo Outdoor Co (sandbox Exact)")
 

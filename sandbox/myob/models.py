@@ -29,7 +29,7 @@ class MyobApiKey(models.Model):
 
     client_id = models.CharField(max_length=100, unique=True)
     client_secret = models.CharField(max_length=100)
-    # MYOB compares the redirect URI exactly; blank accepts any (the demo's own key).
+    # MYOB compares the redirect URI exactly; with none registered no sign-in can finish.
     redirect_uri = models.CharField(max_length=300, blank=True)
     access_token_seconds = models.PositiveIntegerField(default=1200)
     per_second_limit = models.PositiveIntegerField(default=8)

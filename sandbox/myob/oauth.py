@@ -66,10 +66,15 @@ def authorize(request):
     api_key = MyobApiKey.objects.filter(client_id=params["client_id"]).first()
     if api_key is None:
         return _page_error(request, "The client_id is not a registered API key.")
-    if not params["redirect_uri"] or (
-        api_key.redirect_uri and params["redirect_uri"] != api_key.redirect_uri
-    ):
-        # Compared exactly: a trailing slash is the classic mistake.
+    if not api_key.redirect_uri:
+        return _page_error(
+            request,
+            "This API key has no redirect URI registered, so the sign-in cannot be sent "
+            "anywhere. Register the app's callback address with the key, then start again.",
+        )
+    if params["redirect_uri"] != api_key.redirect_uri:
+        # Compared exactly (a trailing slash is the classic mistake), and never followed: the
+        # code would go to whoever wrote the address.
         return _page_error(
             request, "The redirect_uri does not match the one registered for this key."
         )

@@ -99,10 +99,11 @@ def records(business: MyobBusiness, resource: str):
 DEMO_BUSINESS = "Demo Outdoor Co (sandbox MYOB)"
 
 
-def demo_company_file(client_id: str, client_secret: str) -> MyobBusiness:
-    """The demo's API key and company file, created once. The file is linked to the my.MYOB
-    login (no company-file password), so the demo needs nothing typed in."""
-    api_key_create(client_id, client_secret)
+def demo_company_file(client_id: str, client_secret: str, redirect_uri: str) -> MyobBusiness:
+    """The demo's API key (registered with the demo's callback address) and company file,
+    created once. The file is linked to the my.MYOB login (no company-file password), so the
+    demo needs nothing typed in."""
+    api_key_create(client_id, client_secret, redirect_uri=redirect_uri)
     existing = MyobBusiness.objects.filter(name=DEMO_BUSINESS).first()
     return existing or business_create(DEMO_BUSINESS, requires_cftoken=False)
 

@@ -185,8 +185,9 @@ def test_the_demo_connects_to_its_sandbox_file_without_typing_anything(tenant, m
     from connectors.myob.connector import MyobConnector
     from sandbox.myob.services import demo_company_file, demo_tokens
 
-    business = demo_company_file(myob_key.client_id, myob_key.client_secret)
-    assert demo_company_file(myob_key.client_id, myob_key.client_secret) == business
+    key = (myob_key.client_id, myob_key.client_secret, myob_key.redirect_uri)
+    business = demo_company_file(*key)
+    assert demo_company_file(*key) == business
     connection = ConnectionFactory(tenant=tenant, erp_kind="myob", erp_settings={}, erp_secrets={})
     setup_connect(connection, demo_tokens(myob_key.client_id, business), business)
     result = MyobConnector(type(connection).objects.get(pk=connection.pk)).check()
