@@ -60,6 +60,22 @@ def shop(live_server, tenant, exact_app, settings):
         worker.stop()
 
 
+def busiest_window(connection, division) -> int:
+    """The most calls we sent to the division within any WINDOW seconds, from our ApiCall rows,
+    refused ones included. A row is written when the answer came: it was sent duration_ms
+    earlier. Any WINDOW-second span, so however Exact's windows are aligned, none held more."""
+    rows = ApiCall.objects.filter(
+        connection=connection, system="exact_online", url__contains=f"/api/v1/{division.code}/"
+    ).values_list("created_at", "duration_ms")
+    sent = sorted(created.timestamp() - ms / 1000 for created, ms in rows)
+    first, busiest = 0, 0
+    for last, moment in enumerate(sent):
+        while moment - sent[first] >= WINDOW:
+            first += 1
+        busiest = max(busiest, last - first + 1)
+    return busiest
+
+
 def invoices(division):
     return [record.data for record in records(division, "salesinvoice/SalesInvoices")]
 
@@ -177,11 +193,15 @@ def test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429(shop):
         SyncJob.objects.filter(connection=connection, kind="order").values_list("state", flat=True)
     )
     assert states == {JobState.SUCCEEDED}
-    counts = call_counts(division)
-    # No 429 and never more than Exact's 60 in one of its windows. On a quiet machine the four
-    # worker threads want more than that and the shared budget holds them at 55-60 a window; on
-    # a busy one they manage less (the budget's own tests are in tests/connectors).
-    assert counts["429"] == 0 and counts["peak"] <= 60, counts
+    # Never more than Exact's 60 calls in any window, counted from our own audit of what we sent
+    # (the sandbox's count cannot show it: it refuses the 61st with a 429 and leaves it out). On
+    # a quiet machine the four worker threads want more than that and the shared budget holds
+    # them at 55-60 a window; on a busy one they manage less (the budget's own tests are in
+    # tests/connectors).
+    sent = busiest_window(connection, division)
+    assert sent <= 60, f"{sent} calls sent to the division within {WINDOW} s"
+    assert not ApiCall.objects.filter(connection=connection, status_code=429).exists()
+    assert call_counts(division)["429"] == 0
     assert len(invoices(division)) == count
 
 

@@ -226,4 +226,15 @@ MUTATIONS: list[Mutation] = [
             "tests/exact/test_end_to_end.py::test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs",
         ),
     ),
+    Mutation(
+        name="exact-budget-above-exacts-limit",
+        claim="a stream of orders never sends Exact more than 60 calls in one of its windows "
+        "(measured from our own audit rows)",
+        path="connectors/exact_online/client.py",
+        find="MINUTELY, DAILY = 55, 4900",
+        replace="MINUTELY, DAILY = 550, 4900",
+        tests=(
+            "tests/exact/test_end_to_end.py::test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429",
+        ),
+    ),
 ]
