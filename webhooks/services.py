@@ -4,6 +4,8 @@ import functools
 import hashlib
 import json
 import logging
+import math
+import re
 from datetime import timedelta
 
 from django.db import connection as db_connection
@@ -36,6 +38,16 @@ KNOWN_SCOPES = ORDER_SCOPES | CUSTOMER_SCOPES | IGNORED_SCOPES
 SUBSCRIBED_SCOPES = sorted(ORDER_SCOPES - {"store/order/archived"} | CUSTOMER_SCOPES)
 
 
+# BigCommerce's webhooks are a few hundred bytes, two levels deep ({..., "data": {"type", "id"}}).
+# Anything far beyond that is refused before it is parsed (a 413 or a 400), so no body can
+# exhaust memory or Python's recursion limit.
+MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 32
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+RESOURCE_TYPE_LENGTH = InboundEvent._meta.get_field("resource_type").max_length
+RESOURCE_ID_LENGTH = InboundEvent._meta.get_field("resource_id").max_length
+
+
 class Rejected(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -43,35 +55,99 @@ class Rejected(Exception):
         self.message = message
 
 
+def refuse_oversized(length: int) -> None:
+    """Checked on the declared length before the body is read, and on the body itself."""
+    if length > MAX_BODY_BYTES:
+        raise Rejected(
+            413,
+            f"The body ({length} bytes) is larger than {MAX_BODY_BYTES} bytes, far more than any "
+            "BigCommerce webhook, so it was refused.",
+        )
+
+
 def _parse(body: bytes, connection: Connection) -> dict:
+    refuse_oversized(len(body))
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Rejected(400, "The body is not valid JSON.") from exc
+        text = body.decode("utf-8")  # what BigCommerce sends; json.loads would also guess UTF-16/32
+    except UnicodeDecodeError as exc:
+        raise Rejected(
+            400, "The body is not UTF-8 text, so it is not a BigCommerce webhook."
+        ) from exc
+    if _nested_too_deep(text):
+        raise Rejected(
+            400,
+            f"The body is nested deeper than {MAX_DEPTH} levels; BigCommerce's webhooks are two.",
+        )
+    try:
+        payload = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+    except ValueError as exc:
+        raise Rejected(400, f"The body is not valid JSON ({exc}).") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
         raise Rejected(400, "Expected a BigCommerce webhook: {scope, store_id, data, hash, ...}.")
     scope = payload.get("scope")
-    if scope not in KNOWN_SCOPES:
+    if not isinstance(scope, str) or scope not in KNOWN_SCOPES:
         raise Rejected(400, f"Unknown scope {scope!r}.")
     if not isinstance(payload.get("hash"), str) or not payload["hash"]:
         raise Rejected(400, "The webhook has no hash.")
-    # PostgreSQL's jsonb cannot hold U+0000, which JSON can only spell as an escape.
-    if b"\\u0000" in body and _contains_nul(payload):
+    # PostgreSQL's jsonb holds neither U+0000 nor an unpaired surrogate; JSON can only spell
+    # them as escapes.
+    if b"\\u" in body and _contains_unstorable(payload):
         raise Rejected(
-            400, "The webhook contains a NUL character (\\u0000), which cannot be stored."
+            400,
+            "The webhook contains a NUL character (\\u0000) or an unpaired surrogate "
+            "(\\ud800-\\udfff), which cannot be stored.",
         )
     if payload.get("producer") != f"stores/{connection.store_hash}":
         raise Rejected(400, f"Producer {payload.get('producer')!r} is not this connection's store.")
+    resource_type, resource_id = _resource(payload)
+    if len(resource_type) > RESOURCE_TYPE_LENGTH or len(resource_id) > RESOURCE_ID_LENGTH:
+        raise Rejected(400, "data.type or data.id is not a BigCommerce record type or id.")
     return payload
 
 
-def _contains_nul(value) -> bool:
+def _nested_too_deep(text: str) -> bool:
+    """Counted without parsing (json.loads and _contains_unstorable recurse once per level)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False  # every real webhook: nothing to scan
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    """PostgreSQL's jsonb cannot store an infinite number; json.loads reads 1e999 as one."""
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return number
+
+
+def _contains_unstorable(value) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+        return any(_contains_unstorable(k) or _contains_unstorable(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
+        return any(_contains_unstorable(v) for v in value)
     return False
 
 
@@ -176,6 +252,12 @@ def _insert_event(names: tuple[str, ...]) -> str:
     )
 
 
+def _storable(headers: dict) -> dict:
+    """Headers as jsonb can hold them: a NUL or unpaired surrogate in one becomes U+FFFD (they
+    are kept for the record only; the payload itself is refused instead)."""
+    return {UNSTORABLE.sub("\ufffd", k): UNSTORABLE.sub("\ufffd", v) for k, v in headers.items()}
+
+
 def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -> int | None:
     """One statement, committed on its own: the event is durable before we answer, and a
     redelivery (same key) inserts nothing. Returns the new row's id, or None for a redelivery.
@@ -185,7 +267,7 @@ def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -
     values = {
         "connection_id": connection.pk, "tenant_id": connection.tenant_id, "source": "bigcommerce",
         "scope": payload["scope"], "dedupe_key": dedupe, "resource_type": resource[0],
-        "resource_id": resource[1], "payload": json.dumps(payload), "headers": json.dumps(headers),
+        "resource_id": resource[1], "payload": json.dumps(payload), "headers": json.dumps(_storable(headers)),
         "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
     }  # fmt: skip
     with db_connection.cursor() as cursor:

@@ -31,6 +31,11 @@ def verify(connection, body: bytes, headers) -> str:
             raise SignatureError(str(exc) or type(exc).__name__) from exc
         return "signature"
     presented = headers.get(SECRET_HEADER, "")
-    if presented and hmac.compare_digest(presented, connection.webhook_secret):
+    # As bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, so a 500).
+    if presented and hmac.compare_digest(_utf8(presented), _utf8(connection.webhook_secret)):
         return "shared-secret"
     raise SignatureError("no valid signature and no valid shared-secret header")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
