@@ -2,6 +2,7 @@
 sandbox systems served by this same Django, so everything works with no vendor account."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +14,21 @@ from tenants.services import member_add, tenant_create
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@example.com"
-DEMO_STORE_HASH = "demo1"
+
+
+@dataclass(frozen=True)
+class DemoConnection:
+    name: str
+    store_hash: str  # its own sandbox store, so each ERP's orders are told apart
+    erp_settings: dict
+
+
+# One connection per ERP that has a connector (tests/test_platform_bootstrap.py checks the two
+# lists stay in step), each signed in to its sandbox by the function named in SIGN_INS.
+DEMO_CONNECTIONS = {
+    "myob": DemoConnection("Demo store → MYOB", "demo1", {}),
+    "exact_online": DemoConnection("Demo store → Exact Online", "demo2", {"country": "nl"}),
+}
 
 
 @transaction.atomic
@@ -29,23 +44,32 @@ def demo_setup() -> tuple[Tenant, str | None]:
     if not user_model.objects.filter(username=DEMO_EMAIL).exists():
         password = secrets.token_urlsafe(12)
     member_add(tenant=tenant, email=DEMO_EMAIL, role=Role.OWNER, password=password)
-    store = _sandbox_store()
+    for kind, demo in DEMO_CONNECTIONS.items():
+        _demo_connection(tenant, kind, demo)
+    return tenant, password
+
+
+def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connection:
+    """The kind's demo connection on its own sandbox store: signed in to the sandbox ERP, active
+    and with its hooks, so a test order there becomes a document with nothing typed in."""
+    store = _sandbox_store(demo.store_hash)
     connection, _ = Connection.objects.get_or_create(
         tenant=tenant,
-        name="Demo store → MYOB",
+        name=demo.name,
         defaults={
-            "store_hash": DEMO_STORE_HASH,
+            "store_hash": demo.store_hash,
             "bc_api_url": f"{settings.PUBLIC_BASE_URL}/sandbox/bigcommerce",
             "bc_client_id": store.get("client_id", ""),
             "bc_access_token": store.get("access_token", "demo-token"),
             "bc_client_secret": store.get("client_secret", ""),
-            "erp_kind": "myob",
+            "erp_kind": kind,
+            "erp_settings": dict(demo.erp_settings),
         },
     )
-    _connect_sandbox_myob(connection)
+    SIGN_INS[kind](connection)
     if store and connection.status == ConnectionStatus.DRAFT:
         _go_live(connection)
-    return tenant, password
+    return connection
 
 
 def _connect_sandbox_myob(connection: Connection) -> None:
@@ -71,6 +95,29 @@ def _connect_sandbox_myob(connection: Connection) -> None:
     )
 
 
+def _connect_sandbox_exact(connection: Connection) -> None:
+    """Signed in to the sandbox Exact Online's demo division, as 'Connect Exact Online' would leave
+    it; its mapping defaults (journal 70, VAT codes 2 and 0, item SHIPPING) are that division's."""
+    try:
+        from sandbox.exact.services import demo_division, demo_tokens
+    except ImportError:
+        return
+    from connectors.exact_online.setup import connection_connect, is_connected, redirect_uri
+
+    # Registered on every start: 'Connect Exact Online' signs in at this address (PORT may change).
+    division = demo_division(settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, redirect_uri())
+    if is_connected(connection):
+        return
+    connection_connect(
+        connection,
+        tokens=demo_tokens(settings.EXACT_CLIENT_ID, division),
+        division=division.code,
+    )
+
+
+SIGN_INS = {"myob": _connect_sandbox_myob, "exact_online": _connect_sandbox_exact}
+
+
 def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
     from connectors.bigcommerce.hooks import webhook_destination
@@ -91,10 +138,10 @@ def _go_live(connection: Connection) -> None:
     write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
 
 
-def _sandbox_store() -> dict:
-    """The sandbox BigCommerce store's credentials, creating the store if the sandbox has one."""
+def _sandbox_store(store_hash: str) -> dict:
+    """A sandbox BigCommerce store's credentials, creating the store if the sandbox has one."""
     try:
         from sandbox.bigcommerce.services import demo_store_credentials
     except ImportError:
         return {}
-    return demo_store_credentials(DEMO_STORE_HASH)
+    return demo_store_credentials(store_hash)

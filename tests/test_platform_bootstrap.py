@@ -1,6 +1,7 @@
 """`manage.py bootstrap`, the run command's set-up step: migrations, beat schedule, demo tenant."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,8 +11,8 @@ from django_celery_beat.models import PeriodicTask
 
 from config.schedule import NAME_PREFIX, PERIODIC_TASKS
 from connectors.myob.setup import is_connected
-from tenants.demo import DEMO_EMAIL
-from tenants.models import Connection, Membership, OAuthToken, Role, Tenant
+from tenants.demo import DEMO_CONNECTIONS, DEMO_EMAIL
+from tenants.models import Connection, ConnectionStatus, Membership, OAuthToken, Role, Tenant
 
 PASSWORD_SHOWN = re.compile(rf"as {re.escape(DEMO_EMAIL)} with password (\S+)")
 
@@ -71,8 +72,8 @@ def test_demo_tenant_with_an_owner_login_and_a_myob_connection_on_the_sandbox(ca
     # Nothing in clear outside the hash.
     assert password not in owner.password
 
-    connection = Connection.objects.get(tenant=tenant)
-    assert connection.erp_kind == "myob" and connection.store_hash == "demo1"
+    connection = Connection.objects.get(tenant=tenant, erp_kind="myob")
+    assert connection.store_hash == "demo1"
     assert connection.bc_api_url == settings.PUBLIC_BASE_URL + "/sandbox/bigcommerce"
     assert connection.bc_access_token
     # Signed in to the sandbox MYOB's demo company file, so the demo's orders become invoices.
@@ -92,9 +93,10 @@ def test_demo_setup_is_idempotent_and_shows_the_password_once(capsys, settings):
     assert DEMO_EMAIL in again and not PASSWORD_SHOWN.search(again)
     assert get_user_model().objects.get(username=DEMO_EMAIL).check_password(password)  # unchanged
     assert Tenant.objects.filter(name="Demo Outdoor Co").count() == 1
-    assert Connection.objects.filter(tenant__name="Demo Outdoor Co").count() == 1
+    kinds = len(DEMO_CONNECTIONS)
+    assert Connection.objects.filter(tenant__name="Demo Outdoor Co").count() == kinds
     assert Membership.objects.filter(tenant__name="Demo Outdoor Co").count() == 1
-    assert OAuthToken.objects.filter(connection__tenant__name="Demo Outdoor Co").count() == 1
+    assert OAuthToken.objects.filter(connection__tenant__name="Demo Outdoor Co").count() == kinds
 
 
 @pytest.mark.django_db
@@ -102,3 +104,75 @@ def test_bootstrap_outside_demo_mode_creates_no_tenant(settings):
     settings.DEMO_MODE = False
     call_command("bootstrap", verbosity=0)
     assert not Tenant.objects.exists()
+
+
+@pytest.fixture
+def demo_on_live_server(live_server, transactional_db, settings):
+    """The demo as `./bin/run` bootstraps it, its sandboxes served by the live server."""
+    sandbox = f"{live_server.url}/sandbox"
+    settings.DEMO_MODE = True
+    settings.PUBLIC_BASE_URL = live_server.url
+    settings.MYOB_OAUTH_URL, settings.MYOB_API_URL = (
+        f"{sandbox}/myob/oauth2",
+        f"{sandbox}/myob/accountright",
+    )
+    settings.EXACT_BASE_URL = f"{sandbox}/exact"
+    call_command("bootstrap", verbosity=0)
+    return Tenant.objects.get(slug="demo")
+
+
+def test_the_demo_has_one_live_connection_per_erp_with_a_connector_each_on_its_own_store(
+    demo_on_live_server,
+):
+    from connectors.registry import ERP_KINDS, connector_class_for
+    from connectors.sync import request_sync, run_job
+    from sandbox.bigcommerce.models import BcHook, BcStore
+    from sandbox.bigcommerce.services import place_test_order
+    from tests.support.fake_erp import KIND as TEST_ONLY_KIND
+
+    with_connector = {k for k, spec in ERP_KINDS.items() if spec.available} - {TEST_ONLY_KIND}
+    assert set(DEMO_CONNECTIONS) == with_connector, "a connector landed without a demo connection"
+    connections = Connection.objects.filter(tenant=demo_on_live_server)
+    assert sorted(c.erp_kind for c in connections) == sorted(with_connector)
+    assert len({c.store_hash for c in connections}) == len(with_connector)  # a store each
+    for connection in connections:
+        store = BcStore.objects.get(store_hash=connection.store_hash)
+        assert (
+            connection.status == ConnectionStatus.ACTIVE
+            and connection.bc_access_token == store.access_token
+        )
+        assert BcHook.objects.filter(store=store, destination__contains=str(connection.pk)).exists()
+        # Signed in with nothing typed in: the ERP answers its check...
+        result = connector_class_for(connection.erp_kind)(connection).check()
+        assert result.ok, f"{connection.name}: {result.message} {result.hint}"
+        # ...and an order placed in the connection's store lands in its ERP.
+        order = place_test_order(store, items=[("TENT-2P", 1)])
+        job, _ = request_sync(
+            connection=connection, kind="order", source_id=str(order.pk), trigger="poll"
+        )
+        run_job(job.pk, trigger="poll")
+        job.refresh_from_db()
+        assert job.state == "succeeded" and job.erp_document_id, (
+            f"{connection.name}: {job.last_error}"
+        )
+
+
+def test_connect_exact_online_in_the_demo_reaches_the_consent_page_and_back(
+    demo_on_live_server,
+    client,
+):
+    import requests
+    from django.urls import reverse
+
+    connection = Connection.objects.get(tenant=demo_on_live_server, erp_kind="exact_online")
+    client.force_login(get_user_model().objects.get(username=DEMO_EMAIL))
+    start = client.get(reverse("exact-connect", args=[connection.pk]))
+    consent = requests.get(start["Location"], timeout=10)
+    assert consent.status_code == 200 and "not a registered app" not in consent.text
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', consent.text))
+    back = requests.post(consent.url, data={**form, "decision": "approve", "division": "100001"},
+                         allow_redirects=False, timeout=10)  # fmt: skip
+    assert back.status_code == 302, back.text
+    callback = urlsplit(back.headers["Location"])
+    page = client.get(f"{callback.path}?{callback.query}")
+    assert page["Location"] == reverse("exact-division", args=[connection.pk])
