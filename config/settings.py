@@ -182,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Signing in at /admin/login/ itself (no ?next=) lands on the admin, not on /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -248,6 +250,8 @@ UNFOLD = {
             "href": lambda request: static("ml-connector/favicon.svg"),
         }
     ],
+    # People sign in with their e-mail address: the form says so.
+    "LOGIN": {"form": "tenants.account_forms.EmailAuthenticationForm"},
 }
 
 # --- REST API -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from tenants.admin_site import admin_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", include("tenants.account_urls")),  # password reset, invitation links
     path("admin/", admin_urls()),
     path("webhooks/", include("webhooks.urls")),
     path("myob/", include("connectors.myob.urls")),  # 'Connect MYOB' (OAuth) and its settings

@@ -1,8 +1,8 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,7 +19,6 @@ from tenants import services
 from tenants.admin_scoping import TenantScopedAdminMixin
 from tenants.forms import ERP_PREFIX, connection_form_for
 from tenants.models import Connection, ConnectionStatus, Membership, Role, Tenant
-from tenants.selectors import tenant_ids_for
 
 admin.site.site_header = "ml-connector"
 admin.site.site_title = "ml-connector"
@@ -77,57 +76,22 @@ class TenantAdmin(ScopedModelAdmin):
         return request.user.is_superuser
 
 
-class MembershipForm(forms.ModelForm):
-    """Owners add people by email: a user list would show every tenant's users."""
-
-    email = forms.EmailField(
-        help_text="They sign in with this address; set a password via 'Forgot password' or ask a superuser."
-    )
-
-    class Meta:
-        model = Membership
-        fields = ["tenant", "role"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["email"].initial = self.instance.user.email or self.instance.user.username
-            self.fields["email"].disabled = True
-
-
 @admin.register(Membership)
 class MembershipAdmin(ScopedModelAdmin):
-    form = MembershipForm
+    """Who is in a tenant, with which role. People join by accepting an invitation ("Add" opens
+    the invitation form), so nobody is put in a tenant without having said yes."""
+
+    write_roles = (Role.OWNER,)  # only owners manage who is in their tenant
     list_display = ["user", "tenant", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email"]
+    fields = ["user", "tenant", "role", "created_at"]
+    readonly_fields = ["user", "tenant", "created_at"]
 
-    def _has_write(self, request, obj=None):
-        # Only owners manage who is in their tenant.
-        if request.user.is_superuser:
-            return True
-        owned = tenant_ids_for(request.user, [Role.OWNER])
-        return bool(owned) if obj is None else obj.tenant_id in owned
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "tenant" and not request.user.is_superuser:
-            field.queryset = field.queryset.filter(
-                pk__in=tenant_ids_for(request.user, [Role.OWNER])
-            )
-        return field
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save(update_fields=["role"])
-            return
-        membership_user = services.member_add(
-            tenant=form.cleaned_data["tenant"],
-            email=form.cleaned_data["email"].lower(),
-            role=obj.role,
-        )
-        obj.pk = Membership.objects.get(user=membership_user, tenant=form.cleaned_data["tenant"]).pk
-        obj.user = membership_user
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("admin:tenants_invitation_add"))
 
 
 @admin.register(Connection)

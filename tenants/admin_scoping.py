@@ -93,16 +93,16 @@ class TenantScopedAdminMixin:
         """Choices for any tenant-owned relation are limited to tenants the user may write."""
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and not request.user.is_superuser:
-            field.queryset = scope_related_queryset(field.queryset, request.user)
+            field.queryset = scope_related_queryset(field.queryset, request.user, self.write_roles)
             if db_field.related_model is Tenant and field.queryset.count() == 1:
                 field.initial = field.queryset.first().pk
         return field
 
 
-def scope_related_queryset(queryset, user):
-    """Limit a related model's rows to the user's writable tenants, whatever the model."""
+def scope_related_queryset(queryset, user, roles=WRITE_ROLES):
+    """Limit a related model's rows to the tenants where the user holds one of `roles`."""
     model = queryset.model
-    writable = tenant_ids_for(user, WRITE_ROLES)
+    writable = tenant_ids_for(user, roles)
     if model is Tenant:
         return queryset.filter(pk__in=writable)
     model_admin = admin.site._registry.get(model)

@@ -1,13 +1,16 @@
 """Every admin page, swept: an outsider never sees or touches another tenant's rows, viewers only
 read, platform models are superuser-only. A newly registered admin without a factory here fails."""
 
+import itertools
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from audit.models import ApiCall, BulkRun, SyncJob
 from tenants.api_tokens import api_token_create
-from tenants.models import ApiToken, Connection, Membership, Role, Tenant
+from tenants.invitations import invitation_create
+from tenants.models import ApiToken, Connection, Invitation, Membership, Role, Tenant
 from tests.factories import (
     ApiCallFactory,
     BulkRunFactory,
@@ -19,6 +22,7 @@ from tests.factories import (
 )
 from webhooks.models import InboundEvent
 
+INVITEES = itertools.count()
 # How to make one row owned by a tenant, for every tenant-scoped model in the admin.
 FACTORIES = {
     Tenant: lambda tenant: tenant,
@@ -33,6 +37,9 @@ FACTORIES = {
     InboundEvent: lambda tenant: InboundEventFactory(connection=ConnectionFactory(tenant=tenant)),
     BulkRun: lambda tenant: BulkRunFactory(connection=ConnectionFactory(tenant=tenant)),
     ApiToken: lambda tenant: api_token_create(tenant=tenant, name="t", role=Role.VIEWER)[0],
+    Invitation: lambda tenant: invitation_create(
+        tenant=tenant, email=f"invitee{next(INVITEES)}@example.test", role=Role.VIEWER
+    ),
 }
 # Platform machinery: superusers only.
 PLATFORM_APPS = {
@@ -139,25 +146,20 @@ def test_add_forms_offer_only_the_users_own_tenants(client, owner, tenant, other
     client.force_login(owner)
     html = client.get(reverse("admin:tenants_connection_add") + "?erp_kind=myob").content.decode()
     assert tenant.name in html and other_tenant.name not in html
-    html = client.get(reverse("admin:tenants_membership_add")).content.decode()
-    assert other_tenant.name not in html
+    html = client.get(reverse("admin:tenants_invitation_add")).content.decode()
+    assert tenant.name in html and other_tenant.name not in html
     assert "charlie@globex" not in html  # no user list to leak other tenants' people
 
 
 @pytest.mark.django_db
-def test_owners_invite_people_by_email(client, owner, tenant):
+def test_adding_a_membership_opens_the_invitation_form(client, owner, member):
+    # Nobody is put in a tenant without saying yes: people join by accepting an invitation.
     client.force_login(owner)
-    response = client.post(
-        reverse("admin:tenants_membership_add"),
-        {"email": "new.person@acme.test", "tenant": tenant.pk, "role": "viewer"},
-    )
+    response = client.get(reverse("admin:tenants_membership_add"))
     assert response.status_code == 302
-    membership = Membership.objects.get(user__email="new.person@acme.test")
-    assert (membership.tenant, membership.role, membership.user.is_staff) == (
-        tenant,
-        "viewer",
-        True,
-    )
+    assert response["Location"] == reverse("admin:tenants_invitation_add")
+    client.force_login(member)
+    assert client.get(reverse("admin:tenants_membership_add")).status_code == 403
 
 
 @pytest.mark.django_db
