@@ -200,3 +200,27 @@ def test_statuses_decide_what_is_sent_and_later_changes_are_followed(shop):
     wait_until(lambda: SyncJob.objects.get(pk=job.pk).warnings, timeout=30)
     job.refresh_from_db()
     assert "Cancelled" in job.warnings[0] and erp.orders() == {str(order.pk): 1}
+
+
+def test_a_synced_order_run_again_by_its_webhooks_and_a_replay_stays_one_document(shop):
+    from sandbox.bigcommerce.services import set_order_status
+
+    store, connection, erp = shop
+    order = place_test_order(store, items=[("TENT-2P", 1)])
+    wait_until(jobs_settled(connection, 1), timeout=30, message="the order did not sync")
+    job = SyncJob.objects.get(connection=connection)
+
+    def ran(times):
+        done = SyncJob.objects.filter(pk=job.pk, state=JobState.SUCCEEDED, rerun_requested=False)
+        return lambda: job.attempt_log.count() >= times and done.exists()
+
+    set_order_status(order, 2)  # Shipped, still a status to sync: its two webhooks run the job
+    events = InboundEvent.objects.filter(connection=connection, state=EventState.PROCESSED)
+    wait_until(lambda: events.count() == 3, timeout=30, message="the status webhooks were lost")
+    wait_until(ran(2), timeout=30, message="the status change did not run the job again")
+    runs = job.attempt_log.count()
+    assert job_replay(job=SyncJob.objects.get(pk=job.pk))  # and a person replays it
+    wait_until(ran(runs + 1), timeout=30, message="the replay did not run")
+    # Each run looked the order up in the ERP first and found its document.
+    assert erp.orders() == {str(order.pk): 1}
+    assert erp.document_for(order.pk)["status_id"] == 2
