@@ -20,7 +20,10 @@ def tenant_create(*, name: str, owner=None, slug: str | None = None) -> Tenant:
 
 
 def member_add(*, tenant: Tenant, email: str, role: Role, password: str | None = None):
-    """Create (or reuse) a user who can sign in to the admin, and give them a role in `tenant`."""
+    """Create (or reuse) a user who can sign in to the admin, and give them a role in `tenant`.
+
+    For the platform's own set-up only (the demo tenant's owner): the person is not asked. People
+    join a tenant through an invitation they accept (tenants.invitations)."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=email, defaults={"email": email, "is_staff": True}
