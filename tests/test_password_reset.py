@@ -65,3 +65,12 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, owner):
     )
     assert known.content == unknown.content  # no telling which addresses have accounts
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_locked_out_person_is_pointed_to_the_reset(client, settings, owner):
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT = True, 2
+    for _ in range(3):
+        locked = client.post(reverse("admin:login"), {"username": owner.username, "password": "x"})
+    assert locked.status_code == 429
+    assert f'href="{reverse("admin_password_reset")}"' in locked.content.decode()

@@ -383,4 +383,12 @@ MUTATIONS: list[Mutation] = [
         replace="",
         tests=("tests/test_password_reset.py",),
     ),
+    Mutation(
+        name="lockout-page-without-reset-link",
+        claim="a locked-out person is told how to set a new password",
+        path="templates/admin/locked_out.html",
+        find="""<a href="{% url 'admin_password_reset' %}" class="underline">Set a new one by e-mail</a>""",
+        replace="Set a new one by e-mail",
+        tests=("tests/test_password_reset.py",),
+    ),
 ]
