@@ -3,10 +3,11 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from audit.apis import ApiCallViewSet, BulkRunViewSet, SyncJobViewSet
+from config.api_docs import RedocView, SwaggerUiView
 from config.api_errors import error_body
 from tenants.apis import ConnectionViewSet
 from webhooks.apis import InboundEventViewSet
@@ -33,7 +34,7 @@ def not_found(request, *args, **kwargs):
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
-    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/swagger/", SwaggerUiView.as_view(url_name="api:schema"), name="swagger"),
+    path("schema/redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     re_path(r"^[\s\S]*$", not_found),  # any character, newlines too
 ]
