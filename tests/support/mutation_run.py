@@ -7,6 +7,7 @@ the code moved on, so the entry must be brought up to date.
 """
 
 import argparse
+import fcntl
 import os
 import re
 import shutil
@@ -14,16 +15,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.mutations import MUTATIONS, Mutation
 
 ROOT = Path(__file__).resolve().parents[2]
-# Their own database and Redis database: a run may go on beside the ordinary suite.
-DEFAULT_ENV = {
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ml_connector_mutants",
-    "REDIS_URL": "redis://127.0.0.1:6379/8",
-}
+# Each test run gets a database and a Redis database of its own (a slot, held by a file lock), so
+# runs may go on beside the ordinary suite and beside each other: runs that shared one test
+# database failed to create it and were counted as caught.
+SLOTS = range(10, 16)  # Redis has 16 databases; the suite uses 9
+SETUP_FAILED = "Got an error creating the test database"
 
 
 def checkout_files() -> list[str]:
@@ -56,6 +58,26 @@ def apply(mutation: Mutation, checkout: Path) -> None:
     path.write_text(text.replace(mutation.find, mutation.replace))
 
 
+@contextmanager
+def private_services():
+    """DATABASE_URL and REDIS_URL no other mutation run uses while this one holds them."""
+    while True:
+        for slot in SLOTS:
+            with open(
+                Path(tempfile.gettempdir()) / f"ml-connector-mutants-{slot}.lock", "w"
+            ) as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                yield {
+                    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/ml_connector_mutants_{slot}",
+                    "REDIS_URL": f"redis://127.0.0.1:6379/{slot}",
+                }
+                return
+        time.sleep(1)
+
+
 def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as tmp:
@@ -64,17 +86,20 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
             apply(mutation, checkout)
         except LookupError as exc:
             return "stale", 0.0, str(exc)
-        env = {**os.environ, **DEFAULT_ENV, **mutation.env, "VAR_DIR": str(checkout / "var")}
-        env.pop("PYTEST_ADDOPTS", None)
         command = ["./bin/test", "-x", "-q", "-p", "no:cacheprovider", *mutation.tests]
-        result = subprocess.run(
-            command, cwd=checkout, env=env, capture_output=True, text=True, timeout=1800
-        )
+        with private_services() as services:
+            env = {**os.environ, **services, **mutation.env, "VAR_DIR": str(checkout / "var")}
+            env.pop("PYTEST_ADDOPTS", None)
+            result = subprocess.run(
+                command, cwd=checkout, env=env, capture_output=True, text=True, timeout=1800
+            )
     output = result.stdout[-3000:] + result.stderr[-2000:]
     if verbose:
         print(output)
     # 1: tests failed, as they should. 0: nothing noticed. Anything else: the run itself broke.
     verdict = {0: "SURVIVED", 1: "caught"}.get(result.returncode, f"error ({result.returncode})")
+    if SETUP_FAILED in result.stdout + result.stderr:  # not the mutation: the run could not start
+        verdict = "error (the test database could not be created)"
     if failed := re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M):
         verdict += f" by `{failed.group(1)}`"
     return verdict, time.monotonic() - started, output
