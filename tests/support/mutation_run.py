@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # runs may go on beside the ordinary suite and beside each other: runs that shared one test
 # database failed to create it and were counted as caught.
 SLOTS = range(10, 16)  # Redis has 16 databases; the suite uses 9
-SETUP_FAILED = "Got an error creating the test database"
+SETUP_FAILED = "Got an error recreating the test database"
 
 
 def checkout_files() -> list[str]:
@@ -96,12 +96,18 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
     output = result.stdout[-3000:] + result.stderr[-2000:]
     if verbose:
         print(output)
-    # 1: tests failed, as they should. 0: nothing noticed. Anything else: the run itself broke.
-    verdict = {0: "SURVIVED", 1: "caught"}.get(result.returncode, f"error ({result.returncode})")
+    # 1 with a failed test: caught. 0: nothing noticed. Anything else (a test that could not even
+    # be set up, a collection error, no test database) is an error to look at, not a catch.
+    failed = re.search(r"^FAILED (\S+)", result.stdout, re.M)
     if SETUP_FAILED in result.stdout + result.stderr:  # not the mutation: the run could not start
         verdict = "error (the test database could not be created)"
-    if failed := re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M):
-        verdict += f" by `{failed.group(1)}`"
+    elif result.returncode == 1 and failed:
+        verdict = f"caught by `{failed.group(1)}`"
+    elif result.returncode == 0:
+        verdict = "SURVIVED"
+    else:
+        errored = re.search(r"^ERROR (\S+)", result.stdout, re.M)
+        verdict = f"error ({result.returncode})" + (f" in `{errored.group(1)}`" if errored else "")
     return verdict, time.monotonic() - started, output
 
 
