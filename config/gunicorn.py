@@ -17,8 +17,8 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 # ones), so it reuses warm connections and never sends a request on one we have just closed.
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 accesslog = "-"
-# Masks credentials in every access log line (an OAuth callback carries its code in the URL).
-logger_class = "config.access_log.RedactingAccessLogger"
+# Masks credentials in every access and error log line (an OAuth callback carries its code).
+logger_class = "config.gunicorn_logging.RedactingGunicornLogger"
 if os.path.isdir("/dev/shm"):  # noqa: S108 - the heartbeat file; /tmp may be a slow disk in containers
     worker_tmp_dir = "/dev/shm"  # noqa: S108
 

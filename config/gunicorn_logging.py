@@ -1,12 +1,19 @@
-"""gunicorn's access log with credentials masked: an OAuth callback's `?code=…&state=…`, a
-`next=` address holding one, secret headers if the log format names them (config/gunicorn.py)."""
+"""gunicorn's own logs with credentials masked (config/gunicorn.py names this class): the access
+log (an OAuth callback's `?code=…&state=…`, a `next=` address holding one, secret headers if the
+log format names them) and the error log ("Error handling request /…?code=…" and its traceback)."""
 
 from gunicorn.glogging import Logger
 
+from audit.logging import RedactSecretsFilter
 from audit.redaction import MASK, SECRET_HEADERS, redact_text
 
 
-class RedactingAccessLogger(Logger):
+class RedactingGunicornLogger(Logger):
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, RedactSecretsFilter) for f in self.error_log.filters):
+            self.error_log.addFilter(RedactSecretsFilter())
+
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         return {name: _masked(name, value) for name, value in atoms.items()}

@@ -104,3 +104,26 @@ def _get_when_up(url: str, headers: dict, timeout: float = 30) -> requests.Respo
         except requests.ConnectionError:  # still booting
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
+
+
+def test_the_error_log_masks_codes_in_a_failed_request_and_its_traceback(tmp_path):
+    """What gunicorn writes when a request fails outside Django: its address and the traceback."""
+    from gunicorn.config import Config
+
+    from config import gunicorn as production
+
+    cfg = Config()
+    cfg.set("logger_class", production.logger_class)
+    cfg.set("errorlog", str(tmp_path / "error.log"))
+    logger = cfg.logger_class(cfg)
+    address = f"/myob/connect/callback/?code={CODE}&state={STATE}"
+    try:
+        raise ConnectionResetError(f"peer went away during GET {address}")
+    except ConnectionResetError:
+        logger.exception("Error handling request %s", address)
+
+    written = (tmp_path / "error.log").read_text()
+    assert "Error handling request /myob/connect/callback/" in written
+    assert "ConnectionResetError" in written  # the traceback is kept, masked
+    assert secret_scan.find_markers(written) == []
+    assert written.count(f"code={MASK}&state={MASK}") == 2
