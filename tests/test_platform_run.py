@@ -116,7 +116,8 @@ class RunCommand:
         return result.stdout.strip().splitlines()[-1]
 
     def sign_in(self, username: str, password: str) -> requests.Response:
-        session = requests.Session()
+        """Signs in as a person would; the signed-in session stays on self.session."""
+        self.session = session = requests.Session()
         login = session.get(f"{self.base_url}/admin/login/", timeout=10)
         assert login.status_code == 200
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
@@ -150,7 +151,7 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         # The demo as the README tells it: a test order in each demo store (demo1: MYOB, demo2:
         # Exact Online) becomes an invoice in its sandbox ERP through the signed webhook, the
         # worker and the audit, within seconds (the catch-up poll is 15 minutes away).
-        for store in ("demo1", "demo2"):
+        for store, erp in (("demo1", "myob"), ("demo2", "exact_online")):
             placed = time.monotonic()
             order_id = re.search(
                 r"order (\d+):", run.manage("sandbox_orders", "--store", store)
@@ -158,8 +159,9 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
             assert _wait_for_job(run, order_id, timeout=45) == "succeeded", store
             assert time.monotonic() - placed < 45, store
             assert _arrival(run, order_id) == (
-                "webhook verified by signature, processed; runs: webhook"
+                f"webhook verified by signature, processed; runs: webhook; ERP: {erp}"
             ), store
+        _assert_exact_sign_in_reaches_consent(run)
 
     keys = (var_dir / ".env").read_text()
     assert re.search(r"^SECRET_KEY=\S{40,}$", keys, re.M) and "DEMO_MODE=true" in keys
@@ -170,7 +172,20 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         again.wait_for(r"password shown at first start")
         again.wait_until_serving()
         assert again.sign_in(username, password).url.endswith("/admin/")
+        _assert_exact_sign_in_reaches_consent(again)  # the app knows the new port's callback
     assert (var_dir / ".env").read_text() == keys
+
+
+def _assert_exact_sign_in_reaches_consent(run: RunCommand) -> None:
+    """'Connect Exact Online' on the demo's Exact connection leads to the sandbox's consent page,
+    not to 'The client_id is not a registered app.'"""
+    pk = run.manage(
+        "shell", "-c", "from tenants.models import Connection; "
+        "print(Connection.objects.get(erp_kind='exact_online').pk)",
+    ).strip().splitlines()[-1]  # fmt: skip
+    consent = run.session.get(f"{run.base_url}/exact/connect/{pk}/", timeout=10)
+    assert consent.status_code == 200 and "/sandbox/exact/" in consent.url, consent.url
+    assert "not a registered app" not in consent.text and "<form" in consent.text
 
 
 JOB_STATE = (
@@ -186,7 +201,7 @@ ARRIVAL = (
     "job = SyncJob.objects.get(kind='order', source_id={order!r})\n"
     "runs = sorted(set(job.attempt_log.values_list('trigger', flat=True)))\n"
     "print('; '.join([*(f'webhook verified by {{e.headers.get(\"x-verified-by\")}}, {{e.state}}' "
-    "for e in events), 'runs: ' + ', '.join(runs)]))"
+    "for e in events), 'runs: ' + ', '.join(runs), 'ERP: ' + job.connection.erp_kind]))"
 )
 
 
