@@ -160,7 +160,7 @@ def _redact_text(raw: str, content_type: str) -> str:
     if "json" in content_type or stripped[:1] in ("{", "["):
         try:
             return json.dumps(redact_data(json.loads(raw)), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
             pass
     if "x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(raw, keep_blank_values=True)

@@ -5,6 +5,7 @@ from django.conf import settings
 from audit.context import current_correlation
 from audit.models import ApiCall
 from audit.redaction import redact_body, redact_headers, redact_text, redact_url
+from audit.storable import storable
 
 
 def api_call_record(
@@ -47,5 +48,8 @@ def api_call_record(
     if error is not None:
         call.error_class = type(error).__name__
         call.error_message = redact_text(str(error))[:2000]
+    for name in ("url", "request_headers", "request_body", "response_headers", "response_body",
+                 "error_message"):  # fmt: skip
+        setattr(call, name, storable(getattr(call, name)))
     call.save()
     return call

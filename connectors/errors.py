@@ -1,6 +1,7 @@
 """What can go wrong on an outside call, sorted by what the caller should do about it."""
 
 from audit.redaction import redact_text
+from audit.storable import storable
 
 
 class ConnectorError(Exception):
@@ -11,8 +12,9 @@ class ConnectorError(Exception):
     def __init__(
         self, message: str, *, status: int | None = None, retry_after: float | None = None
     ):
-        # Messages reach the admin, job records and logs: mask any credential they quote.
-        message = redact_text(message)
+        # Messages reach the admin, job records and logs: mask any credential they quote, and
+        # keep them storable (a vendor's text may hold U+0000).
+        message = storable(redact_text(message))
         super().__init__(message)
         self.message = message
         self.status = status
@@ -39,3 +41,8 @@ class ReconnectRequired(PermanentError):
 
 class UnsafeDestination(PermanentError):
     """The URL points somewhere ml-connector must not call (SSRF guard)."""
+
+
+class UnreadableAnswer(PermanentError):
+    """The vendor answered, but not in the documented shape (a field missing or of the wrong type):
+    the same answer would fail the same way."""

@@ -10,6 +10,7 @@ with `retry_after`, so the Celery task goes back to the queue instead of holding
 """
 
 import email.utils
+import math
 import random
 import threading
 import time
@@ -31,15 +32,33 @@ USER_AGENT = "ml-connector/1.0 (+https://github.com/ml-connector)"
 SUCCESS, RETRY, RATE_LIMITED, REFRESH, FAIL = "success", "retry", "rate_limited", "refresh", "fail"
 
 
+# The longest wait a vendor's answer is taken at: a day covers every documented window (Exact's
+# daily quota); a longer one (or 1e308) is capped rather than overflowing a datetime.
+MAX_SERVER_WAIT = 24 * 3600.0
+
+
+def sane_seconds(value: float | None) -> float | None:
+    """A wait the vendor stated, clamped to [0, MAX_SERVER_WAIT]; None for NaN."""
+    if value is None or math.isnan(value):
+        return None
+    return min(max(0.0, value), MAX_SERVER_WAIT)
+
+
 def header_seconds(response, name: str) -> float | None:
+    """A number of seconds (or an HTTP date) from a header; None when absent or unreadable, so
+    the client's own backoff decides."""
     value = response.headers.get(name)
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        return sane_seconds(float(value))
     except ValueError:
+        pass
+    try:
         parsed = email.utils.parsedate_to_datetime(value)  # Retry-After may be an HTTP date
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return sane_seconds(parsed.timestamp() - time.time()) if parsed else None
 
 
 def retry_after_header(response) -> float | None:
@@ -101,7 +120,8 @@ class Backoff:
     def delay(self, attempt: int, server_says: float | None) -> float:
         # Full jitter around the exponential step, and never sooner than the server asked.
         step = min(self.cap, self.base * 2 ** (attempt - 1))
-        return max(server_says or 0.0, step * random.uniform(0.5, 1.5))  # noqa: S311
+        server_says = sane_seconds(server_says) or 0.0
+        return max(server_says, step * random.uniform(0.5, 1.5))  # noqa: S311
 
 
 _sessions = threading.local()
@@ -265,10 +285,11 @@ class ApiClient:
         if budget is None:
             return
         limiter = ratelimit.limiter()
-        if budget.remaining is not None and budget.remaining <= 0 and budget.reset_in:
-            limiter.block_until(self.budget.key, time.time() + budget.reset_in)
-        if budget.quota and budget.window:
-            limiter.set_quota(self.budget.key, budget.window, budget.quota)
+        reset_in, window = sane_seconds(budget.reset_in), sane_seconds(budget.window)
+        if budget.remaining is not None and budget.remaining <= 0 and reset_in:
+            limiter.block_until(self.budget.key, time.time() + reset_in)
+        if budget.quota and budget.quota > 0 and window:  # a quota of 0 or less is not a quota
+            limiter.set_quota(self.budget.key, window, budget.quota)
 
     def _refuse_dead_connection(self) -> None:
         if self.connection is None:

@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 from datetime import timedelta
 
 from django.db import connection as db_connection
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import JobKind, Lane
 from audit.redaction import redact_headers
+from audit.storable import UNSTORABLE, storable
 from tenants.models import Connection, ConnectionStatus
 from webhooks.handover import handover
 from webhooks.models import EventState, InboundEvent
@@ -43,7 +43,6 @@ SUBSCRIBED_SCOPES = sorted(ORDER_SCOPES - {"store/order/archived"} | CUSTOMER_SC
 # exhaust memory or Python's recursion limit.
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 32
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RESOURCE_TYPE_LENGTH = InboundEvent._meta.get_field("resource_type").max_length
 RESOURCE_ID_LENGTH = InboundEvent._meta.get_field("resource_id").max_length
 
@@ -252,12 +251,6 @@ def _insert_event(names: tuple[str, ...]) -> str:
     )
 
 
-def _storable(headers: dict) -> dict:
-    """Headers as jsonb can hold them: a NUL or unpaired surrogate in one becomes U+FFFD (they
-    are kept for the record only; the payload itself is refused instead)."""
-    return {UNSTORABLE.sub("\ufffd", k): UNSTORABLE.sub("\ufffd", v) for k, v in headers.items()}
-
-
 def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -> int | None:
     """One statement, committed on its own: the event is durable before we answer, and a
     redelivery (same key) inserts nothing. Returns the new row's id, or None for a redelivery.
@@ -267,7 +260,8 @@ def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -
     values = {
         "connection_id": connection.pk, "tenant_id": connection.tenant_id, "source": "bigcommerce",
         "scope": payload["scope"], "dedupe_key": dedupe, "resource_type": resource[0],
-        "resource_id": resource[1], "payload": json.dumps(payload), "headers": json.dumps(_storable(headers)),
+        "resource_id": resource[1], "payload": json.dumps(payload),
+        "headers": json.dumps(storable(headers)),  # kept for the record: a NUL becomes U+FFFD
         "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
     }  # fmt: skip
     with db_connection.cursor() as cursor:

@@ -1,20 +1,55 @@
-"""BigCommerce JSON → canonical models. Pure functions: no HTTP, no database."""
+"""BigCommerce JSON → canonical models. Pure functions: no HTTP, no database.
+
+A record that is not as BigCommerce documents it (a field of the wrong type, a date that is not
+one, an amount of a trillion) raises an UnreadableAnswer naming the record, through `reading`:
+nothing absurd reaches an ERP.
+"""
 
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 
+from connectors.answers import reading
 from connectors.canonical import Address, Customer, Line, Order, Payment
 
 ZERO = Decimal("0")
+LABEL = "BigCommerce"
+# No order comes near these; beyond them a value is garbage, not a big order.
+MAX_AMOUNT = Decimal("1e12")
+MAX_QUANTITY = Decimal("1e9")
+MAX_ID = 2**63 - 1
 
 
-def money(value) -> Decimal:
+def money(value, limit: Decimal = MAX_AMOUNT) -> Decimal:
     """v2 sends 4-decimal strings, v3 JSON numbers; both become Decimal without float."""
     if value in (None, ""):
         return ZERO
-    return Decimal(str(value))
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise TypeError(f"{value!r:.60} is not a number")
+    amount = Decimal(str(value).strip())
+    if not amount.is_finite() or abs(amount) >= limit:
+        raise ValueError(f"{value!r:.60} is out of range")
+    return amount
+
+
+def text(value) -> str:
+    """A text field; null is empty, a number is written out, anything else is refused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"{value!r:.60} is not text")
+    return str(value)
+
+
+def record_id(value) -> str:
+    """A record id: a positive whole number (or its digits as text)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"{value!r:.60} is not a record id")
+    digits = str(value).strip()
+    if not digits.isdecimal() or not 0 < int(digits) <= MAX_ID:
+        raise ValueError(f"{value!r:.60} is not a record id")
+    return str(int(digits))
 
 
 def rfc2822(value: str) -> datetime:
@@ -31,46 +66,47 @@ def iso8601(value: str | None) -> datetime | None:
 def v2_address(raw: dict | None) -> Address:
     raw = raw or {}
     return Address(
-        first_name=raw.get("first_name") or "",
-        last_name=raw.get("last_name") or "",
-        company=raw.get("company") or "",
-        street_1=raw.get("street_1") or "",
-        street_2=raw.get("street_2") or "",
-        city=raw.get("city") or "",
-        state=raw.get("state") or "",
-        postcode=raw.get("zip") or "",
-        country=raw.get("country") or "",
-        country_code=raw.get("country_iso2") or "",
-        phone=raw.get("phone") or "",
-        email=raw.get("email") or "",
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        company=text(raw.get("company")),
+        street_1=text(raw.get("street_1")),
+        street_2=text(raw.get("street_2")),
+        city=text(raw.get("city")),
+        state=text(raw.get("state")),
+        postcode=text(raw.get("zip")),
+        country=text(raw.get("country")),
+        country_code=text(raw.get("country_iso2")),
+        phone=text(raw.get("phone")),
+        email=text(raw.get("email")),
     )
 
 
 def v3_address(raw: dict) -> Address:
     return Address(
-        first_name=raw.get("first_name") or "",
-        last_name=raw.get("last_name") or "",
-        company=raw.get("company") or "",
-        street_1=raw.get("address1") or "",
-        street_2=raw.get("address2") or "",
-        city=raw.get("city") or "",
-        state=raw.get("state_or_province") or "",
-        postcode=raw.get("postal_code") or "",
-        country=raw.get("country") or "",
-        country_code=raw.get("country_code") or "",
-        phone=raw.get("phone") or "",
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        company=text(raw.get("company")),
+        street_1=text(raw.get("address1")),
+        street_2=text(raw.get("address2")),
+        city=text(raw.get("city")),
+        state=text(raw.get("state_or_province")),
+        postcode=text(raw.get("postal_code")),
+        country=text(raw.get("country")),
+        country_code=text(raw.get("country_code")),
+        phone=text(raw.get("phone")),
     )
 
 
+@reading(LABEL, "a customer")
 def customer_from_v3(raw: dict) -> Customer:
     addresses = raw.get("addresses") or []
     return Customer(
-        source_id=str(raw["id"]),
-        email=(raw.get("email") or "").lower(),
-        first_name=raw.get("first_name") or "",
-        last_name=raw.get("last_name") or "",
-        company=raw.get("company") or "",
-        phone=raw.get("phone") or "",
+        source_id=record_id(raw["id"]),
+        email=text(raw.get("email")).lower(),
+        first_name=text(raw.get("first_name")),
+        last_name=text(raw.get("last_name")),
+        company=text(raw.get("company")),
+        phone=text(raw.get("phone")),
         billing_address=v3_address(addresses[0]) if addresses else None,
         modified_at=iso8601(raw.get("date_modified")),
     )
@@ -92,21 +128,22 @@ def guest_customer(billing: Address) -> Customer:
 def line_from_v2(raw: dict) -> Line:
     discount = sum((money(d.get("amount")) for d in raw.get("applied_discounts") or []), ZERO)
     return Line(
-        source_id=str(raw["id"]),
-        sku=raw.get("sku") or "",
-        name=raw.get("name") or "",
-        quantity=Decimal(str(raw.get("quantity") or 0)),
+        source_id=record_id(raw["id"]),
+        sku=text(raw.get("sku")),
+        name=text(raw.get("name")),
+        quantity=money(raw.get("quantity"), MAX_QUANTITY),
         unit_price_ex_tax=money(raw.get("price_ex_tax")),
         unit_price_inc_tax=money(raw.get("price_inc_tax")),
         total_ex_tax=money(raw.get("total_ex_tax")),
         total_inc_tax=money(raw.get("total_inc_tax")),
         total_tax=money(raw.get("total_tax")),
         discount=discount,
-        product_id=str(raw.get("product_id") or ""),
-        variant_id=str(raw.get("variant_id") or ""),
+        product_id=text(raw.get("product_id")),
+        variant_id=text(raw.get("variant_id")),
     )
 
 
+@reading(LABEL, "an order")
 def order_from_bigcommerce(
     order: dict, products: list[dict], shipping_addresses: list[dict], customer: dict | None
 ) -> Order:
@@ -119,13 +156,13 @@ def order_from_bigcommerce(
         buyer = guest_customer(billing)
     first_shipping = shipping_addresses[0] if shipping_addresses else None
     return Order(
-        source_id=str(order["id"]),
-        number=str(order["id"]),
+        source_id=record_id(order["id"]),
+        number=record_id(order["id"]),
         status_id=int(order.get("status_id") or 0),
-        status=order.get("status") or "",
+        status=text(order.get("status")),
         created_at=rfc2822(order["date_created"]),
         modified_at=rfc2822(order["date_modified"]),
-        currency=order.get("currency_code") or order.get("default_currency_code") or "",
+        currency=text(order.get("currency_code") or order.get("default_currency_code")),
         tax_inclusive=bool(order.get("is_tax_inclusive_pricing")),
         customer=buyer,
         billing_address=billing,
@@ -140,34 +177,36 @@ def order_from_bigcommerce(
         total_ex_tax=money(order.get("total_ex_tax")),
         total_inc_tax=money(order.get("total_inc_tax")),
         total_tax=money(order.get("total_tax")),
-        payment_method=order.get("payment_method") or "",
-        payment_status=order.get("payment_status") or "",
+        payment_method=text(order.get("payment_method")),
+        payment_status=text(order.get("payment_status")),
         channel_id=int(order.get("channel_id") or 1),
-        customer_message=order.get("customer_message") or "",
-        shipping_method=(first_shipping or {}).get("shipping_method") or "",
+        customer_message=text(order.get("customer_message")),
+        shipping_method=text((first_shipping or {}).get("shipping_method")),
     )
 
 
+@reading(LABEL, "a transaction")
 def payment_from_transaction(raw: dict) -> Payment:
     return Payment(
-        source_id=str(raw.get("id")),
+        source_id=text(raw.get("id")),
         kind="transaction",
-        event=raw.get("event") or "",
+        event=text(raw.get("event")),
         amount=money(raw.get("amount")),
-        currency=raw.get("currency") or "",
-        status=raw.get("status") or "",
-        created_at=raw.get("date_created") or "",
-        method=raw.get("method") or "",
+        currency=text(raw.get("currency")),
+        status=text(raw.get("status")),
+        created_at=text(raw.get("date_created")),
+        method=text(raw.get("method")),
     )
 
 
+@reading(LABEL, "a refund")
 def payment_from_refund(raw: dict) -> Payment:
     return Payment(
-        source_id=str(raw.get("id")),
+        source_id=text(raw.get("id")),
         kind="refund",
         event="refund",
         amount=money(raw.get("total_amount")),
         currency="",
         status="declined" if any(p.get("is_declined") for p in raw.get("payments") or []) else "ok",
-        created_at=raw.get("created") or "",
+        created_at=text(raw.get("created")),
     )

@@ -3,12 +3,15 @@
 from collections.abc import Iterator
 from datetime import datetime
 
+from connectors.answers import expect, json_of, reading, rows_of
 from connectors.bigcommerce.client import store_client
+from connectors.bigcommerce.mapping import record_id
 from connectors.errors import PermanentError
 from connectors.ratelimit import LIVE
 
 V2_PAGE = 100
 V3_PAGE = 100
+LABEL = "BigCommerce"
 
 
 class BigCommerceStore:
@@ -24,7 +27,9 @@ class BigCommerceStore:
             response = self.http.get(
                 path, operation=operation, params={**(params or {}), "page": page, "limit": V2_PAGE}
             )
-            rows = response.json() if response.status_code != 204 and response.content else []
+            rows = []
+            if response.status_code != 204 and response.content:
+                rows = rows_of(json_of(response, LABEL), LABEL, f"GET {path}")
             if rows:
                 yield rows
             if len(rows) < V2_PAGE:
@@ -39,24 +44,30 @@ class BigCommerceStore:
             )
             if response.status_code == 204 or not response.content:
                 return rows
-            body = response.json()
-            rows += body.get("data", [])
-            pagination = body.get("meta", {}).get("pagination", {})
-            if page >= int(pagination.get("total_pages") or 1):
+            body = expect(json_of(response, LABEL), dict, LABEL, f"GET {path}")
+            found = rows_of(body.get("data", []), LABEL, f"GET {path}")
+            rows += found
+            with reading(LABEL, f"GET {path} (meta.pagination)"):
+                total_pages = int(
+                    (body.get("meta") or {}).get("pagination", {}).get("total_pages") or 1
+                )
+            if page >= total_pages or not found:  # an empty page ends a list that claims more
                 return rows
             page += 1
 
     def _one_or_none(self, path: str, operation: str):
         try:
-            return self.http.get(path, operation=operation).json()
+            response = self.http.get(path, operation=operation)
         except PermanentError as exc:
             if exc.status == 404:
                 return None
             raise
+        return expect(json_of(response, LABEL), dict, LABEL, f"GET {path}")
 
     # -- store ------------------------------------------------------------------------------
     def store_info(self) -> dict:
-        return self.http.get("v2/store", operation="store.get").json()
+        response = self.http.get("v2/store", operation="store.get")
+        return expect(json_of(response, LABEL), dict, LABEL, "GET v2/store")
 
     # -- orders -----------------------------------------------------------------------------
     def order(self, order_id) -> dict | None:
@@ -93,7 +104,8 @@ class BigCommerceStore:
 
     def customer_ids(self) -> list[int]:
         """Every customer's id (the initial pull of customers into an ERP)."""
-        return [row["id"] for row in self._v3_all("v3/customers", "customer.list")]
+        with reading(LABEL, "GET v3/customers"):
+            return [record_id(row["id"]) for row in self._v3_all("v3/customers", "customer.list")]
 
     def customer_update(self, customer_id, changes: dict) -> bool:
         """Apply {"customer": {...}, "address": {"id", ...}} from an ERP; False when empty."""
@@ -116,8 +128,14 @@ class BigCommerceStore:
 
     def create_hook(self, *, scope: str, destination: str, headers: dict) -> dict:
         body = {"scope": scope, "destination": destination, "is_active": True, "headers": headers}
-        return self.http.post("v3/hooks", operation="hooks.create", json=body).json()["data"]
+        response = self.http.post("v3/hooks", operation="hooks.create", json=body)
+        return _hook(response, "POST v3/hooks")
 
     def update_hook(self, hook_id, **fields) -> dict:
         response = self.http.put(f"v3/hooks/{hook_id}", operation="hooks.update", json=fields)
-        return response.json()["data"]
+        return _hook(response, f"PUT v3/hooks/{hook_id}")
+
+
+def _hook(response, what: str) -> dict:
+    body = expect(json_of(response, LABEL), dict, LABEL, what)
+    return expect(body.get("data"), dict, LABEL, f"{what} (data)")

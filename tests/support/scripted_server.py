@@ -1,10 +1,12 @@
 """A real HTTP server on loopback that answers from a script, for exercising the client's
 retry, backoff and refresh paths deterministically. Each request pops the next scripted answer
-(the last one repeats) and is recorded with its headers and body."""
+(the last one repeats) and is recorded with its headers and body. Or, with `route`, a function
+answers each request by what it asks for (the fuzz tests of vendor answers)."""
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,22 +31,27 @@ class Seen:
 class ScriptedServer:
     def __init__(self):
         self.script: list[Answer] = [Answer()]
+        self.route: Callable[[Seen], Answer] | None = None
         self.seen: list[Seen] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                server.seen.append(
-                    Seen(
-                        self.command,
-                        self.path,
-                        dict(self.headers),
-                        self.rfile.read(length),
-                        time.time(),
-                    )
+                seen = Seen(
+                    self.command,
+                    self.path,
+                    dict(self.headers),
+                    self.rfile.read(length),
+                    time.time(),
                 )
-                answer = server.script.pop(0) if len(server.script) > 1 else server.script[0]
+                server.seen.append(seen)
+                if server.route is not None:
+                    answer = server.route(seen)
+                elif len(server.script) > 1:
+                    answer = server.script.pop(0)
+                else:
+                    answer = server.script[0]
                 time.sleep(answer.delay)
                 payload = (
                     answer.body
@@ -52,7 +59,8 @@ class ScriptedServer:
                     else json.dumps(answer.body).encode()
                 )
                 self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json")
+                if "Content-Type" not in answer.headers:
+                    self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in answer.headers.items():
                     self.send_header(name, str(value))
