@@ -14,6 +14,8 @@ from connectors.sync import request_sync, run_job
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, SyncJobFactory
 
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
 LONG_AGO = timezone.now() - timedelta(days=3)
 
 

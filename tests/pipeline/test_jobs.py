@@ -19,6 +19,8 @@ from tests.support.fake_erp import KIND, ledger
 from webhooks.models import EventState
 from webhooks.services import stuck_event_ids
 
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
 _hashes = itertools.count(1)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from config.celery import app
 from tenants.models import Connection, ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory
+from tests.support.broker import take_queued
 from tests.support.worker import worker_database_url
 from tests.webhooks.test_intake import signed_headers, stub
 from webhooks import handover as webhook_handover
@@ -42,21 +43,8 @@ def active(connection):
 
 
 def queued_batches() -> list[tuple[str, list]]:
-    """(task, first argument) of every message waiting in the webhooks queue, taking them off."""
-    batches = []
-    with app.connection_for_read() as conn:
-        queue = conn.SimpleQueue("webhooks")
-        try:
-            while True:
-                try:
-                    message = queue.get(block=False)
-                except queue.Empty:
-                    return batches
-                args = message.decode()[0]  # Celery protocol 2: [args, kwargs, embed]
-                batches.append((message.headers["task"], args[0]))
-                message.ack()
-        finally:
-            queue.close()
+    """(task, event ids) of every message waiting in the webhooks queue, taking them off."""
+    return [(task, args[0]) for task, args in take_queued("webhooks")]
 
 
 def deliver(client, connection, order_id):
