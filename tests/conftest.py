@@ -105,6 +105,24 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test during which a secret leaked fails, naming the leaks (the session fails as well)."""
+    outcome = yield
+    scan = getattr(item.session, "secret_scan", None)
+    if scan is None or call.when not in ("setup", "call"):
+        return
+    seen = scan.so_far()
+    if call.when == "setup":
+        item.leaks_before = len(seen)
+        return
+    report = outcome.get_result()
+    new = seen[getattr(item, "leaks_before", len(seen)) :]
+    if new and report.passed:
+        report.outcome = "failed"
+        report.longrepr = "Secrets leaked during this test:\n" + "\n".join(new)
+
+
 def pytest_terminal_summary(terminalreporter):
     from tests.support.secret_scan import leaks
 

@@ -124,6 +124,11 @@ class Session:
         os.environ[REPORT_ENV] = str(self.report)
         install()
 
+    def so_far(self) -> list[str]:
+        """Every leak seen until now, here and reported by the workers (the report stays)."""
+        reported = self.report.read_text(errors="replace") if self.report.exists() else ""
+        return leaks + reported.splitlines()
+
     def reported_leaks(self) -> list[str]:
         """What the worker processes reported (read once: the file is removed)."""
         if not self.report.exists():
