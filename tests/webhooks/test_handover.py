@@ -18,6 +18,7 @@ from django.utils import timezone
 from config.celery import app
 from tenants.models import Connection, ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory
+from tests.support import secret_scan
 from tests.support.broker import take_queued
 from tests.support.worker import worker_database_url
 from tests.webhooks.test_intake import signed_headers, stub
@@ -135,6 +136,7 @@ def test_a_web_process_stopping_sends_the_batch_it_holds(active, settings, tmp_p
         "VAR_DIR": str(tmp_path),
     }
     log = (tmp_path / "gunicorn.log").open("w")
+    secret_scan.watch_log(tmp_path / "gunicorn.log")  # its access log, read at the session's end
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi",
