@@ -36,7 +36,10 @@ class RunCommand:
         self.env |= {"VAR_DIR": str(var_dir), "PORT": str(port)}
 
     def __enter__(self):
+        from tests.support import secret_scan
+
         self.log = self.log_path.open("w")
+        secret_scan.watch_log(self.log_path)  # web, worker and beat all write here
         self.proc = subprocess.Popen(
             ["./bin/run"], cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,

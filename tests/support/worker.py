@@ -5,6 +5,7 @@ Tests that use it must be transactional (`django_db(transaction=True)`) so the w
 process, sees their rows.
 """
 
+import itertools
 import os
 import subprocess
 import sys
@@ -29,6 +30,9 @@ def worker_database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
+_started = itertools.count(1)
+
+
 class WorkerProcess:
     def __init__(self, concurrency: int = 2, extra_env: dict | None = None):
         self.concurrency = concurrency
@@ -36,7 +40,8 @@ class WorkerProcess:
         self.proc = None
         from django.conf import settings
 
-        self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}.log"
+        # One file per worker (the secret scan reads every one at the end of the session).
+        self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}-{next(_started)}.log"
 
     def start(self):
         app.control.purge()
