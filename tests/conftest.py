@@ -13,6 +13,8 @@ from tenants.models import Role
 from tests.factories import ConnectionFactory, MembershipFactory, TenantFactory, UserFactory
 
 EMBEDDED_RUN = os.environ.get("TEST_BACKEND") == "embedded"
+# Fixtures shared by the browser tests: `chromium` and `browser_page`.
+pytest_plugins = ["tests.support.browser"]
 
 
 def pytest_configure(config):

@@ -3,7 +3,6 @@ invites someone from the Memberships page, the invited person accepts through th
 and chooses a password, and a person who forgot theirs resets it by e-mail and signs in. Each
 page is photographed at 1440 and 390 pixels wide (under VAR_DIR/screenshots/)."""
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -12,34 +11,13 @@ from django.conf import settings
 from django.core import mail
 
 from tenants.models import Invitation, Membership
-from tests.test_admin_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"wide": 1440, "narrow": 390}
 PASSWORD = "a long walk to the ledger"
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            "Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)"
-        )
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's database work is elsewhere
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def photograph(browser, page, name: str) -> None:
+def photograph(chromium, page, name: str) -> None:
     """The page as it stands (messages included) and, in a fresh window carrying the same
     session, at the other width."""
     folder = settings.VAR_DIR / "screenshots"
@@ -48,7 +26,7 @@ def photograph(browser, page, name: str) -> None:
         if width == page.viewport_size["width"]:
             page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
             continue
-        context = browser.new_context(viewport={"width": width, "height": 900})
+        context = chromium.new_context(viewport={"width": width, "height": 900})
         context.add_cookies(page.context.cookies())
         other = context.new_page()
         other.goto(page.url)
@@ -83,67 +61,67 @@ def assert_visible_box(page, selector: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_owner_invites_and_the_person_accepts_through_the_emailed_link(
-    live_server, browser, owner, tenant
+    live_server, chromium, owner, tenant
 ):
     base = live_server.url
     owner.set_password(PASSWORD)
     owner.save()
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = chromium.new_page(viewport={"width": 1440, "height": 900})
     sign_in(page, base, owner.username, PASSWORD)
 
     page.goto(f"{base}/admin/tenants/membership/add/")  # "Add membership" opens the invitation
     page.wait_for_url(f"{base}/admin/tenants/invitation/add/")
     assert_visible_box(page, "input[name=email]")
-    photograph(browser, page, "invitation-form")
+    photograph(chromium, page, "invitation-form")
     page.fill("input[name=email]", "new.person@acme.test")
     page.select_option("select[name=role]", "admin")
     page.click("button[name=_save]")
     page.wait_for_url(f"{base}/admin/tenants/invitation/")
     assert "Invitation e-mailed to new.person@acme.test" in page.content()
     assert not Membership.objects.filter(user__username="new.person@acme.test").exists()
-    photograph(browser, page, "invitation-list")
+    photograph(chromium, page, "invitation-list")
 
     link = base + link_path(r"https?://\S+/admin/invitation/\S+/")
-    invited = browser.new_page(viewport={"width": 390, "height": 900})  # a phone, signed out
+    invited = chromium.new_page(viewport={"width": 390, "height": 900})  # a phone, signed out
     invited.goto(link)
-    photograph(browser, invited, "invitation-accept")
+    photograph(chromium, invited, "invitation-accept")
     assert_visible_box(invited, "input[name=new_password1]")
     invited.fill("input[name=new_password1]", PASSWORD)
     invited.fill("input[name=new_password2]", PASSWORD)
     invited.click("#invitation-password-form button[type=submit]")
     invited.wait_for_url(f"{base}/admin/")
     assert "Welcome to Acme Outdoor" in invited.content()
-    photograph(browser, invited, "invitation-welcome")
+    photograph(chromium, invited, "invitation-welcome")
     membership = Membership.objects.get(user__username="new.person@acme.test")
     assert membership.role == "admin" and Invitation.objects.get().accepted_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_forgotten_password_is_reset_by_email_and_then_used_to_sign_in(
-    live_server, browser, owner
+    live_server, chromium, owner
 ):
     base = live_server.url
     owner.set_password("forgotten and gone 1")
     owner.save()
-    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page = chromium.new_page(viewport={"width": 390, "height": 900})
     page.goto(f"{base}/admin/login/")
     assert page.locator("label[for=id_username]").inner_text().startswith("Email address")
-    photograph(browser, page, "sign-in")
+    photograph(chromium, page, "sign-in")
     page.click("a.password-reset-link")
     page.wait_for_url(f"{base}/admin/password_reset/")
-    photograph(browser, page, "password-reset-form")
+    photograph(chromium, page, "password-reset-form")
     page.fill("input[name=email]", owner.email)
     page.click("#password-reset-form button[type=submit]")
     page.wait_for_url(f"{base}/admin/password_reset/done/")
-    photograph(browser, page, "password-reset-sent")
+    photograph(chromium, page, "password-reset-sent")
 
     page.goto(base + link_path(r"https?://\S+/admin/reset/\S+/"))
     page.wait_for_url(re.compile(r".*/admin/reset/.+/set-password/$"))
-    photograph(browser, page, "password-reset-choose")
+    photograph(chromium, page, "password-reset-choose")
     page.fill("input[name=new_password1]", PASSWORD)
     page.fill("input[name=new_password2]", PASSWORD)
     page.click("#password-set-form button[type=submit]")
     page.wait_for_url(f"{base}/admin/reset/done/")
-    photograph(browser, page, "password-reset-done")
+    photograph(chromium, page, "password-reset-done")
     page.click("text=Sign in")
     sign_in(page, base, owner.email, PASSWORD)  # lands on the admin's index

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from tests.support import browser
 
-browser_page = browser.browser_page  # the fixture
 JOBS = "admin:audit_syncjob_changelist"
 
 

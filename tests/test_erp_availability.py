@@ -13,7 +13,6 @@ from tests.factories import ConnectionFactory
 from tests.support import browser
 
 UNAVAILABLE = [kind for kind, spec in ERP_KINDS.items() if not spec.available]
-browser_page = browser.browser_page  # the fixture
 
 
 def test_a_kind_is_available_exactly_when_its_connector_has_landed():

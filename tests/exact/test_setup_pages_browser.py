@@ -9,7 +9,6 @@ from tests.factories import ConnectionFactory
 from tests.support import browser
 
 pytestmark = pytest.mark.browser
-browser_page = browser.browser_page  # the fixture
 
 
 @pytest.mark.django_db(transaction=True)

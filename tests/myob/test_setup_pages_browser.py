@@ -9,7 +9,6 @@ from tests.myob.conftest import CF_PASSWORD, CF_USER
 from tests.support import browser
 
 pytestmark = pytest.mark.browser
-browser_page = browser.browser_page  # the fixture
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,8 @@
 """Pages looked at as a person sees them: Debian's Chromium driven by Playwright, screenshots at a
-desktop and a phone width, and the checks a screenshot alone would leave to the eye."""
+desktop and a phone width, and the checks a screenshot alone would leave to the eye.
+
+A pytest plugin (tests/conftest.py loads it): the fixtures `chromium` (the browser) and
+`browser_page` (a fresh page in it, 1440 px wide) serve every browser test."""
 
 import os
 import shutil
@@ -14,8 +17,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def browser_page():
-    """A fresh page (1440 px wide) in headless Chromium."""
+def chromium():
+    """Headless Debian Chromium, closed after the test."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
@@ -30,10 +33,15 @@ def browser_page():
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )  # fmt: skip
-        page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
-        yield page
+        yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh page (1440 px wide) in headless Chromium."""
+    return chromium.new_page(viewport={"width": WIDTHS[0], "height": 900})
 
 
 def sign_in(page, live_server, user) -> None:
