@@ -12,14 +12,16 @@ import contextlib
 import re
 from decimal import Decimal
 
+from django.db import DataError
+
 from audit.storable import storable
 from connectors.errors import TransientError, UnreadableAnswer
 
 # What interpreting a malformed answer raises: a missing key or index, a wrong type, a value
 # that does not parse (ValueError, decimal's InvalidOperation, OverflowError), nesting deeper
-# than Python recurses.
+# than Python recurses, a value too long for the column that keeps it (DataError).
 READING_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError, ArithmeticError,
-                  RecursionError)  # fmt: skip
+                  RecursionError, DataError)  # fmt: skip
 SNIPPET = 120
 # How JSON spells U+0000 and surrogates (audit/storable.py): a body without one needs no cleaning.
 UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89a-fA-F])")

@@ -23,6 +23,9 @@ from django.utils import timezone
 from audit.redaction import register_secrets
 from connectors.errors import ReconnectRequired, TransientError
 
+# Longer than any vendor's token lives; a larger expires_in ("inf", 1e308) is not a lifetime.
+MAX_TOKEN_LIFETIME = 366 * 24 * 3600
+
 
 @dataclass(frozen=True)
 class NewToken:
@@ -30,6 +33,15 @@ class NewToken:
     expires_in: float
     refresh_token: str | None = None  # None: the vendor did not rotate it; keep the old one
     scope: str = ""
+
+    def __post_init__(self):
+        # Built from a vendor's answer: a ValueError here is read as a malformed answer.
+        if not isinstance(self.access_token, str) or not self.access_token:
+            raise ValueError("the answer has no access_token")
+        if not isinstance(self.refresh_token, str | None):
+            raise ValueError("its refresh_token is not text")
+        if not 0 < float(self.expires_in) <= MAX_TOKEN_LIFETIME:
+            raise ValueError(f"its expires_in {self.expires_in!r:.40} is not a token lifetime")
 
 
 @dataclass(frozen=True)

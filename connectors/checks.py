@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from connectors.errors import ConnectorError
 from connectors.registry import connector_class_for, erp_kind
 
 
@@ -23,7 +24,10 @@ def erp_check(connection) -> CheckResult:
             message=f"ml-connector cannot reach {label} yet: its connector is not installed.",
             hint="Your settings are saved; the check runs once the connector is available.",
         )
-    return connector_class(connection).check()
+    try:
+        return connector_class(connection).check()
+    except ConnectorError as exc:  # an answer the check could not read
+        return CheckResult(label, ok=False, message=exc.message, hint="Try again in a few minutes.")
 
 
 def connection_check(connection) -> list[CheckResult]:

@@ -7,6 +7,9 @@ from datetime import datetime
 from connectors.canonical import Customer, ItemChange, Order
 from connectors.checks import CheckResult
 
+# What the job records of an ERP document (SyncJob.erp_document_id and _number are this long).
+REF_LENGTH = 100
+
 
 @dataclass(frozen=True)
 class ExternalRef:
@@ -15,6 +18,15 @@ class ExternalRef:
     id: str
     number: str = ""  # what a person sees (invoice number, customer code)
     posted: bool = False  # posted documents can no longer be changed
+
+    def __post_init__(self):
+        # Built from an ERP's answer: a ValueError here is read as a malformed answer.
+        for name in ("id", "number"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or len(value) > REF_LENGTH:
+                raise ValueError(f"the record's {name} ({value!r:.60}) is not an id")
+        if not self.id:
+            raise ValueError("the record has no id")
 
 
 class UpdateNotAllowed(Exception):

@@ -2,6 +2,7 @@
 
 import contextlib
 
+from connectors.answers import json_or_none
 from connectors.auth import StaticHeaderAuth
 from connectors.http import ApiClient, Budget, RateBudget, VendorRules, header_seconds
 from connectors.ratelimit import LIVE, RatePolicy, Window
@@ -45,10 +46,7 @@ def _budget(response) -> Budget | None:
 
 def _error_message(response) -> str:
     """v2 answers a list of {status, message}; v3 an object {status, title, errors}."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_or_none(response)
     if isinstance(body, list) and body and isinstance(body[0], dict):
         detail = "; ".join(str(item.get("message", "")) for item in body)
     elif isinstance(body, dict):

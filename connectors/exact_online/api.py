@@ -2,10 +2,13 @@
 `Prefer: return=representation`, PUT by guid."""
 
 from collections.abc import Iterator
-from decimal import Decimal
 
+from connectors.answers import expect, json_of, rows_of
+from connectors.errors import UnreadableAnswer
 from connectors.exact_online.client import division_client, me_client
 from connectors.ratelimit import LIVE
+
+LABEL = "Exact Online"
 
 
 def quoted(value) -> str:
@@ -13,8 +16,17 @@ def quoted(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _d(response) -> dict:
+    """The object under "d" that wraps every Exact answer, amounts as Decimal."""
+    what = f"{response.request.method} {response.url}"
+    body = expect(json_of(response, LABEL, decimals=True), dict, LABEL, what)
+    return expect(body.get("d"), dict, LABEL, f"{what} (d)")
+
+
 def _results(response) -> list[dict]:
-    return response.json(parse_float=Decimal)["d"].get("results", [])
+    return rows_of(
+        _d(response).get("results", []), LABEL, f"{response.request.method} {response.url}"
+    )
 
 
 class ExactApi:
@@ -26,13 +38,17 @@ class ExactApi:
         params = {"$select": select}
         if filter:
             params["$filter"] = filter
-        url, operation = resource, f"{_op(resource)}.list"
+        url, operation, seen = resource, f"{_op(resource)}.list", set()
         while url:
-            body = self.http.get(url, operation=operation, params=params).json(parse_float=Decimal)[
-                "d"
-            ]
-            yield body.get("results", [])
-            url, params = body.get("__next"), None
+            seen.add(url)
+            response = self.http.get(url, operation=operation, params=params)
+            yield _results(response)
+            url, params = _d(response).get("__next"), None
+            if url is not None and (not isinstance(url, str) or url in seen):
+                raise UnreadableAnswer(
+                    f"Exact Online answered GET {resource} with a __next ({url!r:.100}) that is "
+                    "not a new page's address, so the list cannot be read to its end."
+                )
 
     def list(self, resource: str, **kwargs) -> list[dict]:
         return [row for page in self.pages(resource, **kwargs) for row in page]
@@ -47,7 +63,7 @@ class ExactApi:
             resource, operation=f"{_op(resource)}.create", json=body,
             headers={"Prefer": "return=representation"},
         )  # fmt: skip
-        return response.json(parse_float=Decimal)["d"]
+        return _d(response)
 
     def update(self, resource: str, guid: str, body: dict) -> None:
         self.http.put(f"{resource}(guid'{guid}')", operation=f"{_op(resource)}.update", json=body)
@@ -55,7 +71,10 @@ class ExactApi:
 
 def current_me(connection) -> dict:
     response = me_client(connection).get("current/Me", operation="current.me")
-    return _results(response)[0]
+    found = _results(response)
+    if not found:
+        raise UnreadableAnswer("Exact Online answered GET current/Me with no user.")
+    return found[0]
 
 
 def _op(resource: str) -> str:

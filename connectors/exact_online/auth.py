@@ -8,6 +8,7 @@ would kill the chain, so refreshes run one at a time under the token's row lock 
 
 from django.conf import settings
 
+from connectors.answers import expect, json_of, reading
 from connectors.auth import NewToken, TokenManager, TokenPolicy
 from connectors.errors import PermanentError, ReconnectRequired, TransientError
 from connectors.http import ApiClient, VendorRules
@@ -68,7 +69,10 @@ def refresh_grant(connection):
                 "days unused, or its refresh token was already spent). Use 'Connect Exact Online' "
                 "on the connection to sign in again."
             ) from exc
-        return new_token(response.json())
+        with reading("Exact Online", "the token refresh"):
+            return new_token(
+                expect(json_of(response, "Exact Online"), dict, "Exact Online", "the token refresh")
+            )
 
     return grant
 

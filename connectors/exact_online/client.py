@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 
+from connectors.answers import json_or_none
 from connectors.auth import BearerTokenAuth
 from connectors.errors import PermanentError
 from connectors.exact_online.auth import SYSTEM, base_url, token_manager
@@ -65,8 +66,8 @@ def retry_after(response) -> float | None:
 
 def error_message(response) -> str:
     try:
-        detail = response.json()["error"]["message"]["value"]
-    except (ValueError, KeyError, TypeError):
+        detail = json_or_none(response)["error"]["message"]["value"]
+    except (KeyError, TypeError):
         detail = response.text[:300] or response.reason
     return f"Exact Online answered {response.status_code}: {detail}"
 

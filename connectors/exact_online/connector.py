@@ -6,6 +6,7 @@ by its bank matching)."""
 
 from django.core.cache import cache
 
+from connectors.answers import reading
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -45,6 +46,7 @@ class ExactOnlineConnector(ErpConnector):
             raise PermanentError(f"Cost centre rules: {exc}") from exc
 
     # -- Test connection ------------------------------------------------------------------
+    @reading("Exact Online", "the division")
     def check(self) -> CheckResult:
         try:
             self.api  # noqa: B018 - raises NotConnected before anything is sent
@@ -64,10 +66,12 @@ class ExactOnlineConnector(ErpConnector):
         )  # fmt: skip
 
     # -- accounts -----------------------------------------------------------------------
+    @reading("Exact Online", "an account")
     def upsert_customer(self, customer) -> ExternalRef:
         return account_upsert(self.api, customer)
 
     # -- invoices -----------------------------------------------------------------------
+    @reading("Exact Online", "the search for the order's invoice")
     def find_sales_document(self, order) -> ExternalRef | None:
         found = self.api.first(
             INVOICES, select="InvoiceID,InvoiceNumber,Status",
@@ -104,6 +108,7 @@ class ExactOnlineConnector(ErpConnector):
             )
         return mapping.Resolved(items=self._ids(ITEMS, codes), gl_accounts=gl_accounts)
 
+    @reading("Exact Online", "the records the invoice needs or the new invoice")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
         settings = self.settings
         resolved = self.resolve(order, settings)

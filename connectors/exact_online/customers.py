@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from connectors.answers import reading
 from connectors.erp import ExternalRef
 from connectors.exact_online import mapping
 from connectors.exact_online.api import ExactApi, quoted
@@ -95,6 +96,7 @@ def exact_time(value: str) -> datetime:
     return datetime.fromtimestamp(millis / 1000, tz=UTC).replace(tzinfo=None)
 
 
+@reading("Exact Online", "the changed accounts")
 def accounts_poll(connection_id) -> int:
     """Push Exact-side changes of linked accounts to BigCommerce. Returns how many were pushed."""
     from connectors.bigcommerce.store import BigCommerceStore

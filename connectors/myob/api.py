@@ -2,13 +2,14 @@
 POST (201 + Location), PUT with RowVersion."""
 
 from collections.abc import Iterator
-from decimal import Decimal
 
-from connectors.errors import PermanentError
+from connectors.answers import expect, json_of, rows_of
+from connectors.errors import PermanentError, UnreadableAnswer
 from connectors.myob.client import company_file_client, wire
 from connectors.ratelimit import LIVE
 
 PAGE = 1000  # MYOB's maximum $top
+LABEL = "MYOB"
 
 
 def quoted(value: str) -> str:
@@ -17,7 +18,9 @@ def quoted(value: str) -> str:
 
 
 def body_of(response) -> dict:
-    return response.json(parse_float=Decimal)
+    """An entity or a page: a JSON object, amounts as Decimal."""
+    what = f"{response.request.method} {response.url}"
+    return expect(json_of(response, LABEL, decimals=True), dict, LABEL, what)
 
 
 class MyobApi:
@@ -46,11 +49,17 @@ class MyobApi:
             params["$filter"] = filter
         if orderby:
             params["$orderby"] = orderby
-        url, operation = resource, f"{_op(resource)}.list"
+        url, operation, seen = resource, f"{_op(resource)}.list", set()
         while url:
+            seen.add(url)
             body = body_of(self.http.get(url, operation=operation, params=params))
-            yield body.get("Items") or []
+            yield rows_of(body.get("Items") or [], LABEL, f"GET {resource} (Items)")
             url, params = body.get("NextPageLink"), None
+            if url is not None and (not isinstance(url, str) or url in seen):
+                raise UnreadableAnswer(
+                    f"MYOB answered GET {resource} with a NextPageLink ({url!r:.100}) that is not "
+                    "a new page's address, so the list cannot be read to its end."
+                )
 
     def list(self, resource: str, **kwargs) -> list[dict]:
         return [row for page in self.pages(resource, **kwargs) for row in page]
@@ -71,6 +80,11 @@ class MyobApi:
         if response.content:
             return body_of(response)
         uid = response.headers.get("Location", "").rstrip("/").rsplit("/", 1)[-1]
+        if not uid:
+            raise UnreadableAnswer(
+                f"MYOB answered POST {resource} {response.status_code} with neither the new "
+                "record nor its address (Location), so it is not known whether it was created."
+            )
         return self.get(resource, uid) or {"UID": uid}
 
     def update(self, resource: str, body: dict) -> dict:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from connectors.answers import json_of, reading
 from connectors.auth import NewToken, TokenManager, TokenPolicy
 from connectors.errors import ReconnectRequired
 from connectors.http import ApiClient, VendorRules
@@ -39,13 +40,14 @@ def refresh_grant(connection):
                 "MYOB refused to renew access (the sign-in was revoked or has expired). Use "
                 "'Connect MYOB' on the connection to sign in again."
             ) from exc
-        body = response.json()
-        return NewToken(
-            access_token=body["access_token"],
-            refresh_token=body.get("refresh_token"),
-            expires_in=float(body.get("expires_in", 1200)),  # a string in MYOB's answer
-            scope=body.get("scope", ""),
-        )
+        with reading("MYOB", "the token refresh"):
+            body = json_of(response, "MYOB")
+            return NewToken(
+                access_token=body["access_token"],
+                refresh_token=body.get("refresh_token"),
+                expires_in=float(body.get("expires_in", 1200)),  # a string in MYOB's answer
+                scope=str(body.get("scope", "")),
+            )
 
     return grant
 

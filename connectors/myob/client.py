@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from audit.redaction import register_secrets
+from connectors.answers import json_or_none
 from connectors.auth import BearerTokenAuth
 from connectors.errors import PermanentError
 from connectors.http import FAIL, REFRESH, ApiClient, RateBudget, VendorRules
@@ -47,10 +48,7 @@ class NotConnected(PermanentError):
 
 
 def myob_errors(response) -> list[dict]:
-    try:
-        body = response.json()
-    except ValueError:
-        return []
+    body = json_or_none(response)
     errors = body.get("Errors") if isinstance(body, dict) else None
     return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
 

@@ -8,6 +8,7 @@ the audit only: MYOB invoices are settled through bank reconciliation.
 from datetime import timedelta
 from decimal import Decimal
 
+from connectors.answers import reading
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -47,6 +48,7 @@ class MyobConnector(ErpConnector):
         return mapping.MappingSettings.from_settings(self.connection.erp_settings)
 
     # -- Test connection ------------------------------------------------------------------
+    @reading("MYOB", "the company file")
     def check(self) -> CheckResult:
         try:
             info = self.api.company_file().get("CompanyFile") or {}
@@ -69,10 +71,12 @@ class MyobConnector(ErpConnector):
         )
 
     # -- customers ------------------------------------------------------------------------
+    @reading("MYOB", "a customer card")
     def upsert_customer(self, customer) -> ExternalRef:
         return customer_upsert(self.api, customer, self.settings)
 
     # -- invoices -------------------------------------------------------------------------
+    @reading("MYOB", "the search for the order's invoice")
     def find_sales_document(self, order) -> ExternalRef | None:
         reference = mapping.reference_for(order)
         try:
@@ -111,6 +115,7 @@ class MyobConnector(ErpConnector):
             categories=reference.find(CATEGORIES, [settings.category]) if settings.category else {},
         )
 
+    @reading("MYOB", "the records the invoice needs or the new invoice")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
         try:
             kind, body = mapping.invoice_payload(
@@ -120,6 +125,7 @@ class MyobConnector(ErpConnector):
             raise PermanentError(str(exc)) from exc
         return _ref(self.api.create(f"{INVOICES}/{kind}", body))
 
+    @reading("MYOB", "the order's invoice")
     def update_sales_document(self, ref: ExternalRef, order, customer: ExternalRef) -> ExternalRef:
         """Status, payment and refund changes need nothing in MYOB; changed lines do, and MYOB
         invoices are not rewritten by ml-connector: the user adjusts them."""

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from connectors.answers import reading
 from connectors.erp import ExternalRef
 from connectors.errors import PermanentError
 from connectors.myob import mapping
@@ -130,6 +131,7 @@ def _myob_time(value: str) -> datetime:
     return datetime.fromisoformat(str(value).rstrip("Z")).replace(tzinfo=None)
 
 
+@reading("MYOB", "the changed customer cards")
 def customers_poll(connection_id) -> int:
     """Push MYOB-side changes of linked cards to BigCommerce. Returns how many were pushed.
 

@@ -11,15 +11,24 @@ client reads (Retry-After, rate-limit headers, Location). Statuses that make the
 import copy
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from datetime import timedelta
 
+from django.core.cache import cache
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from audit.models import JobState, SyncJob
 from connectors import ratelimit
+from connectors.exact_online.models import ExactAccountLink
+from connectors.myob.api import MyobApi
+from connectors.myob.models import MyobCustomerLink
+from connectors.myob.reference import ReferenceData
 from connectors.sync import run_job
-from tests.support.scripted_server import Answer, Seen
+from tenants.models import Connection, ConnectionStatus, OAuthToken
+from tests.factories import ConnectionFactory
+from tests.support.well_formed_answers import EXACT_DIVISION, STORE, Route, Vendor
 
 FUZZ = settings(
     max_examples=60,
@@ -43,7 +52,7 @@ HEADER_GARBAGE = [
     "garbage", "", "-5", "1e309", "inf", "nan", "Mon, 99 Foo 2024 99:99:99 GMT",
     "Thu, 01 Jan 10000 00:00:00 GMT", "99999999999999999999999", "0x10", "\u00ff\u00fe", "a\x00b",
 ]  # fmt: skip
-ODD_STATUSES = [200, 201, 202, 204, 301, 302, 304, 400, 403, 404, 409, 410, 422]
+ODD_STATUSES = [200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 409, 410, 422]
 READ_HEADERS = [
     "Retry-After", "X-Retry-After", "X-Rate-Limit-Time-Reset-Ms", "X-Rate-Limit-Time-Window-Ms",
     "X-Rate-Limit-Requests-Left", "X-Rate-Limit-Requests-Quota", "X-RateLimit-Remaining",
@@ -62,27 +71,6 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
-
-
-@dataclass
-class Route:
-    pattern: str  # a regex matched against "METHOD /path" (query string removed)
-    answer: Answer
-    records: list[tuple] = field(default_factory=list)  # where records sit in the JSON body
-
-
-class Vendor:
-    """A table of routes; the first whose pattern matches answers. Unmatched: 404."""
-
-    def __init__(self, routes: list[Route]):
-        self.routes = routes
-
-    def __call__(self, seen: Seen) -> Answer:
-        target = f"{seen.method} {seen.path.split('?', 1)[0]}"
-        for route in self.routes:
-            if re.search(route.pattern, target):
-                return route.answer
-        return Answer(404, {"error": "no such route in the fuzz vendor"})
 
 
 def _record_paths(body, path=()) -> list[tuple]:
@@ -136,6 +124,39 @@ def spoiled(draw, routes: list[Route], only: str = "") -> Vendor:
 
 
 # --- running a job against a spoiled vendor -------------------------------------------------
+MYOB_KEY = "fuzz-myob-key"
+# Every rate budget the scripted vendors are counted in (emptied before each run).
+BUDGETS = [f"bigcommerce:{STORE}", f"myob:{MYOB_KEY}", f"exact:{EXACT_DIVISION}"]
+
+
+def erp_connection(tenant, vendor_server, kind: str, erp_settings: dict) -> Connection:
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=STORE, bc_api_url=vendor_server.url, erp_kind=kind,
+        erp_settings=erp_settings, erp_secrets={}, status=ConnectionStatus.ACTIVE,
+    )  # fmt: skip
+    OAuthToken.objects.create(connection=connection, system=kind, access_token="fuzz-at-1")
+    return connection
+
+
+def erp_afresh(connection) -> None:
+    """Each example starts from the same state: active, a valid token that may be refreshed,
+    no customer links, no cached reference data."""
+    now = timezone.now()
+    Connection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.ACTIVE, last_error=""
+    )
+    OAuthToken.objects.filter(connection=connection).update(
+        access_token="fuzz-at-1", refresh_token="fuzz-rt-1", expires_at=now + timedelta(hours=1),
+        obtained_at=now - timedelta(hours=1), last_refresh_error="",
+    )  # fmt: skip
+    MyobCustomerLink.objects.filter(connection=connection).delete()
+    ExactAccountLink.objects.filter(connection=connection).delete()
+    if connection.erp_kind == "myob":
+        ReferenceData(MyobApi(connection)).forget()
+    for resource in ("logistics/Items", "financial/GLAccounts"):
+        cache.delete(f"exact:ids:{connection.pk}:{EXACT_DIVISION}:{resource}")
+
+
 OUTCOMES = {JobState.SUCCEEDED, JobState.SKIPPED, JobState.FAILED, JobState.PENDING}
 
 
