@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import BulkRun, JobKind, JobState, Lane, SyncJob
-from connectors.bigcommerce.mapping import rfc2822
+from connectors.answers import reading
+from connectors.bigcommerce.mapping import record_id, rfc2822
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.sync import dispatch, request_sync
 from tenants.models import Connection, ConnectionStatus
@@ -42,11 +43,12 @@ def hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> li
     with transaction.atomic():
         for raw in orders:
             modified = rfc2822(raw["date_modified"])
+            source_id = record_id(raw["id"])
             done = (
                 SyncJob.objects.filter(
                     connection=connection,
                     kind=JobKind.ORDER,
-                    source_id=str(raw["id"]),
+                    source_id=source_id,
                     state__in=[JobState.SUCCEEDED, JobState.SKIPPED],
                     source_modified_at__gte=modified,
                 )
@@ -57,7 +59,7 @@ def hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> li
                 job_ids.append(done)
                 continue
             job, needs_run = request_sync(
-                connection=connection, kind=JobKind.ORDER, source_id=str(raw["id"]),
+                connection=connection, kind=JobKind.ORDER, source_id=source_id,
                 lane=Lane.BACKFILL, trigger=trigger,
             )  # fmt: skip
             if needs_run:
@@ -66,6 +68,7 @@ def hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> li
     return job_ids
 
 
+@reading("BigCommerce", "the list of changed orders")
 def poll_orders(connection_id) -> int:
     """One catch-up pass for one connection. Returns how many orders were looked at."""
     connection = Connection.objects.get(pk=connection_id)

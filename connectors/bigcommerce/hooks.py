@@ -8,6 +8,7 @@ inactive ones, recreates missing ones and never creates a duplicate.
 from django.conf import settings
 from django.utils import timezone
 
+from connectors.answers import reading
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import ConnectorError
 from tenants.models import Connection
@@ -25,29 +26,31 @@ def ensure_hooks(connection: Connection) -> dict:
     wanted_headers = {SECRET_HEADER: connection.webhook_secret}
     health = {"checked_at": timezone.now().isoformat(), "destination": destination, "actions": []}
     try:
-        store = BigCommerceStore(connection)
-        ours = [h for h in store.hooks() if h.get("destination") == destination]
-        by_scope: dict[str, dict] = {}
-        for hook in sorted(ours, key=lambda h: h["id"]):
-            by_scope.setdefault(hook["scope"], hook)
-        for scope in SUBSCRIBED_SCOPES:
-            hook = by_scope.get(scope)
-            if hook is None:
-                by_scope[scope] = store.create_hook(
-                    scope=scope, destination=destination, headers=wanted_headers
-                )
-                health["actions"].append(f"created {scope}")
-            elif not hook.get("is_active") or (hook.get("headers") or {}) != wanted_headers:
-                by_scope[scope] = store.update_hook(
-                    hook["id"], is_active=True, headers=wanted_headers
-                )
-                health["actions"].append(f"re-activated {scope}")
-        health["hooks"] = [
-            {"scope": s, "id": by_scope[s]["id"], "is_active": by_scope[s].get("is_active", True)}
-            for s in SUBSCRIBED_SCOPES
-        ]
-        health["error"] = ""
+        _hooks_ensure(BigCommerceStore(connection), destination, wanted_headers, health)
     except ConnectorError as exc:
         health["error"] = exc.message
     Connection.objects.filter(pk=connection.pk).update(webhook_health=health)
     return health
+
+
+@reading("BigCommerce", "the store's webhooks")
+def _hooks_ensure(store, destination: str, wanted_headers: dict, health: dict) -> None:
+    ours = [h for h in store.hooks() if h.get("destination") == destination]
+    by_scope: dict[str, dict] = {}
+    for hook in sorted(ours, key=lambda h: h["id"]):
+        by_scope.setdefault(hook["scope"], hook)
+    for scope in SUBSCRIBED_SCOPES:
+        hook = by_scope.get(scope)
+        if hook is None:
+            by_scope[scope] = store.create_hook(
+                scope=scope, destination=destination, headers=wanted_headers
+            )
+            health["actions"].append(f"created {scope}")
+        elif not hook.get("is_active") or (hook.get("headers") or {}) != wanted_headers:
+            by_scope[scope] = store.update_hook(hook["id"], is_active=True, headers=wanted_headers)
+            health["actions"].append(f"re-activated {scope}")
+    health["hooks"] = [
+        {"scope": s, "id": by_scope[s]["id"], "is_active": by_scope[s].get("is_active", True)}
+        for s in SUBSCRIBED_SCOPES
+    ]
+    health["error"] = ""

@@ -11,7 +11,7 @@ from audit.models import ApiCall, JobState
 from connectors.http import MAX_SERVER_WAIT, ApiClient, Backoff
 from tests.support.hostile_answers import Vendor, run_afresh
 from tests.support.scripted_server import Answer
-from tests.support.well_formed_answers import BIGCOMMERCE_ROUTES, ORDER, STORE
+from tests.support.well_formed_answers import BIGCOMMERCE_ROUTES, ORDER, STORE, Route
 
 BUDGET = f"bigcommerce:{STORE}"
 
@@ -160,3 +160,37 @@ def test_an_error_answer_quoting_a_nul_fails_the_job_with_it_replaced(
     assert job.state == JobState.FAILED, job.last_error
     assert job.last_error.startswith(f"BigCommerce answered {answer.status}")
     assert "\ufffd" in job.last_error
+
+
+ORDERS_ROUTE = r"^GET /stores/\w+/v2/orders$"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("orders", "says"),
+    [
+        ([{"id": 100}], "KeyError: 'date_modified'"),
+        ([{**ORDER, "id": "9" * 70}], "is not a record id"),
+        ([{**ORDER, "date_modified": 5}], "the list of changed orders in a form"),
+    ],
+)
+def test_a_catch_up_poll_of_malformed_orders_fails_plainly(
+    vendor_server, store_connection, orders, says
+):
+    from connectors.errors import UnreadableAnswer
+    from connectors.polling import poll_orders
+
+    vendor_server.route = Vendor([Route(ORDERS_ROUTE, Answer(200, orders)), *BIGCOMMERCE_ROUTES])
+    with pytest.raises(UnreadableAnswer, match=r"^BigCommerce answered") as refused:
+        poll_orders(store_connection.pk)
+    assert says in refused.value.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_webhook_check_records_malformed_hooks_plainly(vendor_server, store_connection):
+    from connectors.bigcommerce.hooks import ensure_hooks, webhook_destination
+
+    hooks = {"data": [{"id": 1, "destination": webhook_destination(store_connection)}]}  # no scope
+    vendor_server.route = Vendor([Route(r"^GET /stores/\w+/v3/hooks$", Answer(200, hooks))])
+    health = ensure_hooks(store_connection)
+    assert health["error"].startswith("BigCommerce answered the store's webhooks in a form")

@@ -896,4 +896,20 @@ MUTATIONS: list[Mutation] = [
         replace='return body["d"]',
         tests=("tests/connectors/test_unreadable_erp_answers.py",),
     ),
+    Mutation(
+        name="poll-orders-unguarded",
+        claim="a catch-up poll reading malformed orders fails with a plain BigCommerce error",
+        path="connectors/polling.py",
+        find='@reading("BigCommerce", "the list of changed orders")\n',
+        replace="",
+        tests=("tests/connectors/test_unreadable_answers.py",),
+    ),
+    Mutation(
+        name="webhook-check-unguarded",
+        claim="the hourly webhook check records malformed hooks as a plain error, not a crash",
+        path="connectors/bigcommerce/hooks.py",
+        find="""@reading("BigCommerce", "the store's webhooks")\n""",
+        replace="",
+        tests=("tests/connectors/test_unreadable_answers.py",),
+    ),
 ]
