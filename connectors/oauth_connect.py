@@ -12,6 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.redaction import register_secrets
+from connectors.answers import expect, json_of, reading
+from connectors.auth import NewToken
 from connectors.http import ApiClient
 from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tenants.selectors import can_write, connections_visible_to
@@ -57,6 +60,21 @@ def connection_to_set_up(request, pk, *, erp_kind: str):
 def change_page(connection) -> str:
     """The connection's admin page, where every sign-in and settings page returns to."""
     return reverse("admin:tenants_connection_change", args=[connection.pk])
+
+
+def sign_in_tokens(response, *, label: str, lifetime: float) -> dict:
+    """The tokens a code exchange brought back, checked like a refresh's (an access token, a sane
+    lifetime; `lifetime` when the answer names none): a malformed answer is a plain error for the
+    person signing in, never a crash of the callback page."""
+    body = expect(json_of(response, label), dict, label, "the sign-in")
+    with reading(label, "the sign-in"):
+        NewToken(
+            access_token=body.get("access_token"),
+            expires_in=body.get("expires_in", lifetime),
+            refresh_token=body.get("refresh_token"),
+        )
+    register_secrets([body["access_token"], body.get("refresh_token")])
+    return body
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ def _d(response) -> dict:
     return expect(body.get("d"), dict, LABEL, f"{what} (d)")
 
 
-def _results(response) -> list[dict]:
+def results_of(response) -> list[dict]:
     return rows_of(
         _d(response).get("results", []), LABEL, f"{response.request.method} {response.url}"
     )
@@ -42,7 +42,7 @@ class ExactApi:
         while url:
             seen.add(url)
             response = self.http.get(url, operation=operation, params=params)
-            yield _results(response)
+            yield results_of(response)
             url, params = _d(response).get("__next"), None
             if url is not None and (not isinstance(url, str) or url in seen):
                 raise UnreadableAnswer(
@@ -55,7 +55,9 @@ class ExactApi:
 
     def first(self, resource: str, *, select: str, filter: str) -> dict | None:
         params = {"$select": select, "$filter": filter, "$top": 1}
-        found = _results(self.http.get(resource, operation=f"{_op(resource)}.find", params=params))
+        found = results_of(
+            self.http.get(resource, operation=f"{_op(resource)}.find", params=params)
+        )
         return found[0] if found else None
 
     def create(self, resource: str, body: dict) -> dict:
@@ -71,7 +73,7 @@ class ExactApi:
 
 def current_me(connection) -> dict:
     response = me_client(connection).get("current/Me", operation="current.me")
-    found = _results(response)
+    found = results_of(response)
     if not found:
         raise UnreadableAnswer("Exact Online answered GET current/Me with no user.")
     return found[0]

@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from audit.redaction import register_secrets
+from connectors.answers import reading
 from connectors.errors import ConnectorError, PermanentError
 from connectors.exact_online.auth import SYSTEM, base_url, token_client
-from connectors.oauth_connect import SignInClient, signed_in
+from connectors.oauth_connect import SignInClient, sign_in_tokens, signed_in
 
 CALLBACK_PATH = "/exact/connect/callback/"
+TOKEN_LIFETIME = 600  # seconds, when a token answer names none (Exact's tokens last 10 minutes)
 
 
 def redirect_uri() -> str:
@@ -42,21 +44,21 @@ def code_exchange(connection, code: str) -> dict:
             "Exact Online did not accept the sign-in (the code may have expired): try 'Connect "
             "Exact Online' again."
         ) from exc
-    body = response.json()
-    register_secrets([body.get("access_token"), body.get("refresh_token")])
-    return body
+    return sign_in_tokens(response, label="Exact Online", lifetime=TOKEN_LIFETIME)
 
 
 def connection_connect(connection, *, tokens: dict, division: int | None = None):
     """Store the new tokens (and the division, when known); a connection that needed
     reconnecting gets going again."""
     chosen = {"division": int(division)} if division else {}
-    return signed_in(connection, system=SYSTEM, tokens=tokens, lifetime=600, chosen=chosen)
+    return signed_in(
+        connection, system=SYSTEM, tokens=tokens, lifetime=TOKEN_LIFETIME, chosen=chosen
+    )
 
 
 def division_choices(connection) -> list[tuple[int, str]]:
     """The divisions the signed-in user may use, the current one first."""
-    from connectors.exact_online.api import current_me
+    from connectors.exact_online.api import LABEL, current_me, results_of
     from connectors.exact_online.client import me_client
 
     current = current_me(connection)["CurrentDivision"]
@@ -64,8 +66,9 @@ def division_choices(connection) -> list[tuple[int, str]]:
         f"{current}/hrm/Divisions", operation="hrm.divisions.list",
         params={"$select": "Code,Description"},
     )  # fmt: skip
-    found = [(int(d["Code"]), f"{d['Code']} {d.get('Description') or ''}".strip())
-             for d in response.json()["d"]["results"]]  # fmt: skip
+    with reading(LABEL, "the list of divisions"):
+        found = [(int(d["Code"]), f"{d['Code']} {d.get('Description') or ''}".strip())
+                 for d in results_of(response)]  # fmt: skip
     return sorted(found, key=lambda choice: choice[0] != current)
 
 

@@ -9,7 +9,7 @@ from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
 from connectors.myob.auth import SYSTEM, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
-from connectors.oauth_connect import SignInClient, signed_in
+from connectors.oauth_connect import SignInClient, sign_in_tokens, signed_in
 
 # Granular scopes (keys made after March 2025; "CompanyFile" is deprecated for them). Which scope
 # covers which endpoint is UNCONFIRMED; these are the families our calls touch.
@@ -21,6 +21,7 @@ SCOPES = (
     "sme-general-ledger",
 )
 CALLBACK_PATH = "/myob/connect/callback/"
+TOKEN_LIFETIME = 1200  # seconds, when a token answer names none (MYOB's tokens last 20 minutes)
 
 
 def redirect_uri() -> str:
@@ -64,9 +65,7 @@ def code_exchange(connection, code: str) -> dict:
         raise PermanentError(
             "MYOB did not accept the sign-in (the code may have expired): try 'Connect MYOB' again."
         ) from exc
-    body = response.json()
-    register_secrets([body.get("access_token"), body.get("refresh_token")])
-    return body
+    return sign_in_tokens(response, label="MYOB", lifetime=TOKEN_LIFETIME)
 
 
 def connection_connect(connection, *, tokens: dict, business_id: str, business_name: str = ""):
@@ -75,7 +74,9 @@ def connection_connect(connection, *, tokens: dict, business_id: str, business_n
     chosen = {"business_id": business_id} | (
         {"business_name": business_name} if business_name else {}
     )
-    return signed_in(connection, system=SYSTEM, tokens=tokens, lifetime=1200, chosen=chosen)
+    return signed_in(
+        connection, system=SYSTEM, tokens=tokens, lifetime=TOKEN_LIFETIME, chosen=chosen
+    )
 
 
 def company_file_credentials_save(connection, *, username: str, password: str | None):

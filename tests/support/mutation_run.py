@@ -98,7 +98,7 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
         print(output)
     # 1 with a failed test: caught. 0: nothing noticed. Anything else (a test that could not even
     # be set up, a collection error, no test database) is an error to look at, not a catch.
-    failed = re.search(r"^FAILED (\S+)", result.stdout, re.M)
+    failed = re.search(r"^FAILED (.+?)(?: - |$)", result.stdout, re.M)
     if SETUP_FAILED in result.stdout + result.stderr:  # not the mutation: the run could not start
         verdict = "error (the test database could not be created)"
     elif result.returncode == 1 and failed:
@@ -106,7 +106,7 @@ def run_one(mutation: Mutation, verbose: bool) -> tuple[str, float, str]:
     elif result.returncode == 0:
         verdict = "SURVIVED"
     else:
-        errored = re.search(r"^ERROR (\S+)", result.stdout, re.M)
+        errored = re.search(r"^ERROR (.+?)(?: - |$)", result.stdout, re.M)
         verdict = f"error ({result.returncode})" + (f" in `{errored.group(1)}`" if errored else "")
     return verdict, time.monotonic() - started, output
 

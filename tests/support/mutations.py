@@ -784,4 +784,20 @@ MUTATIONS: list[Mutation] = [
         replace="",
         tests=("tests/connectors/test_unreadable_answers.py",),
     ),
+    Mutation(
+        name="myob-sign-in-answer-unread",
+        claim="an unreadable MYOB code-exchange answer is a plain message, not a 500",
+        path="connectors/myob/setup.py",
+        find='return sign_in_tokens(response, label="MYOB", lifetime=TOKEN_LIFETIME)',
+        replace="return response.json()",
+        tests=("tests/connectors/test_sign_in_answers.py",),
+    ),
+    Mutation(
+        name="exact-sign-in-answer-unread",
+        claim="an unreadable Exact Online code-exchange answer is a plain message, not a 500",
+        path="connectors/exact_online/setup.py",
+        find='return sign_in_tokens(response, label="Exact Online", lifetime=TOKEN_LIFETIME)',
+        replace="return response.json()",
+        tests=("tests/connectors/test_sign_in_answers.py",),
+    ),
 ]
