@@ -13,10 +13,15 @@ from audit.models import BulkRun, JobKind, JobState, Lane, SyncJob
 from connectors.answers import reading
 from connectors.bigcommerce.mapping import record_id, rfc2822
 from connectors.bigcommerce.store import BigCommerceStore
+from connectors.errors import ConnectorError
 from connectors.sync import dispatch, request_sync
 from tenants.models import Connection, ConnectionStatus
 
 ORDERS_CURSOR = "bc_orders"
+# A bulk run that meets a passing fault (an outage, the store's rate limit) waits and starts over
+# (handing over is idempotent); after this many tries, or at once on a definite refusal, it stops
+# and says why on its page.
+BULK_RUN_ATTEMPTS = 5
 CURSOR_VERSION = 1  # bump with a migration step in read_cursor when the format changes
 
 
@@ -116,7 +121,7 @@ def customers_pull_start(*, connection: Connection, user=None) -> BulkRun | None
     through the pipeline (backfill lane), with its progress on a BulkRun."""
     pulled = BulkRun.objects.filter(
         connection=connection, kind=BulkRun.Kind.BACKFILL, params__what="customers"
-    )
+    ).exclude(state=BulkRun.State.FAILED)  # a pull that stopped is tried again on activation
     if pulled.exists():
         return None
     run = BulkRun.objects.create(
@@ -176,3 +181,33 @@ def backfill_run(run_id: int) -> None:
         state=BulkRun.State.DONE, finished_at=timezone.now(), params={**run.params, "job_ids": job_ids},
         message=f"{len(job_ids)} orders from the last {days} days handed to the pipeline.",
     )  # fmt: skip
+
+
+def bulk_run_step(run_id: int, work) -> float | None:
+    """Do a bulk run's work (backfill_run, customers_pull_run). A connector error never leaves the
+    run looking busy: a passing fault puts it back in the queue with the reason and the time of
+    the next try (the seconds to wait are returned), anything else, or too many tries, stops it
+    with the reason on its page."""
+    try:
+        work(run_id)
+        return None
+    except ConnectorError as exc:
+        run = BulkRun.objects.get(pk=run_id)
+        tries = run.params.get("tries", 0) + 1
+        params = {**run.params, "tries": tries}
+        if not exc.permanent and tries < BULK_RUN_ATTEMPTS:
+            wait = max(exc.retry_after or 0, 60 * tries)
+            when = timezone.now() + timedelta(seconds=wait)
+            BulkRun.objects.filter(pk=run_id).update(
+                state=BulkRun.State.QUEUED, params=params,
+                message=f"Waiting: {exc.message} Trying again at {when:%H:%M} UTC "
+                f"(try {tries + 1} of {BULK_RUN_ATTEMPTS}).",
+            )  # fmt: skip
+            return wait
+        BulkRun.objects.filter(pk=run_id).update(
+            state=BulkRun.State.FAILED, params=params, finished_at=timezone.now(),
+            message=f"Stopped after {tries} {'try' if tries == 1 else 'tries'}: {exc.message} "
+            "What was handed over before still syncs. Once this is fixed, pause the connection "
+            "and activate it again to run this again (for orders, give the days to sync).",
+        )  # fmt: skip
+        return None

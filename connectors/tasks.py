@@ -85,16 +85,18 @@ def check_connection_webhooks(connection_id: str):
 
 @shared_task(acks_late=True)
 def run_backfill(run_id: int):
-    from connectors.polling import backfill_run
+    from connectors.polling import backfill_run, bulk_run_step
 
-    backfill_run(run_id)
+    if (wait := bulk_run_step(run_id, backfill_run)) is not None:
+        run_backfill.apply_async((run_id,), countdown=wait)
 
 
 @shared_task(acks_late=True)
 def run_customers_pull(run_id: int):
-    from connectors.polling import customers_pull_run
+    from connectors.polling import bulk_run_step, customers_pull_run
 
-    customers_pull_run(run_id)
+    if (wait := bulk_run_step(run_id, customers_pull_run)) is not None:
+        run_customers_pull.apply_async((run_id,), countdown=wait)
 
 
 @shared_task(acks_late=True)

@@ -800,4 +800,20 @@ MUTATIONS: list[Mutation] = [
         replace="return response.json()",
         tests=("tests/connectors/test_sign_in_answers.py",),
     ),
+    Mutation(
+        name="bulk-run-error-left-running",
+        claim="a backfill or customer pull that meets a vendor fault waits or stops visibly",
+        path="connectors/polling.py",
+        find="    except ConnectorError as exc:\n        run = BulkRun.objects.get(pk=run_id)",
+        replace="    except ZeroDivisionError as exc:\n        run = BulkRun.objects.get(pk=run_id)",
+        tests=("tests/connectors/test_bulk_run_failures.py",),
+    ),
+    Mutation(
+        name="stopped-customer-pull-never-again",
+        claim="a customer pull that stopped runs again on the next activation",
+        path="connectors/polling.py",
+        find=").exclude(state=BulkRun.State.FAILED)",
+        replace=")",
+        tests=("tests/connectors/test_bulk_run_failures.py",),
+    ),
 ]
