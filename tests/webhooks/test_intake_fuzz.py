@@ -22,6 +22,8 @@ from webhooks.models import EventState, InboundEvent
 from webhooks.services import MAX_BODY_BYTES, MAX_DEPTH, event_process
 from webhooks.verification import SECRET_HEADER
 
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)),  # more for a deeper run by hand
     deadline=None,

@@ -15,6 +15,8 @@ from webhooks.models import InboundEvent
 from webhooks.services import MAX_BODY_BYTES, MAX_DEPTH
 from webhooks.verification import SECRET_HEADER
 
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
 SECRET_META = f"HTTP_{SECRET_HEADER.upper().replace('-', '_')}"
 
 
