@@ -28,7 +28,7 @@ _hashes = itertools.count(1)
 _divisions = itertools.count(700001)
 # Exact's "minute", shrunk for the suite on both sides (same code path). Long enough that even a
 # busy machine's worker wants more than Exact's 60 calls in one, so the limit is really tested.
-WINDOW = 15
+WINDOW = 8
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pong
 def test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429(shop):
     store, connection, division = shop
     shopper = store.customers.first()
-    count = 50  # about 200 calls: four or more of Exact's windows at its limit
+    count = 30  # about 120 calls: two or more of Exact's windows at its limit
     for _ in range(count):
         place_test_order(store, items=[("MUG-STEEL", 1)], customer=shopper)
     wait_until(
