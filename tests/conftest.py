@@ -81,6 +81,16 @@ def outsider(other_tenant):
 
 
 @pytest.fixture
+def dana(tenant, other_tenant):
+    """A viewer in Acme (`tenant`) and the owner of Globex (`other_tenant`): a write role
+    somewhere must never let a person change a tenant where they only view."""
+    user = UserFactory(username="dana@both.test")
+    MembershipFactory(user=user, tenant=tenant, role=Role.VIEWER)
+    MembershipFactory(user=user, tenant=other_tenant, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
 def connection(tenant):
     return ConnectionFactory(tenant=tenant, name="Acme store")
 

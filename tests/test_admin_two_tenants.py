@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 
-from tenants.models import Connection, Role, Tenant
-from tests.factories import ConnectionFactory, MembershipFactory, UserFactory
+from tenants.models import Connection, Tenant
+from tests.factories import ConnectionFactory
 from tests.test_admin_isolation import FACTORIES, PLATFORM_APPS, changelist
 
 SCOPED = sorted(
@@ -28,15 +28,6 @@ SETUP_PAGES = {
 # Views under these URL namespaces have their own sweeps (tests/api/) or none of a tenant's rows.
 NOT_SETUP = {"admin", "api", "sandbox"}
 UNREACHABLE = "https://127.0.0.1:9"  # refused at once by the SSRF guard: no test leaves the host
-
-
-@pytest.fixture
-def dana(tenant, other_tenant):
-    """A viewer in Acme (`tenant`) and the owner of Globex (`other_tenant`)."""
-    user = UserFactory(username="dana@both.test")
-    MembershipFactory(user=user, tenant=tenant, role=Role.VIEWER)
-    MembershipFactory(user=user, tenant=other_tenant, role=Role.OWNER)
-    return user
 
 
 @pytest.fixture(autouse=True)

@@ -6,23 +6,14 @@ in Globex only. Every route the URL resolver knows is swept (tests/api/routes.py
 import pytest
 from rest_framework.test import APIClient
 
-from tenants.models import Role
 from tests.api.routes import api_routes
 from tests.api.test_roles_and_idempotency_sweep import BODIES, is_write, make_rows, snapshot
-from tests.factories import ConnectionFactory, MembershipFactory, UserFactory
+from tests.factories import ConnectionFactory
 
 ROUTES = api_routes()
 WRITES = [
     (route, method) for route in ROUTES for method in route.actions if is_write(route, method)
 ]
-
-
-@pytest.fixture
-def dana(tenant, other_tenant):
-    user = UserFactory(username="dana@both.test")
-    MembershipFactory(user=user, tenant=tenant, role=Role.VIEWER)
-    MembershipFactory(user=user, tenant=other_tenant, role=Role.OWNER)
-    return user
 
 
 @pytest.fixture

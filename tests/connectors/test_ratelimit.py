@@ -13,16 +13,7 @@ from django.test import override_settings
 
 from connectors import ratelimit
 from connectors.ratelimit import BACKFILL, LIVE, RatePolicy, Window, limiter
-
-
-def max_in_any_window(times: list[float], window: float) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+from tests.support.windows import max_in_any_window
 
 
 def hammer(key: str, processes: int, seconds: float, window: float, limit: int, env: dict):

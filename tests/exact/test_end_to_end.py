@@ -20,6 +20,7 @@ from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
 from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.factories import ConnectionFactory
+from tests.support.windows import max_in_any_window
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 from webhooks.models import InboundEvent
 
@@ -69,13 +70,7 @@ def busiest_window(connection, division) -> int:
     rows = ApiCall.objects.filter(
         connection=connection, system="exact_online", url__contains=f"/api/v1/{division.code}/"
     ).values_list("created_at", "duration_ms")
-    sent = sorted(created.timestamp() - ms / 1000 for created, ms in rows)
-    first, busiest = 0, 0
-    for last, moment in enumerate(sent):
-        while moment - sent[first] >= WINDOW:
-            first += 1
-        busiest = max(busiest, last - first + 1)
-    return busiest
+    return max_in_any_window([created.timestamp() - ms / 1000 for created, ms in rows], WINDOW)
 
 
 def invoices(division):
