@@ -825,10 +825,17 @@ def _gather() -> None:
         mutations_budget,
         mutations_events,
         mutations_jobs,
+        mutations_sched,
         mutations_writes,
     )
 
-    for module in (mutations_writes, mutations_jobs, mutations_events, mutations_budget):
+    for module in (
+        mutations_writes,
+        mutations_jobs,
+        mutations_sched,
+        mutations_events,
+        mutations_budget,
+    ):
         MUTATIONS.extend(module.MUTATIONS)
 
 

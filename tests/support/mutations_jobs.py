@@ -1,4 +1,4 @@
-"""Job lifecycle: infrastructure outages are transient, dead runs are reclaimed, budget waits are not attempts, one pending dispatch, fair choice across tenants.
+"""Job lifecycle: outages of our own infrastructure are transient; dead runs are reclaimed, never run twice.
 
 See tests/support/mutations.py for the fields."""
 
