@@ -55,7 +55,8 @@ KNOWN_MYOB_FAULTS = {
 }
 REDELIVERY_SHARE = 0.20
 ERROR_RATE = 0.10
-STORM_CALLS = 25  # the next N MYOB calls of each company file answer 403 RateLimitError
+STORM_SECONDS = 5  # every MYOB call answers 403 RateLimitError for this long
+STORM_ARMED = 10_000  # the sandbox's counted switch, armed for the storm and cleared after it
 POST_TIMEOUTS = 3  # the next N creates commit, then time out (when the sandbox has the switch)
 REDIS_OUTAGE_SECONDS = 10
 
@@ -293,6 +294,16 @@ def myob_faults_set(run: Run, **faults) -> None:
     MyobBusiness.objects.filter(pk__in=ids).update(**faults)
 
 
+def storm_end(run: Run) -> int:
+    """Clear the storm; returns how many calls it answered 403."""
+    from sandbox.myob.models import MyobBusiness
+
+    ids = [shop.ledger.pk for shop in run.shops if shop.erp == "myob"]
+    left = sum(MyobBusiness.objects.filter(pk__in=ids).values_list("fault_rate_limited", flat=True))
+    MyobBusiness.objects.filter(pk__in=ids).update(fault_rate_limited=0)
+    return STORM_ARMED * len(ids) - left
+
+
 def post_timeout_switch() -> str | None:
     """The MYOB sandbox's 'next N creates commit, then hang or 5xx' switch, if it has landed."""
     from sandbox.myob.models import MyobBusiness
@@ -334,11 +345,13 @@ def fault_schedule(stack: Stack, run: Run, span: float, done: threading.Event) -
         if delay > 0 and done.wait(delay):
             return
         if what == "storm":
-            myob_faults_set(run, fault_rate_limited=STORM_CALLS)
-            run.storm_calls += STORM_CALLS * sum(1 for s in run.shops if s.erp == "myob")
+            myob_faults_set(run, fault_rate_limited=STORM_ARMED)
             run.note(
-                f"MYOB rate-limit storm: next {STORM_CALLS} calls of each company file answer 403"
+                f"MYOB rate-limit storm: every call answers 403 RateLimitError for {STORM_SECONDS} s"
             )
+            time.sleep(STORM_SECONDS)
+            run.storm_calls += storm_end(run)
+            run.note(f"storm over ({run.storm_calls} calls answered 403 by it)")
         elif what == "timeouts":
             if switch is None:
                 run.note("MYOB POST timeouts: MISSING (the sandbox has no such switch yet)")
@@ -476,6 +489,8 @@ def figures(run: Run, settled_at: float | None, scenario: str) -> bool:
     rate_limit_403 = myob_calls.filter(error_name="RateLimitError").count()
     jobs = SyncJob.objects.filter(connection_id__in=connections, kind="order")
     states = Counter(jobs.values_list("state", flat=True))
+    with_job = {(c, s) for c, s in jobs.values_list("connection_id", "source_id")}
+    no_job = sum(1 for p in placed if (p.shop.connection.pk, str(p.order_id)) not in with_job)
 
     n = len(placed)
     print("\n== figures (from the database) ==")
@@ -494,7 +509,7 @@ def figures(run: Run, settled_at: float | None, scenario: str) -> bool:
     print(f"webhook -> document:      {_p(hook_waits)}")
     if scenario == "faults":
         print(f"small tenants' webhook -> document: {_p(small_waits)}")
-    print(f"order jobs by state: {dict(states)}")
+    print(f"order jobs by state: {dict(states)}; orders with no job at all: {no_job}")
     failed = jobs.filter(state=JobState.FAILED).values_list("last_error", flat=True)
     for error, count in Counter(e[:140] for e in failed).most_common(5):
         print(f"  FAILED x{count}: {error}")
