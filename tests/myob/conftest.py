@@ -101,3 +101,43 @@ def myob_connection(tenant, business, token):
         obtained_at=timezone.now() - timedelta(minutes=1), scope=SCOPES,
     )  # fmt: skip
     return connection  # its reference-data cache is keyed by its own (new) id
+
+
+def myob_worker_env(live_server) -> dict:
+    """What a worker process needs to reach the sandbox MYOB as our platform's app."""
+    return {
+        "MYOB_CLIENT_ID": CLIENT_ID, "MYOB_CLIENT_SECRET": CLIENT_SECRET,
+        "MYOB_OAUTH_URL": f"{live_server.url}/sandbox/myob/oauth2",
+        "MYOB_API_URL": f"{live_server.url}/sandbox/myob/accountright",
+    }  # fmt: skip
+
+
+def myob_shop(live_server, tenant, myob_key, *, name: str, skip_items=()):
+    """(store, connection, business): a sandbox store joined to a new sandbox MYOB company file
+    by a connection with a token; not yet activated."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox.bigcommerce.services import store_create
+    from tenants.models import OAuthToken
+    from tests.factories import ConnectionFactory
+
+    business = business_create(
+        f"{name} Outdoor", username=CF_USER, password=CF_PASSWORD, skip_items=skip_items
+    )
+    token = issue_token(myob_key, str(business.uid), SCOPES)
+    store = store_create(name, quota=100_000)
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=store.store_hash, erp_kind="myob",
+        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
+        erp_secrets={"company_file_password": CF_PASSWORD},
+    )  # fmt: skip
+    OAuthToken.objects.create(
+        connection=connection, system="myob", access_token=token.access_token,
+        refresh_token=token.refresh_token, expires_at=token.expires_at,
+        obtained_at=timezone.now() - timedelta(minutes=1),
+    )  # fmt: skip
+    return store, connection, business

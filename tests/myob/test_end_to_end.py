@@ -2,20 +2,17 @@
 real Celery worker process, PostgreSQL and Redis."""
 
 import itertools
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from audit.models import ApiCall, JobState, SyncJob
 from connectors.replay import job_replay
-from sandbox.bigcommerce.services import place_test_order, store_create
-from sandbox.myob.services import business_create, faults_set, records
-from tenants.models import Connection, OAuthToken
+from sandbox.bigcommerce.services import place_test_order
+from sandbox.myob.services import faults_set, records
+from tenants.models import Connection
 from tenants.services import connection_activate
-from tests.factories import ConnectionFactory
-from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
+from tests.myob.conftest import myob_shop, myob_worker_env
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 from webhooks.models import InboundEvent
 
@@ -27,30 +24,10 @@ _hashes = itertools.count(1)
 def shop(live_server, tenant, myob_key):
     """A sandbox store joined to a sandbox MYOB company file (which has no STOVE-1 item), active,
     and a worker whose settings point at the sandboxes."""
-    from sandbox.myob.oauth import issue_token
-
-    business = business_create(
-        "E2E Outdoor", username=CF_USER, password=CF_PASSWORD, skip_items=("STOVE-1",)
+    store, connection, business = myob_shop(
+        live_server, tenant, myob_key, name=f"myobe2e{next(_hashes)}", skip_items=("STOVE-1",)
     )
-    token = issue_token(myob_key, str(business.uid), SCOPES)
-    store = store_create(f"myobe2e{next(_hashes)}", quota=100_000)
-    connection = ConnectionFactory(
-        tenant=tenant, store_hash=store.store_hash, erp_kind="myob",
-        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
-        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
-        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
-        erp_secrets={"company_file_password": CF_PASSWORD},
-    )  # fmt: skip
-    OAuthToken.objects.create(
-        connection=connection, system="myob", access_token=token.access_token,
-        refresh_token=token.refresh_token, expires_at=token.expires_at,
-        obtained_at=timezone.now() - timedelta(minutes=1),
-    )  # fmt: skip
-    worker = WorkerProcess(extra_env={
-        "MYOB_CLIENT_ID": CLIENT_ID, "MYOB_CLIENT_SECRET": CLIENT_SECRET,
-        "MYOB_OAUTH_URL": f"{live_server.url}/sandbox/myob/oauth2",
-        "MYOB_API_URL": f"{live_server.url}/sandbox/myob/accountright",
-    }).start()  # fmt: skip
+    worker = WorkerProcess(extra_env=myob_worker_env(live_server)).start()
     try:
         yield store, connection_activate(connection=connection), business
     finally:

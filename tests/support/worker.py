@@ -43,8 +43,10 @@ class WorkerProcess:
         # One file per worker (the secret scan reads every one at the end of the session).
         self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}-{next(_started)}.log"
 
-    def start(self):
-        app.control.purge()
+    def start(self, *, purge: bool = True):
+        """`purge=False` for a second worker joining one at work: its queued messages stay."""
+        if purge:
+            app.control.purge()
         env = {**os.environ, "DATABASE_URL": worker_database_url(), **self.extra_env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("w")

@@ -1,0 +1,120 @@
+"""A worker that dies or freezes mid-job: the job is taken over within a minute by another worker,
+and the frozen one, once it wakes, sends nothing more to the ERP. Real workers, the sandbox MYOB
+over HTTP with its latency fault (so a run is reliably under way), the sweeper at its configured
+cadence."""
+
+import itertools
+import os
+import signal
+import time
+
+import pytest
+from django.utils import timezone
+
+from audit.models import ApiCall, JobState, SyncAttempt, SyncJob
+from sandbox.bigcommerce.services import place_test_order
+from sandbox.myob.services import faults_set
+from tenants.services import connection_activate
+from tests.myob.conftest import myob_shop, myob_worker_env
+from tests.myob.test_end_to_end import invoices
+from tests.support.sweeper import Sweeper
+from tests.support.worker import WorkerProcess, wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.embedded]
+_names = itertools.count(1)
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+LATENCY_MS = 1500  # every MYOB call: a run takes several seconds
+
+
+@pytest.fixture
+def slow_shop(live_server, tenant, myob_key):
+    """An active store → MYOB connection whose company file answers slowly, and worker A
+    (started); the test starts worker B when it needs it."""
+    store, connection, business = myob_shop(
+        live_server, tenant, myob_key, name=f"deadrun{next(_names)}"
+    )
+    faults_set(business, fault_latency_ms=LATENCY_MS)
+    env = myob_worker_env(live_server)
+    first = WorkerProcess(extra_env=env).start()
+    second = WorkerProcess(extra_env=env)
+    try:
+        yield store, connection_activate(connection=connection), business, first, second
+    finally:
+        if first.proc and first.proc.poll() is None:
+            os.kill(first.proc.pid, signal.SIGCONT)
+        first.stop()
+        if second.proc:
+            second.stop()
+
+
+def job_mid_run(store, connection) -> SyncJob:
+    """Places an order and waits until its job is running and past its first MYOB calls."""
+    order = place_test_order(store, items=[("TENT-2P", 1)], customer=store.customers.first())
+    wait_until(
+        lambda: ApiCall.objects.filter(
+            sync_job__connection=connection, sync_job__source_id=str(order.pk), system="myob"
+        ).exists(),
+        timeout=40,
+        interval=0.05,
+        message="the order's job never reached MYOB",
+    )
+    job = SyncJob.objects.get(connection=connection, kind="order", source_id=str(order.pk))
+    assert job.state == JobState.RUNNING
+    return job
+
+
+def test_a_run_killed_mid_job_is_finished_by_another_worker_within_a_minute(slow_shop):
+    store, connection, business, first, second = slow_shop
+    job = job_mid_run(store, connection)
+    second.start(purge=False)
+    with Sweeper():
+        os.kill(first.proc.pid, signal.SIGKILL)
+        first.proc.wait(timeout=10)
+        killed_at = time.monotonic()
+        faults_set(business, fault_latency_ms=0)
+        wait_until(
+            lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED,
+            timeout=90,
+            interval=0.1,
+            message="the killed run was never taken over",
+        )
+        taken_over_in = time.monotonic() - killed_at
+    print(f"\nkilled run finished by another worker {taken_over_in:.1f} s after the kill")
+    assert taken_over_in < 60
+    assert len(invoices(business)) == 1
+
+
+def test_a_frozen_worker_past_its_lease_sends_nothing_after_it_wakes(slow_shop):
+    store, connection, business, first, second = slow_shop
+    job = job_mid_run(store, connection)
+    # Freeze A after its invoice search found nothing: its next write would be the invoice.
+    wait_until(
+        lambda: ApiCall.objects.filter(sync_job=job, operation="sale.invoice.list").exists(),
+        timeout=40,
+        interval=0.05,
+    )
+    os.kill(first.proc.pid, signal.SIGSTOP)
+    faults_set(business, fault_latency_ms=0)
+    second.start(purge=False)
+    with Sweeper():
+        wait_until(
+            lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED,
+            timeout=90,
+            interval=0.1,
+            message="the frozen run was never taken over",
+        )
+    document = SyncJob.objects.get(pk=job.pk).erp_document_id
+    resumed_at = timezone.now()
+    os.kill(first.proc.pid, signal.SIGCONT)
+    # A's run ends (its attempt is closed) without another write.
+    wait_until(
+        lambda: not SyncAttempt.objects.filter(job=job, finished_at__isnull=True).exists(),
+        timeout=60,
+        message="the resumed worker never ended its run",
+    )
+    assert SyncAttempt.objects.filter(job=job).count() == 2
+    late_writes = ApiCall.objects.filter(created_at__gte=resumed_at, method__in=UNSAFE)
+    assert list(late_writes.values_list("method", "operation")) == []
+    assert len(invoices(business)) == 1
+    job.refresh_from_db()
+    assert (job.state, job.erp_document_id) == (JobState.SUCCEEDED, document)
