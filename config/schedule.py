@@ -19,8 +19,9 @@ class Periodic:
 PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Catch-up polls: one fan-out reads every connection's own cadence (next_poll_at).
     Periodic("Dispatch due polls", "connectors.tasks.dispatch_due_polls", every_seconds=60),
-    # Retries that are due, runs whose worker died, jobs whose queue message was lost.
-    Periodic("Dispatch due sync jobs", "connectors.tasks.dispatch_due_jobs", every_seconds=30),
+    # Retries that are due, runs whose lease lapsed (their worker died), jobs whose queue
+    # message was lost. Every 10 s (two indexed queries): a dead run is re-queued within ~30 s.
+    Periodic("Dispatch due sync jobs", "connectors.tasks.dispatch_due_jobs", every_seconds=10),
     # Events stored while the broker was down.
     Periodic("Sweep stuck webhook events", "webhooks.tasks.sweep_stuck_events", every_seconds=60),
     # Re-activate or recreate BigCommerce hooks (deactivated after 48 h of failures).

@@ -46,3 +46,53 @@ class UnsafeDestination(PermanentError):
 class UnreadableAnswer(PermanentError):
     """The vendor answered, but not in the documented shape (a field missing or of the wrong type):
     the same answer would fail the same way."""
+
+
+class InfrastructureUnavailable(TransientError):
+    """ml-connector's own Redis, broker or database could not be reached: not the order's fault,
+    so the job waits and tries again without it counting as an attempt."""
+
+
+def _infrastructure_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+    from redis.exceptions import BusyLoadingError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (
+        InfrastructureUnavailable,  # one of the below, already put in plain words
+        RedisConnectionError, RedisTimeoutError, BusyLoadingError,  # the budgets, the cache
+        BrokerUnavailable,  # the task queue
+        OperationalError, InterfaceError,  # the database connection
+    )  # fmt: skip
+
+
+# The one list of our own infrastructure's failures: each is transient, never the order's fault.
+INFRASTRUCTURE_ERRORS = _infrastructure_errors()
+
+REDIS_UNREACHABLE = (
+    "ml-connector's rate budget store (Redis) is unreachable; the job waits and tries again. "
+    "Nothing to do unless it lasts more than a few minutes: then ask your ml-connector operator "
+    "to check Redis."
+)
+
+
+def infrastructure_message(exc: BaseException) -> str:
+    """What a finance person reads on the job when our own infrastructure failed."""
+    from django.db import Error as DatabaseError
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    if isinstance(exc, InfrastructureUnavailable):
+        return exc.message
+    if isinstance(exc, DatabaseError):
+        part = "database"
+    elif isinstance(exc, BrokerUnavailable):
+        part = "task queue (broker)"
+    else:
+        return REDIS_UNREACHABLE
+    return (
+        f"ml-connector's {part} is unreachable; the job waits and tries again. Nothing to do "
+        f"unless it lasts more than a few minutes: then ask your ml-connector operator to "
+        f"check the {part}."
+    )

@@ -24,12 +24,15 @@ from audit.redaction import register_secrets
 from audit.services import api_call_record
 from connectors import ratelimit
 from connectors.errors import PermanentError, RateLimited, ReconnectRequired, TransientError
+from connectors.lease import current_lease
 from connectors.ssrf import check_destination
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 USER_AGENT = "ml-connector/1.0 (+https://github.com/ml-connector)"
 
 SUCCESS, RETRY, RATE_LIMITED, REFRESH, FAIL = "success", "retry", "rate_limited", "refresh", "fail"
+# Requests that change nothing at the vendor; every other one is fenced by the job's lease.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 # The longest wait a vendor's answer is taken at: a day covers every documented window (Exact's
@@ -203,6 +206,7 @@ class ApiClient:
                     lane=self.budget.lane,
                     max_wait=self.max_inline_wait,
                 )
+            self._fence(method)
             sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
             sent_headers.update(headers or {})
             response, error, duration_ms = self._send(method, url, params, json, data, sent_headers)
@@ -241,6 +245,14 @@ class ApiClient:
             raise PermanentError(self.rules.error_message(response), status=response.status_code)
 
     # -- internals ------------------------------------------------------------------------
+    @staticmethod
+    def _fence(method: str) -> None:
+        """A run that lost its job to another worker (it froze past its lease) sends no write:
+        the other worker is doing it."""
+        lease = current_lease()
+        if lease is not None and method.upper() not in SAFE_METHODS:
+            lease.confirm()
+
     def _send(self, method, url, params, json, data, headers):
         start = time.monotonic()
         lease = None

@@ -13,6 +13,8 @@ The budget adapts to what the vendor says: `block_until()` after a 429 or a rema
 and `set_quota()` when the vendor reports a quota different from the default (BigCommerce plans).
 """
 
+import contextlib
+import logging
 import random
 import time
 import uuid
@@ -22,7 +24,9 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from connectors.errors import RateLimited
+from connectors.errors import REDIS_UNREACHABLE, InfrastructureUnavailable, RateLimited
+
+logger = logging.getLogger(__name__)
 
 LIVE = "live"
 BACKFILL = "backfill"
@@ -120,6 +124,31 @@ return 0
 """
 
 
+@contextlib.contextmanager
+def _budget_needed():
+    """Without the budget no call may go out: Redis unreachable is a plain transient error, said
+    where it happens (the job waits and retries; it is never the order's fault)."""
+    import redis
+
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise InfrastructureUnavailable(REDIS_UNREACHABLE) from exc
+
+
+@contextlib.contextmanager
+def _best_effort(what: str):
+    """Releasing a concurrency slot or noting a vendor's wait: advisory, and it runs after the
+    request was sent, so an unreachable Redis must not hide the vendor's answer (the slot and the
+    block expire on their own)."""
+    import redis
+
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError):
+        logger.warning("rate budget store unreachable: could not %s", what)
+
+
 class RedisRateLimiter:
     def __init__(self, url: str):
         import redis
@@ -133,27 +162,33 @@ class RedisRateLimiter:
         args = [_now_ms(), uuid.uuid4().hex, share, SLIDING_LOG_MAX]
         for w in policy.windows:
             args += [int(w.seconds * 1000), w.limit]
-        return int(self._acquire(keys=[f"rl:{key}"], args=args)) / 1000
+        with _budget_needed():
+            return int(self._acquire(keys=[f"rl:{key}"], args=args)) / 1000
 
     def try_lease(self, key: str, lease: str, max_concurrent: int, ttl: float) -> float:
         args = [_now_ms(), lease, max_concurrent, int(ttl * 1000)]
-        return int(self._lease(keys=[f"rl:{key}:leases"], args=args)) / 1000
+        with _budget_needed():
+            return int(self._lease(keys=[f"rl:{key}:leases"], args=args)) / 1000
 
     def release(self, key: str, lease: str) -> None:
-        self.redis.zrem(f"rl:{key}:leases", lease)
+        with _best_effort("release a concurrency slot"):
+            self.redis.zrem(f"rl:{key}:leases", lease)
 
     def block_until(self, key: str, until: float) -> None:
         until_ms = int(until * 1000)
         ttl = max(1, until_ms - _now_ms())
-        current = int(self.redis.get(f"rl:{key}:blocked") or 0)
-        if until_ms > current:
-            self.redis.set(f"rl:{key}:blocked", until_ms, px=ttl)
+        with _best_effort("record the vendor's wait"):
+            current = int(self.redis.get(f"rl:{key}:blocked") or 0)
+            if until_ms > current:
+                self.redis.set(f"rl:{key}:blocked", until_ms, px=ttl)
 
     def set_quota(self, key: str, window_seconds: float, limit: int) -> None:
-        self.redis.hset(
-            f"rl:{key}:quota", mapping={"window_ms": int(window_seconds * 1000), "limit": limit}
-        )
-        self.redis.expire(f"rl:{key}:quota", 24 * 60 * 60)
+        with _best_effort("record the vendor's quota"):
+            self.redis.hset(
+                f"rl:{key}:quota",
+                mapping={"window_ms": int(window_seconds * 1000), "limit": limit},
+            )
+            self.redis.expire(f"rl:{key}:quota", 24 * 60 * 60)
 
     def reset(self, key: str) -> None:
         for found in self.redis.scan_iter(f"rl:{key}:*"):

@@ -1,9 +1,13 @@
 """The pipeline: one SyncJob per record, run by whichever worker claims it.
 
 Exactly once in effect: webhooks, polls and replays all land on the same SyncJob row (unique per
-connection, kind and source id); a run starts only by a conditional UPDATE that claims the row; and
-the ERP connector looks the document up by its external reference before it creates one. None of it
-rests on timing.
+connection, kind and source id); a run starts only by a conditional UPDATE that claims the row and
+takes its lease (connectors/lease.py), and every later write is conditional on still holding it;
+and the ERP connector looks the document up by its external reference before it creates one.
+
+A run whose worker died stops renewing its lease; once it lapses the sweeper hands the job to
+another worker. Our own infrastructure failing (Redis, the broker, the database) is not the
+order's fault: the job waits and retries without it counting as an attempt.
 
 Retries: a transient failure puts the job back to pending with `next_attempt_at` (the database is
 the schedule, not the broker); short waits also get a countdown message for promptness.
@@ -15,15 +19,21 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.context import correlation
 from audit.models import JobKind, JobState, Lane, SyncAttempt, SyncJob
+from connectors import lease as leases
 from connectors.bigcommerce import mapping
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.erp import UpdateNotAllowed
-from connectors.errors import ConnectorError, PermanentError
+from connectors.errors import (
+    INFRASTRUCTURE_ERRORS,
+    ConnectorError,
+    PermanentError,
+    infrastructure_message,
+)
 from connectors.registry import connector_class_for, erp_kind
 from tenants.models import Connection, ConnectionStatus
 
@@ -32,8 +42,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=2)
-# A job "running" longer than this lost its worker (killed, OOM): it may be claimed again.
-STALE_RUN = timedelta(minutes=20)
+# Our own Redis, broker or database away: soon again, with jitter so the jobs do not all return at
+# once; no backoff, since waiting is free (it is not an attempt).
+INFRASTRUCTURE_RETRY = timedelta(seconds=5)
 STATUS_NAMES = {
     0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped", 4: "Refunded",
     5: "Cancelled", 6: "Declined", 7: "Awaiting Payment", 8: "Awaiting Pickup",
@@ -84,13 +95,17 @@ def _stronger_lane(current: str, new: str) -> str:
 
 # --- running a job -------------------------------------------------------------------------
 def _claim(job_id: int) -> SyncJob | None:
+    """Takes a pending job, or a running one whose lease lapsed (its worker died or froze), under
+    a new lease owner."""
     now = timezone.now()
     claimable = SyncJob.objects.filter(pk=job_id).filter(
-        state=JobState.PENDING
-    ) | SyncJob.objects.filter(pk=job_id, state=JobState.RUNNING, started_at__lt=now - STALE_RUN)
+        Q(state=JobState.PENDING) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)
+    )
     claimed = claimable.update(
         state=JobState.RUNNING,
         started_at=now,
+        lease_owner=leases.new_owner(),
+        lease_expires_at=leases.lease_expiry(),
         attempts=F("attempts") + 1,
         rerun_requested=False,
         next_attempt_at=None,
@@ -102,22 +117,44 @@ def _claim(job_id: int) -> SyncJob | None:
     )
 
 
+def _owned(job: SyncJob):
+    """The job's row while this run still holds its lease: every write of the run goes here, so a
+    run that another worker took over changes nothing."""
+    return SyncJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner)
+
+
 def run_job(job_id: int, *, trigger: str = "") -> RunResult | None:
     """Run one job if it can be claimed; None when another worker has it or it is done."""
     job = _claim(job_id)
     if job is None:
         return None
+    with leases.holding(leases.Lease(job.pk, job.lease_owner)):
+        try:
+            return _run_claimed(job, trigger)
+        except INFRASTRUCTURE_ERRORS:
+            # The database went away mid-run: nothing can be written back. The lease lapses and
+            # the sweeper hands the job to a worker once the database is back.
+            logger.warning("job %s: its outcome could not be recorded", job.pk, exc_info=True)
+            return None
+
+
+def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
     connection = job.connection
     if connection.status != ConnectionStatus.ACTIVE:
         # Paused or needing reconnection: keep the job waiting, nothing is lost.
         return _finish(job, JobState.PENDING, error=_not_active_message(connection), park=True)
     attempt = SyncAttempt.objects.create(job=job, number=job.attempts, trigger=trigger)
+    error = None
     with correlation(f"job:{job.pk}", sync_job_id=job.pk):
         try:
             state, message = HANDLERS[job.kind](job)
             result = _finish(job, state, error=message)
+        except leases.LeaseLost as exc:  # another worker runs it now: leave everything to it
+            result, error = None, exc.message
         except PermanentError as exc:
             result = _finish(job, JobState.FAILED, error=exc.message)
+        except INFRASTRUCTURE_ERRORS as exc:  # ours, not the order's: wait, no attempt charged
+            result = _wait_for_infrastructure(job, infrastructure_message(exc))
         except ConnectorError as exc:  # transient: timeouts, 5xx, rate limits
             result = _retry_later(job, exc)
         except Exception as exc:
@@ -126,9 +163,13 @@ def run_job(job_id: int, *, trigger: str = "") -> RunResult | None:
             result = _finish(
                 job, JobState.FAILED, error=f"Internal error ({type(exc).__name__}): {exc}"
             )
-    job.refresh_from_db(fields=["last_error"])
+    if result is None and error is None:
+        error = leases.LeaseLost(job.pk).message
+    if error is None:
+        job.refresh_from_db(fields=["last_error"])
+        error = job.last_error
     SyncAttempt.objects.filter(pk=attempt.pk).update(
-        outcome=result.state, error=job.last_error, finished_at=timezone.now()
+        outcome=result.state if result else "", error=error, finished_at=timezone.now()
     )
     return result
 
@@ -140,13 +181,16 @@ def _not_active_message(connection) -> str:
     )
 
 
-def _finish(job: SyncJob, state: str, *, error: str = "", park: bool = False) -> RunResult:
+def _finish(job: SyncJob, state: str, *, error: str = "", park: bool = False) -> RunResult | None:
+    """The run's outcome; None when another worker took the job over (nothing written)."""
     fields = {"state": state, "last_error": error, "finished_at": timezone.now()}
     if park:
         fields["attempts"] = F("attempts") - 1  # waiting is not a failed attempt
-    SyncJob.objects.filter(pk=job.pk).update(**fields)
+    if not _owned(job).update(**fields, lease_expires_at=None):
+        return None
     rerun = (
-        SyncJob.objects.filter(pk=job.pk, rerun_requested=True)
+        _owned(job)
+        .filter(rerun_requested=True)
         .exclude(state=JobState.PENDING)
         .update(state=JobState.PENDING, rerun_requested=False)
     )
@@ -163,12 +207,27 @@ def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
     step = min(RETRY_CAP, RETRY_BASE * 2 ** (job.attempts - 1)).total_seconds()
     delay = max(exc.retry_after or 0, step * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
     when = timezone.now() + timedelta(seconds=delay)
-    SyncJob.objects.filter(pk=job.pk).update(
+    _owned(job).update(
         state=JobState.PENDING,
         next_attempt_at=when,
+        lease_expires_at=None,
         last_error=f"{exc.message} Trying again at {when:%H:%M:%S} UTC (attempt {job.attempts} of {MAX_ATTEMPTS}).",
     )
     return RunResult(JobState.PENDING, retry_in=delay)
+
+
+def _wait_for_infrastructure(job: SyncJob, message: str) -> RunResult | None:
+    """Back to pending, soon, and the attempt handed back: the order did nothing wrong."""
+    delay = INFRASTRUCTURE_RETRY.total_seconds() * random.uniform(0.5, 1.5)  # noqa: S311 - jitter
+    when = timezone.now() + timedelta(seconds=delay)
+    waiting = _owned(job).update(
+        state=JobState.PENDING,
+        next_attempt_at=when,
+        lease_expires_at=None,
+        attempts=F("attempts") - 1,
+        last_error=f"{message} (Next try at {when:%H:%M:%S} UTC.)",
+    )
+    return RunResult(JobState.PENDING, retry_in=delay) if waiting else None
 
 
 # --- the handlers --------------------------------------------------------------------------
@@ -193,7 +252,7 @@ def sync_order(job: SyncJob) -> tuple[str, str]:
     order = mapping.order_from_bigcommerce(raw, products, shipping, customer)
     details = {**job.details, "status_id": order.status_id, "status": order.status}
     details["payments"] = _payments(store, job.source_id)
-    SyncJob.objects.filter(pk=job.pk).update(source_modified_at=order.modified_at, details=details)
+    _owned(job).update(source_modified_at=order.modified_at, details=details)
 
     if order.status_id not in connection.sync_status_ids:
         name = STATUS_NAMES.get(order.status_id, order.status)
@@ -208,7 +267,7 @@ def sync_order(job: SyncJob) -> tuple[str, str]:
 
     erp = erp_connector(connection)
     customer_ref = erp.upsert_customer(order.customer)
-    SyncJob.objects.filter(pk=job.pk).update(erp_customer_id=customer_ref.id)
+    _owned(job).update(erp_customer_id=customer_ref.id)
     existing = erp.find_sales_document(order)
     if existing is None:
         document = erp.create_sales_document(order, customer_ref)
@@ -222,7 +281,7 @@ def sync_order(job: SyncJob) -> tuple[str, str]:
                     job,
                     f"The order changed in BigCommerce but the ERP document cannot be updated: {exc}",
                 )
-    SyncJob.objects.filter(pk=job.pk).update(
+    _owned(job).update(
         erp_document_id=document.id, erp_document_number=document.number or document.id
     )
     return JobState.SUCCEEDED, ""
@@ -235,7 +294,7 @@ def sync_customer(job: SyncJob) -> tuple[str, str]:
         return JobState.SKIPPED, "The customer no longer exists in BigCommerce."
     customer = mapping.customer_from_v3(raw)
     ref = erp_connector(job.connection).upsert_customer(customer)
-    SyncJob.objects.filter(pk=job.pk).update(
+    _owned(job).update(
         erp_customer_id=ref.id, erp_document_id=ref.id, erp_document_number=ref.number or ref.id,
         source_modified_at=customer.modified_at,
     )  # fmt: skip
@@ -253,7 +312,7 @@ def _payments(store: BigCommerceStore, order_id: str) -> list[dict]:
 def _warn(job: SyncJob, text: str) -> None:
     job.refresh_from_db(fields=["warnings"])
     if text not in job.warnings:
-        SyncJob.objects.filter(pk=job.pk).update(warnings=[*job.warnings, text][-20:])
+        _owned(job).update(warnings=[*job.warnings, text][-20:])
 
 
 HANDLERS = {JobKind.ORDER: sync_order, JobKind.CUSTOMER: sync_customer}
@@ -278,7 +337,7 @@ def due_job_ids(limit: int = 500) -> list[int]:
         next_attempt_at__isnull=True,
         updated_at__lt=now - timedelta(minutes=2),
     )
-    stale = active.filter(state=JobState.RUNNING, started_at__lt=now - STALE_RUN)
+    stale = active.filter(state=JobState.RUNNING, lease_expires_at__lt=now)
     ids = (due | lost | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
     return list(ids)
 

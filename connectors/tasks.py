@@ -1,11 +1,16 @@
 """Celery tasks of the connectors: thin, they take ids and call services."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
 def sync_job(job_id: int, trigger: str = ""):
+    from connectors.errors import INFRASTRUCTURE_ERRORS
     from connectors.sync import run_job
 
     result = run_job(job_id, trigger=trigger)
@@ -13,7 +18,12 @@ def sync_job(job_id: int, trigger: str = ""):
         return None
     # Short waits get a countdown message; longer ones wait in the database for the sweeper.
     if result.retry_in is not None and result.retry_in <= settings.CELERY_MAX_COUNTDOWN:
-        sync_job.apply_async((job_id,), {"trigger": "retry"}, countdown=result.retry_in)
+        try:
+            sync_job.apply_async((job_id,), {"trigger": "retry"}, countdown=result.retry_in)
+        except INFRASTRUCTURE_ERRORS:
+            # The broker is down: the job is pending with its time in the database, and the
+            # sweeper queues it once the broker is back. Nothing is lost.
+            logger.warning("job %s: retry not queued (broker unreachable)", job_id, exc_info=True)
     return result.state
 
 

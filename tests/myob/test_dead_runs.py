@@ -113,6 +113,7 @@ def test_a_frozen_worker_past_its_lease_sends_nothing_after_it_wakes(slow_shop):
         message="the resumed worker never ended its run",
     )
     assert SyncAttempt.objects.filter(job=job).count() == 2
+    assert "lease lost, not sending" in first.output(), "the resumed run never reached a write"
     late_writes = ApiCall.objects.filter(created_at__gte=resumed_at, method__in=UNSAFE)
     assert list(late_writes.values_list("method", "operation")) == []
     assert len(invoices(business)) == 1

@@ -72,16 +72,16 @@ def test_a_redis_outage_makes_jobs_wait_and_an_empty_redis_lets_every_order_post
         return (
             unfinished.exists()
             and not unfinished.exclude(state=JobState.PENDING).exists()
-            and all(UNREACHABLE in error for error in unfinished.values_list("last_error", flat=True))
+            and all(
+                UNREACHABLE in error for error in unfinished.values_list("last_error", flat=True)
+            )
         )
 
     wait_until(waiting_plainly, timeout=30, message="the jobs did not wait with a plain message")
     # They keep trying while Redis is down (each try an attempt row), still waiting.
     waiting = jobs.exclude(state=JobState.SUCCEEDED)
     tries = SyncAttempt.objects.filter(job__in=waiting).count()
-    wait_until(
-        lambda: SyncAttempt.objects.filter(job__in=waiting).count() > tries + 1, timeout=30
-    )
+    wait_until(lambda: SyncAttempt.objects.filter(job__in=waiting).count() > tries + 1, timeout=30)
     no_job_failed(jobs)
     message = waiting.first().last_error
     print(f"\nwhile Redis is down: {message}")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
+from connectors.lease import LEASE
 from connectors.replay import job_replay
-from connectors.sync import STALE_RUN, due_job_ids, request_sync, run_job
+from connectors.sync import due_job_ids, request_sync, run_job
 from sandbox.bigcommerce.services import place_test_order, store_create
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
@@ -120,14 +121,16 @@ def test_a_finished_or_freshly_running_job_is_not_claimed_again(shop):
     for state in (JobState.SUCCEEDED, JobState.FAILED, JobState.SKIPPED):
         SyncJob.objects.filter(pk=job.pk).update(state=state)
         assert run_job(job.pk, trigger="duplicate message") is None, state
-    # Another worker is running it right now.
-    SyncJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    # Another worker is running it right now (its lease is live).
+    SyncJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, lease_owner="another", lease_expires_at=timezone.now() + LEASE
+    )
     assert run_job(job.pk, trigger="duplicate message") is None
     job.refresh_from_db()
     assert (job.state, job.attempts) == (JobState.RUNNING, 1)
     assert SyncAttempt.objects.filter(job=job).count() == 1 and erp.creates() == 1
-    # A run that lost its worker long ago is taken over (and finds the document it made).
-    SyncJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - STALE_RUN * 2)
+    # A run whose lease lapsed (its worker died) is taken over (and finds the document it made).
+    SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED
     assert SyncAttempt.objects.filter(job=job).count() == 2 and erp.creates() == 1
 
@@ -141,9 +144,12 @@ def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, 
     SyncJob.objects.filter(pk=lost.pk).update(updated_at=now - timedelta(minutes=10))
     fresh = SyncJobFactory(connection=active)
     dead = SyncJobFactory(
-        connection=active, state=JobState.RUNNING, started_at=now - timedelta(hours=1)
+        connection=active, state=JobState.RUNNING, lease_expires_at=now - timedelta(seconds=1)
     )
-    alive = SyncJobFactory(connection=active, state=JobState.RUNNING, started_at=now)
+    alive = SyncJobFactory(
+        connection=active, state=JobState.RUNNING, started_at=now - timedelta(hours=1),
+        lease_expires_at=now + LEASE,
+    )  # fmt: skip
     paused = SyncJobFactory(connection=other_connection, next_attempt_at=now - timedelta(seconds=1))
     ids = set(due_job_ids())
     assert {due.pk, lost.pk, dead.pk} <= ids
