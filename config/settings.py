@@ -262,6 +262,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown a task may ask for; longer waits are parked in the database.
 CELERY_MAX_COUNTDOWN = 60 * 60
+# A running sync job's lease (connectors/lease.py): renewed 4 times per lease while the run lives;
+# a dead run is taken over once it lapses (plus up to one sweep, every 10 s).
+SYNC_LEASE_SECONDS = env.float("SYNC_LEASE_SECONDS", default=20.0)
 # Webhook intake sends the events each web process stored within this window as one message.
 WEBHOOK_HANDOVER_SECONDS = env.float("WEBHOOK_HANDOVER_SECONDS", default=0.05)
 

@@ -1,6 +1,6 @@
 """A running job's lease: who runs it, and until when that claim holds.
 
-A claim gives the run a random owner token and an expiry (`LEASE`). While the run lives, a
+A claim gives the run a random owner token and an expiry (settings.SYNC_LEASE_SECONDS). While the run lives, a
 heartbeat thread renews it; a run whose worker died (killed, OOM, machine gone) stops renewing,
 and once the expiry passes the sweeper's next pass hands the job to another worker.
 
@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import F
 from django.utils import timezone
@@ -28,9 +29,14 @@ from connectors.errors import TransientError
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=20)
-# Renewed four times per lease: a renewal may be late (a slow database) and still be in time.
-HEARTBEAT_EVERY = LEASE / 4
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+
+
+def heartbeat_every() -> float:
+    """Four renewals per lease: one may be late (a slow database) and the next still in time."""
+    return lease_length().total_seconds() / 4
 
 
 class LeaseLost(TransientError):
@@ -48,7 +54,7 @@ def new_owner() -> str:
 
 
 def lease_expiry():
-    return timezone.now() + LEASE
+    return timezone.now() + lease_length()
 
 
 @dataclass
@@ -98,7 +104,7 @@ class _Heartbeat(threading.Thread):
 
     def run(self):
         try:
-            while not self.stopped.wait(HEARTBEAT_EVERY.total_seconds()):
+            while not self.stopped.wait(heartbeat_every()):
                 try:
                     if not self.lease.renew():
                         return
@@ -118,5 +124,5 @@ def holding(lease: Lease):
         yield lease
     finally:
         heartbeat.stopped.set()
-        heartbeat.join(timeout=HEARTBEAT_EVERY.total_seconds())
+        heartbeat.join(timeout=heartbeat_every())
         _current.reset(token)

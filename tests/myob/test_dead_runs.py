@@ -27,7 +27,13 @@ LATENCY_MS = 1500  # every MYOB call: a run takes several seconds
 
 
 @pytest.fixture
-def slow_shop(live_server, tenant, myob_key):
+def worker_lease_seconds():
+    """The workers' lease: the product's default unless a test asks for a shorter one."""
+    return None
+
+
+@pytest.fixture
+def slow_shop(live_server, tenant, myob_key, worker_lease_seconds):
     """An active store → MYOB connection whose company file answers slowly, and worker A
     (started); the test starts worker B when it needs it."""
     store, connection, business = myob_shop(
@@ -35,6 +41,8 @@ def slow_shop(live_server, tenant, myob_key):
     )
     faults_set(business, fault_latency_ms=LATENCY_MS)
     env = myob_worker_env(live_server)
+    if worker_lease_seconds:
+        env["SYNC_LEASE_SECONDS"] = str(worker_lease_seconds)
     first = WorkerProcess(extra_env=env).start()
     second = WorkerProcess(extra_env=env)
     try:
@@ -119,3 +127,24 @@ def test_a_frozen_worker_past_its_lease_sends_nothing_after_it_wakes(slow_shop):
     assert len(invoices(business)) == 1
     job.refresh_from_db()
     assert (job.state, job.erp_document_id) == (JobState.SUCCEEDED, document)
+
+
+@pytest.mark.parametrize("worker_lease_seconds", [3])
+def test_a_run_longer_than_its_lease_keeps_it_and_is_never_taken_over(slow_shop):
+    """The heartbeat renews the lease while the run lives: with a 3-second lease, a run of
+    several leases is never handed to the other worker by the sweeper."""
+    store, connection, business, _, second = slow_shop
+    second.start(purge=False)
+    with Sweeper():
+        job = job_mid_run(store, connection)
+        wait_until(
+            lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED,
+            timeout=90,
+            message="the run did not finish",
+        )
+    job.refresh_from_db()
+    ran_for = (job.finished_at - job.started_at).total_seconds()
+    print(f"\none run of {ran_for:.1f} s under a 3 s lease")
+    assert ran_for > 3 * 3, "the run was too short to need its lease renewed"
+    assert SyncAttempt.objects.filter(job=job).count() == 1 and job.attempts == 1
+    assert len(invoices(business)) == 1

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
-from connectors.lease import LEASE
+from connectors.http import ApiClient, VendorRules
+from connectors.lease import Lease, LeaseLost, holding, lease_expiry
 from connectors.replay import job_replay
-from connectors.sync import due_job_ids, request_sync, run_job
+from connectors.sync import _claim, _finish, due_job_ids, request_sync, run_job
 from sandbox.bigcommerce.services import place_test_order, store_create
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
 from tests.support.fake_erp import KIND, ledger
+from tests.support.scripted_server import ScriptedServer
 from webhooks.models import EventState
 from webhooks.services import stuck_event_ids
 
@@ -123,7 +125,7 @@ def test_a_finished_or_freshly_running_job_is_not_claimed_again(shop):
         assert run_job(job.pk, trigger="duplicate message") is None, state
     # Another worker is running it right now (its lease is live).
     SyncJob.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, lease_owner="another", lease_expires_at=timezone.now() + LEASE
+        state=JobState.RUNNING, lease_owner="another", lease_expires_at=lease_expiry()
     )
     assert run_job(job.pk, trigger="duplicate message") is None
     job.refresh_from_db()
@@ -133,6 +135,25 @@ def test_a_finished_or_freshly_running_job_is_not_claimed_again(shop):
     SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED
     assert SyncAttempt.objects.filter(job=job).count() == 2 and erp.creates() == 1
+
+
+def test_a_run_that_lost_its_lease_writes_nothing_and_sends_nothing(shop):
+    store, connection, erp = shop
+    job = order_job(store, connection)
+    frozen = _claim(job.pk)  # this run stalls past its lease ...
+    SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED  # ... and is taken over
+    # It wakes: its outcome is not written, and the client sends none of its writes.
+    assert _finish(frozen, JobState.FAILED, error="stale outcome") is None
+    job.refresh_from_db()
+    assert (job.state, job.last_error, job.attempts) == (JobState.SUCCEEDED, "", 2)
+    with ScriptedServer() as server, holding(Lease(job.pk, frozen.lease_owner)):
+        http = ApiClient(rules=VendorRules(system="bigcommerce"), base_url=server.url)
+        http.get("/orders/1", operation="order.get")  # reading is harmless
+        with pytest.raises(LeaseLost, match="Another worker took over"):
+            http.post("/orders", operation="order.create", json={"id": 1})
+        assert [seen.method for seen in server.seen] == ["GET"]
+    assert erp.creates() == 1
 
 
 @pytest.mark.django_db
@@ -148,7 +169,7 @@ def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, 
     )
     alive = SyncJobFactory(
         connection=active, state=JobState.RUNNING, started_at=now - timedelta(hours=1),
-        lease_expires_at=now + LEASE,
+        lease_expires_at=lease_expiry(),
     )  # fmt: skip
     paused = SyncJobFactory(connection=other_connection, next_attempt_at=now - timedelta(seconds=1))
     ids = set(due_job_ids())

@@ -143,24 +143,6 @@ MUTATIONS: list[Mutation] = [
         tests=("tests/api/test_two_tenant_person.py",),
     ),
     Mutation(
-        name="claim-takes-any-state",
-        claim="no job runs twice: a job that is done (or failed, or skipped) is not claimed again",
-        path="connectors/sync.py",
-        find="    claimable = SyncJob.objects.filter(pk=job_id).filter(\n"
-        "        state=JobState.PENDING\n"
-        "    ) | SyncJob.objects.filter(pk=job_id, state=JobState.RUNNING, started_at__lt=now - STALE_RUN)",
-        replace="    claimable = SyncJob.objects.filter(pk=job_id)",
-        tests=("tests/pipeline/test_jobs.py",),
-    ),
-    Mutation(
-        name="claim-takes-a-live-run",
-        claim="no job runs twice: a run under way (not yet stale) is not claimed by a second worker",
-        path="connectors/sync.py",
-        find="pk=job_id, state=JobState.RUNNING, started_at__lt=now - STALE_RUN",
-        replace="pk=job_id, state=JobState.RUNNING, started_at__lt=now + STALE_RUN",
-        tests=("tests/pipeline/test_jobs.py",),
-    ),
-    Mutation(
         name="redispatch-queues-nothing",
         claim="redispatching an event hands it to the workers (a message on the broker)",
         path="webhooks/services.py",
