@@ -676,6 +676,9 @@ def main() -> int:
             call_command("migrate", verbosity=0)
             call_command("sync_beat_schedule", verbosity=0)
             stack.web_start()
+            from benchmarks.bc_sender import SENDER_QUEUE
+
+            stack.sender_start("benchmarks.bc_sender", SENDER_QUEUE)
             stack.worker_start()
             stack.beat_start()
             run = Run(shops=shops_create(stack, scenario_specs(args)))

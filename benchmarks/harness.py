@@ -79,7 +79,7 @@ class Stack:
         self.dir = Path(tempfile.mkdtemp(prefix="mlc-bench-"))
         self.redis_port, self.web_port = free_port(), free_port()
         self.base_url = f"http://{HOST}:{self.web_port}"
-        self.redis = self.web = self.worker = self.beat = None
+        self.redis = self.web = self.worker = self.beat = self.sender = None
         self.workers_started = 0
 
     # --- environment ----------------------------------------------------------------------
@@ -209,6 +209,19 @@ class Stack:
             os.killpg(self.worker.pid, signal.SIGKILL)
         self.worker.wait(timeout=10)
 
+    def sender_start(self, app: str, queue: str, concurrency: int = 8) -> None:
+        """A worker for a vendor's side (e.g. the sandbox store's webhook sender) on its own queue."""
+        self.sender = self._spawn("sender", [
+            sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queue, "--pool", "threads",
+            "--concurrency", str(concurrency), "-l", "INFO", "-n", "sender@%h",
+            "--without-mingle", "--without-gossip",
+        ], group=True)  # fmt: skip
+        log = self.dir / "sender.log"
+        wait_for(lambda: "ready" in log.read_text(errors="replace") or self.sender.poll() is not None,
+                 timeout=60, interval=0.3, what="the sender worker ready")  # fmt: skip
+        if self.sender.poll() is not None:
+            raise RuntimeError(f"the sender exited; see {log}")
+
     def beat_start(self) -> None:
         self.beat = self._spawn("beat", [
             sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
@@ -216,7 +229,8 @@ class Stack:
         ])  # fmt: skip
 
     def stop(self) -> None:
-        for process, group in ((self.beat, False), (self.worker, True), (self.web, False)):
+        stopping = ((self.beat, False), (self.sender, True), (self.worker, True), (self.web, False))
+        for process, group in stopping:
             with contextlib.suppress(Exception):
                 _stop(process, group=group)
         with contextlib.suppress(Exception):
