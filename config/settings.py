@@ -138,7 +138,7 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # kombu's, minus a client per publish
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -155,7 +155,9 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+    # Set but empty (as ./bin/test's embedded pass sets it) means unset: never Celery's own
+    # default, amqp on localhost, which a machine with RabbitMQ would silently accept.
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

@@ -41,7 +41,9 @@ class WorkerProcess:
         from django.conf import settings
 
         # One file per worker (the secret scan reads every one at the end of the session).
-        self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}-{next(_started)}.log"
+        number = next(_started)
+        self.name = f"test-{os.getpid()}-{number}"  # two workers in one test: two node names
+        self.log_path = settings.VAR_DIR / f"test-worker-{os.getpid()}-{number}.log"
 
     def start(self, *, purge: bool = True):
         """`purge=False` for a second worker joining one at work: its queued messages stay."""
@@ -55,7 +57,7 @@ class WorkerProcess:
                 sys.executable, "-m", "celery", "-A", "tests.support.celery_app", "worker",
                 "-Q", ",".join(QUEUES), "--pool=threads", f"--concurrency={self.concurrency}",
                 "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "INFO",
-                "-n", f"test-{os.getpid()}@%h",
+                "-n", f"{self.name}@%h",
             ],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
