@@ -107,6 +107,9 @@ class SyncJob(models.Model):
     details = models.JSONField(default=dict, blank=True)
     source_modified_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A run message is on its way, due at this time (cleared when a run claims the job): the
+    # sweeper queues another only when this one is long overdue (lost with the broker).
+    queued_for = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # The running run's lease (connectors/lease.py): a random token per claim, renewed by a
     # heartbeat while the run lives; once it lapses, another worker may take the job over.

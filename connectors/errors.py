@@ -31,6 +31,11 @@ class RateLimited(TransientError):
     """The budget is spent; `retry_after` says when there is room again."""
 
 
+class BudgetWait(RateLimited):
+    """Our own shared budget for a vendor has no room yet (nothing was sent): the job waits
+    `retry_after` seconds, which is not a failed attempt."""
+
+
 class PermanentError(ConnectorError):
     """Retrying the same request will fail the same way (validation, not found, forbidden)."""
 

@@ -23,7 +23,13 @@ import requests
 from audit.redaction import register_secrets
 from audit.services import api_call_record
 from connectors import ratelimit
-from connectors.errors import PermanentError, RateLimited, ReconnectRequired, TransientError
+from connectors.errors import (
+    BudgetWait,
+    PermanentError,
+    RateLimited,
+    ReconnectRequired,
+    TransientError,
+)
 from connectors.lease import current_lease
 from connectors.ssrf import check_destination
 
@@ -205,6 +211,7 @@ class ApiClient:
                     self.budget.policy,
                     lane=self.budget.lane,
                     max_wait=self.max_inline_wait,
+                    **self._budget_names(),
                 )
             self._fence(method)
             sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
@@ -283,12 +290,25 @@ class ApiClient:
         deadline = time.monotonic() + self.max_inline_wait
         while (wait := ratelimit.limiter().try_lease(self.budget.key, lease, limit, ttl)) > 0:
             if time.monotonic() + wait > deadline:
-                raise RateLimited(
-                    f"{limit} calls to {self.rules.system} are already under way; trying later.",
+                names = self._budget_names()
+                raise BudgetWait(
+                    f"Waiting for {names['budget_name']} ({names['vendor']} allows {limit} calls "
+                    "at once, and that many are under way)",
                     retry_after=1.0,
                 )
             time.sleep(wait)
         return lease
+
+    def _budget_names(self) -> dict[str, str]:
+        """How a budget wait names the budget to a person reading the job."""
+        from audit.models import System
+
+        vendor = dict(System.choices).get(self.rules.system, self.rules.system)
+        store = self.rules.system == System.BIGCOMMERCE
+        return {
+            "budget_name": "the store's API budget" if store else f"{vendor}'s API budget",
+            "vendor": vendor,
+        }
 
     def _observe_budget(self, response) -> None:
         if not self.budget:

@@ -10,3 +10,16 @@ class RateLimitState(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class TenantTurn(models.Model):
+    """When a tenant's job last started: the fair choice gives the next run slot to the tenant
+    whose turn is oldest, so one tenant's burst never queues the others behind it."""
+
+    tenant = models.OneToOneField(
+        "tenants.Tenant", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_turn_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.tenant_id} at {self.last_turn_at:%H:%M:%S}"

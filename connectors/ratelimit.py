@@ -24,7 +24,12 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from connectors.errors import REDIS_UNREACHABLE, InfrastructureUnavailable, RateLimited
+from connectors.errors import (  # noqa: F401 - RateLimited: callers catch either
+    REDIS_UNREACHABLE,
+    BudgetWait,
+    InfrastructureUnavailable,
+    RateLimited,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +195,12 @@ class RedisRateLimiter:
             )
             self.redis.expire(f"rl:{key}:quota", 24 * 60 * 60)
 
+    def quota(self, key: str) -> Window | None:
+        window_ms = limit = None
+        with _best_effort("read the vendor's quota"):  # only for a message: the policy will do
+            window_ms, limit = self.redis.hmget(f"rl:{key}:quota", "window_ms", "limit")
+        return Window(int(window_ms) / 1000, int(limit)) if window_ms and limit else None
+
     def reset(self, key: str) -> None:
         for found in self.redis.scan_iter(f"rl:{key}:*"):
             self.redis.delete(found)
@@ -278,6 +289,13 @@ class DatabaseRateLimiter:
             row.state["quota"] = [int(window_seconds * 1000), limit]
             row.save(update_fields=["state", "updated_at"])
 
+    def quota(self, key: str) -> Window | None:
+        from connectors.models import RateLimitState
+
+        row = RateLimitState.objects.filter(key=key).values_list("state", flat=True).first()
+        quota = (row or {}).get("quota")
+        return Window(quota[0] / 1000, quota[1]) if quota else None
+
     def reset(self, key: str) -> None:
         from connectors.models import RateLimitState
 
@@ -294,11 +312,19 @@ def limiter():
     return _limiter_for(settings.REDIS_URL)
 
 
-def wait_for_slot(key: str, policy: RatePolicy, *, lane: str = LIVE, max_wait: float = 5.0):
-    """Block until a call may be made, or raise RateLimited when the wait is long.
+def wait_for_slot(
+    key: str,
+    policy: RatePolicy,
+    *,
+    lane: str = LIVE,
+    max_wait: float = 5.0,
+    budget_name: str = "",
+    vendor: str = "",
+):
+    """Block until a call may be made, or raise BudgetWait when the wait is long.
 
-    Long waits go back to the queue (the Celery task retries with a countdown) instead of holding a
-    worker asleep.
+    Long waits go back to the queue (the job waits exactly that long, not counted as an attempt)
+    instead of holding a worker asleep.
     """
     waited = 0.0
     while True:
@@ -306,10 +332,20 @@ def wait_for_slot(key: str, policy: RatePolicy, *, lane: str = LIVE, max_wait: f
         if wait <= 0:
             return
         if waited + wait > max_wait:
-            raise RateLimited(
-                f"The rate limit for {key} is reached; trying again in {wait:.0f} s.",
+            raise BudgetWait(
+                budget_wait_message(key, policy, budget_name=budget_name, vendor=vendor),
                 retry_after=wait,
             )
         pause = wait + random.uniform(0, 0.05)  # noqa: S311 - jitter, not security
         time.sleep(pause)
         waited += pause
+
+
+def budget_wait_message(key: str, policy: RatePolicy, *, budget_name: str, vendor: str) -> str:
+    """'Waiting for the store's API budget (BigCommerce allows 150 calls per 30 s)': the quota the
+    vendor reported when it did (a store's plan), else the policy's shortest window."""
+    window = limiter().quota(key) or min(policy.windows, key=lambda w: w.seconds)
+    return (
+        f"Waiting for {budget_name or 'the API budget'} "
+        f"({vendor or key} allows {window.limit:,} calls per {window.seconds:g} s)"
+    )

@@ -15,7 +15,7 @@ the schedule, not the broker); short waits also get a countdown message for prom
 
 import logging
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -25,11 +25,13 @@ from django.utils import timezone
 from audit.context import correlation
 from audit.models import JobKind, JobState, Lane, SyncAttempt, SyncJob
 from connectors import lease as leases
+from connectors import scheduling
 from connectors.bigcommerce import mapping
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.erp import UpdateNotAllowed
 from connectors.errors import (
     INFRASTRUCTURE_ERRORS,
+    BudgetWait,
     ConnectorError,
     PermanentError,
     infrastructure_message,
@@ -57,6 +59,7 @@ STATUS_NAMES = {
 class RunResult:
     state: str
     retry_in: float | None = None  # seconds, when the job should run again
+    job_id: int | None = None  # the job that ran (a run message may run another than its own)
 
 
 # --- asking for a sync ---------------------------------------------------------------------
@@ -99,7 +102,7 @@ def _claim(job_id: int) -> SyncJob | None:
     a new lease owner."""
     now = timezone.now()
     claimable = SyncJob.objects.filter(pk=job_id).filter(
-        Q(state=JobState.PENDING) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)
+        scheduling.due(now) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)
     )
     claimed = claimable.update(
         state=JobState.RUNNING,
@@ -109,6 +112,7 @@ def _claim(job_id: int) -> SyncJob | None:
         attempts=F("attempts") + 1,
         rerun_requested=False,
         next_attempt_at=None,
+        queued_for=None,
     )
     return (
         SyncJob.objects.select_related("connection", "connection__tenant").get(pk=job_id)
@@ -123,9 +127,10 @@ def _owned(job: SyncJob):
     return SyncJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner)
 
 
-def run_job(job_id: int, *, trigger: str = "") -> RunResult | None:
-    """Run one job if it can be claimed; None when another worker has it or it is done."""
-    job = _claim(job_id)
+def run_job(job_id: int, *, trigger: str = "", fair: bool = False) -> RunResult | None:
+    """Run one job if it can be claimed; None when another worker has it or it is done. `fair`:
+    run the fairest due job instead (scheduling.next_job), this one only as a fallback."""
+    job = scheduling.next_job(preferred=job_id) if fair else _claim(job_id)
     if job is None:
         return None
     with leases.holding(leases.Lease(job.pk, job.lease_owner)):
@@ -142,7 +147,8 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
     connection = job.connection
     if connection.status != ConnectionStatus.ACTIVE:
         # Paused or needing reconnection: keep the job waiting, nothing is lost.
-        return _finish(job, JobState.PENDING, error=_not_active_message(connection), park=True)
+        result = _finish(job, JobState.PENDING, error=_not_active_message(connection), park=True)
+        return result and replace(result, job_id=job.pk)
     attempt = SyncAttempt.objects.create(job=job, number=job.attempts, trigger=trigger)
     error = None
     with correlation(f"job:{job.pk}", sync_job_id=job.pk):
@@ -151,6 +157,8 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
             result = _finish(job, state, error=message)
         except leases.LeaseLost as exc:  # another worker runs it now: leave everything to it
             result, error = None, exc.message
+        except BudgetWait as exc:  # our own budget has no room yet: a wait, not an attempt
+            result = _wait_for_budget(job, exc)
         except PermanentError as exc:
             result = _finish(job, JobState.FAILED, error=exc.message)
         except INFRASTRUCTURE_ERRORS as exc:  # ours, not the order's: wait, no attempt charged
@@ -171,7 +179,7 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
     SyncAttempt.objects.filter(pk=attempt.pk).update(
         outcome=result.state if result else "", error=error, finished_at=timezone.now()
     )
-    return result
+    return result and replace(result, job_id=job.pk)
 
 
 def _not_active_message(connection) -> str:
@@ -214,6 +222,11 @@ def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
         last_error=f"{exc.message} Trying again at {when:%H:%M:%S} UTC (attempt {job.attempts} of {MAX_ATTEMPTS}).",
     )
     return RunResult(JobState.PENDING, retry_in=delay)
+
+
+def _wait_for_budget(job: SyncJob, wait: BudgetWait) -> RunResult | None:
+    delay = scheduling.postpone_for_budget(_owned(job), wait)
+    return RunResult(JobState.PENDING, retry_in=delay) if delay is not None else None
 
 
 def _wait_for_infrastructure(job: SyncJob, message: str) -> RunResult | None:
@@ -320,25 +333,24 @@ HANDLERS = {JobKind.ORDER: sync_order, JobKind.CUSTOMER: sync_customer}
 
 # --- dispatch ------------------------------------------------------------------------------
 def dispatch(job_id: int, *, trigger: str) -> None:
-    """Queue a run once the surrounding transaction has committed (never a phantom id)."""
-    from connectors.tasks import sync_job
-
-    transaction.on_commit(lambda: sync_job.delay(job_id, trigger=trigger))
+    """Queue a run once the surrounding transaction has committed (never a phantom id), unless
+    a run message for the job is already on its way."""
+    due_at = timezone.now()
+    if scheduling.note_message(job_id, due_at):
+        transaction.on_commit(
+            lambda: scheduling.send_message(job_id, trigger=trigger, due_at=due_at)
+        )
 
 
 def due_job_ids(limit: int = 500) -> list[int]:
-    """Jobs the sweeper should (re)queue: retries that are due, runs whose worker died, and
-    jobs whose queue message was lost (broker down when they were created)."""
+    """Jobs the sweeper should (re)queue: due jobs without a run message on its way (its send
+    failed, the job waited longer than a countdown, or the message is long overdue: lost with the
+    broker), and runs whose worker died."""
     now = timezone.now()
     active = SyncJob.objects.filter(connection__status=ConnectionStatus.ACTIVE)
-    due = active.filter(state=JobState.PENDING, next_attempt_at__lte=now)
-    lost = active.filter(
-        state=JobState.PENDING,
-        next_attempt_at__isnull=True,
-        updated_at__lt=now - timedelta(minutes=2),
-    )
+    due = active.filter(scheduling.due(now)).filter(scheduling.without_a_message(now))
     stale = active.filter(state=JobState.RUNNING, lease_expires_at__lt=now)
-    ids = (due | lost | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
+    ids = (due | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
     return list(ids)
 
 

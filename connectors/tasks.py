@@ -10,30 +10,35 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True)
 def sync_job(job_id: int, trigger: str = ""):
+    """A run slot: runs the fairest due job (`job_id` only when the fair choice has none)."""
+    from connectors import scheduling
     from connectors.errors import INFRASTRUCTURE_ERRORS
     from connectors.sync import run_job
 
-    result = run_job(job_id, trigger=trigger)
+    result = run_job(job_id, trigger=trigger, fair=True)
     if result is None:
         return None
     # Short waits get a countdown message; longer ones wait in the database for the sweeper.
     if result.retry_in is not None and result.retry_in <= settings.CELERY_MAX_COUNTDOWN:
         try:
-            sync_job.apply_async((job_id,), {"trigger": "retry"}, countdown=result.retry_in)
+            scheduling.queue_run(result.job_id, trigger="retry", countdown=result.retry_in)
         except INFRASTRUCTURE_ERRORS:
             # The broker is down: the job is pending with its time in the database, and the
             # sweeper queues it once the broker is back. Nothing is lost.
-            logger.warning("job %s: retry not queued (broker unreachable)", job_id, exc_info=True)
+            logger.warning(
+                "job %s: retry not queued (broker unreachable)", result.job_id, exc_info=True
+            )
     return result.state
 
 
 @shared_task
 def dispatch_due_jobs():
+    from connectors import scheduling
     from connectors.sync import due_job_ids
 
     ids = due_job_ids()
     for job_id in ids:
-        sync_job.delay(job_id, trigger="sweeper")
+        scheduling.queue_run(job_id, trigger="sweeper")
     return len(ids)
 
 

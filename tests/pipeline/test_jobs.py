@@ -163,7 +163,7 @@ def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, 
     not_yet = SyncJobFactory(connection=active, next_attempt_at=now + timedelta(minutes=5))
     lost = SyncJobFactory(connection=active)
     SyncJob.objects.filter(pk=lost.pk).update(updated_at=now - timedelta(minutes=10))
-    fresh = SyncJobFactory(connection=active)
+    fresh = SyncJobFactory(connection=active, queued_for=now)  # its message is on its way
     dead = SyncJobFactory(
         connection=active, state=JobState.RUNNING, lease_expires_at=now - timedelta(seconds=1)
     )

@@ -1,0 +1,148 @@
+"""When a job runs: a wait for our own rate budget is not an attempt, a job never starts before it
+is due, and one job has at most one run message on its way (the sweeper replaces only a lost one).
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import JobState, SyncAttempt, SyncJob
+from connectors import ratelimit
+from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
+from connectors.tasks import dispatch_due_jobs, sync_job
+from tests.pipeline.test_jobs import order_job, shop  # noqa: F401 - the fixture
+from tests.support.broker import take_queued
+from tests.support.worker import WorkerProcess
+
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
+
+@pytest.fixture
+def shop_budget(shop):  # noqa: F811
+    """The shop, with our rate budget for its store starting free and left free (store names
+    repeat from one test run to the next; the budget lives in Redis)."""
+    store = shop[0]
+    free_store_budget(store)
+    yield shop
+    free_store_budget(store)
+
+
+def spend_store_budget(store, seconds: float) -> None:
+    """Our budget for the store is spent for `seconds` (as after BigCommerce said 0 left)."""
+    ratelimit.limiter().block_until(f"bigcommerce:{store.store_hash}", time.time() + seconds)
+
+
+def free_store_budget(store) -> None:
+    ratelimit.limiter().reset(f"bigcommerce:{store.store_hash}")
+
+
+def queued_runs_of(job) -> int:
+    return sum(
+        1 for task, args in take_queued("sync") if task.endswith("sync_job") and args == [job.pk]
+    )
+
+
+def move_back(job, seconds: float, *fields) -> None:
+    """Time passes for the job: its schedule moves `seconds` into the past."""
+    job.refresh_from_db()
+    changes = {name: getattr(job, name) - timedelta(seconds=seconds) for name in fields}
+    SyncJob.objects.filter(pk=job.pk).update(**changes)
+
+
+def test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job(shop_budget):
+    store, connection, erp = shop_budget
+    job = order_job(store, connection)
+    spend_store_budget(store, 3600)
+    for _ in range(MAX_ATTEMPTS + 4):
+        before = timezone.now()
+        run_job(job.pk, trigger="retry")
+        job.refresh_from_db()
+        assert (job.state, job.attempts) == (JobState.PENDING, 0), job.last_error
+        # The exact wait the budget named (a small jitter only), not an exponential step.
+        wait = (job.next_attempt_at - before).total_seconds()
+        assert 3590 <= wait <= 3605, wait
+        assert job.last_error.startswith("Waiting for the store's API budget (BigCommerce allows")
+        assert f"starts at {job.next_attempt_at:%H:%M:%S} UTC" in job.last_error
+        assert run_job(job.pk, trigger="early message") is None  # not due yet: nothing starts
+        move_back(job, 3600, "next_attempt_at")
+    free_store_budget(store)
+    assert run_job(job.pk, trigger="retry").state == JobState.SUCCEEDED
+    job.refresh_from_db()
+    assert job.attempts == 1 and erp.creates() == 1
+    assert SyncAttempt.objects.filter(job=job).count() == MAX_ATTEMPTS + 5
+
+
+def test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one(shop_budget):
+    store, connection, _ = shop_budget
+    take_queued("sync")
+    job = order_job(store, connection)
+    spend_store_budget(store, 30)
+    sync_job(job.pk, trigger="webhook")  # the task, run here: its re-queue goes to the broker
+    assert queued_runs_of(job) == 1  # the countdown message for the budget's time
+
+    # The wait is over and the countdown message is on its way: the sweeper adds nothing.
+    move_back(job, 60, "next_attempt_at")
+    for _ in range(3):
+        dispatch_due_jobs()
+    assert queued_runs_of(job) == 0
+    # The message is long overdue (the broker restarted empty): the sweeper queues one, once.
+    move_back(job, 31 + 60, "queued_for")
+    for _ in range(3):
+        dispatch_due_jobs()
+    assert queued_runs_of(job) == 1
+
+    # A job whose first message never left (the broker was down) is found at the next sweep.
+    lost = order_job(store, connection)
+    SyncJob.objects.filter(pk=lost.pk).update(queued_for=None)
+    dispatch_due_jobs()
+    assert queued_runs_of(lost) == 1
+    # A webhook and its redelivery ask for a run of a new order twice: one message.
+    order = order_job(store, connection)
+    with transaction.atomic():
+        for _ in range(2):
+            queued, needs_run = request_sync(
+                connection=connection, kind="order", source_id=order.source_id, trigger="webhook"
+            )
+            if needs_run:
+                dispatch(queued.pk, trigger="webhook")
+    assert queued_runs_of(order) == 1
+
+
+@pytest.mark.worker
+def test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running(shop_budget):
+    store, connection, erp = shop_budget
+    job = order_job(store, connection)
+    worker = WorkerProcess().start()
+    try:
+        waits = []  # the due time each budget wait announced
+        spend_store_budget(store, 6)
+        with transaction.atomic():
+            dispatch(job.pk, trigger="webhook")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            dispatch_due_jobs()  # the sweeper, more often than its real 30 s
+            job.refresh_from_db()
+            if job.state == JobState.SUCCEEDED:
+                break
+            if (
+                job.state == JobState.PENDING
+                and job.next_attempt_at
+                and (not waits or job.next_attempt_at != waits[-1])
+            ):
+                waits.append(job.next_attempt_at)
+                if len(waits) == 1:  # the budget is taken again just as this wait ends
+                    spend_store_budget(store, job.next_attempt_at.timestamp() - time.time() + 6)
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    runs = list(SyncAttempt.objects.filter(job=job).order_by("started_at", "id"))
+    print("budget waits due at", [f"{w:%H:%M:%S.%f}" for w in waits])
+    print("runs started at", [f"{r.started_at:%H:%M:%S.%f}" for r in runs])
+    assert len(waits) == 2 and len(runs) == 3, (waits, [r.started_at for r in runs])
+    for due, run in zip(waits, runs[1:], strict=True):
+        assert run.started_at >= due - timedelta(seconds=0.5), (due, run.started_at)
+    assert job.attempts == 1 and erp.creates() == 1
