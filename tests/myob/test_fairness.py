@@ -1,0 +1,109 @@
+"""Fair across tenants on one shared MYOB key: one tenant's burst does not queue the others behind
+it. Real worker, both sandboxes over real HTTP, every connection drawing on the same MYOB key's
+budget (8 calls per second at MYOB; ml-connector keeps to 7)."""
+
+import itertools
+import statistics
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import JobState, SyncJob
+from connectors.sync import dispatch, request_sync
+from sandbox.bigcommerce.services import place_test_order, store_create
+from sandbox.myob.oauth import issue_token
+from sandbox.myob.services import business_create
+from tenants.models import ConnectionStatus, OAuthToken
+from tests.factories import ConnectionFactory, TenantFactory
+from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
+from tests.support.worker import WorkerProcess, wait_until
+
+pytestmark = pytest.mark.worker
+_names = itertools.count(1)
+BURST = 60
+SMALL_TENANTS = 4
+
+
+def tenant_on_myob(live_server, myob_key):
+    """A tenant's store joined to its own MYOB company file through our one MYOB key; active,
+    no webhooks (the test hands the jobs over as the webhook intake does)."""
+    n = next(_names)
+    business = business_create(f"Fair Outdoor {n}", username=CF_USER, password=CF_PASSWORD)
+    token = issue_token(myob_key, str(business.uid), SCOPES)
+    store = store_create(f"fair{n}", quota=100_000)
+    connection = ConnectionFactory(
+        tenant=TenantFactory(name=f"Tenant {n}"), store_hash=store.store_hash, erp_kind="myob",
+        status=ConnectionStatus.ACTIVE, bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
+        erp_secrets={"company_file_password": CF_PASSWORD},
+    )  # fmt: skip
+    OAuthToken.objects.create(
+        connection=connection, system="myob", access_token=token.access_token,
+        refresh_token=token.refresh_token, expires_at=token.expires_at,
+        obtained_at=timezone.now() - timedelta(minutes=1), scope=SCOPES,
+    )  # fmt: skip
+    return store, connection
+
+
+def hand_over(store, connection, count: int) -> list[int]:
+    """`count` new orders, each handed to the pipeline as a webhook's is (one transaction)."""
+    orders = [
+        place_test_order(store, items=[("TENT-2P", 1)], customer=store.customers.first())
+        for _ in range(count)
+    ]
+    with transaction.atomic():
+        ids = []
+        for order in orders:
+            job, needs_run = request_sync(
+                connection=connection, kind="order", source_id=str(order.pk), trigger="webhook"
+            )
+            assert needs_run
+            dispatch(job.pk, trigger="webhook")
+            ids.append(job.pk)
+    return ids
+
+
+def test_a_small_tenants_order_waits_for_a_few_of_a_big_tenants_burst_not_all(
+    live_server, myob_key
+):
+    big = tenant_on_myob(live_server, myob_key)
+    small = [tenant_on_myob(live_server, myob_key) for _ in range(SMALL_TENANTS)]
+    worker = WorkerProcess(extra_env={
+        "MYOB_CLIENT_ID": CLIENT_ID, "MYOB_CLIENT_SECRET": CLIENT_SECRET,
+        "MYOB_OAUTH_URL": f"{live_server.url}/sandbox/myob/oauth2",
+        "MYOB_API_URL": f"{live_server.url}/sandbox/myob/accountright",
+    }).start()  # fmt: skip
+    try:
+        burst = hand_over(*big, BURST)
+        singles = [hand_over(store, connection, 1)[0] for store, connection in small]
+        everything = SyncJob.objects.filter(pk__in=[*burst, *singles])
+        wait_until(
+            lambda: (
+                not everything.exclude(state__in=[JobState.SUCCEEDED, JobState.FAILED]).exists()
+            ),
+            timeout=240,
+            message="the burst and the small tenants' orders did not all reach MYOB",
+        )
+    finally:
+        worker.stop()
+    assert set(everything.values_list("state", flat=True)) == {JobState.SUCCEEDED}
+    assert everything.filter(erp_document_id="").count() == 0
+    burst_done = sorted(SyncJob.objects.filter(pk__in=burst).values_list("finished_at", flat=True))
+    ahead, waits = [], []
+    for job in SyncJob.objects.filter(pk__in=singles):
+        ahead.append(sum(1 for finished in burst_done if finished < job.finished_at))
+        waits.append((job.finished_at - job.created_at).total_seconds())
+    burst_waits = [
+        (j.finished_at - j.created_at).total_seconds() for j in SyncJob.objects.filter(pk__in=burst)
+    ]
+    print(
+        f"small tenants: {BURST}-order burst documents finished ahead of each: {ahead}; "
+        f"order -> MYOB document {sorted(round(w, 2) for w in waits)} s; "
+        f"burst p50 {statistics.median(burst_waits):.1f} s, max {max(burst_waits):.1f} s"
+    )
+    # At most a few of the burst's jobs (those already running, one per worker thread, and the
+    # turns the small tenants' claims interleave with) finish before a small tenant's order.
+    assert max(ahead) <= 2 + SMALL_TENANTS, ahead
