@@ -4,4 +4,82 @@ See tests/support/mutations.py for the fields."""
 
 from tests.support.mutations import Mutation
 
-MUTATIONS: list[Mutation] = []
+BUDGET_WAIT = "tests/pipeline/test_scheduling.py::test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job"
+ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one"
+ONE_RUN_PER_DUE_TIME = "tests/pipeline/test_scheduling.py::test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running"
+FAIRNESS = "tests/myob/test_fairness.py"
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="sched-claim-ignores-next-attempt-at",
+        claim="no run starts before the job's next_attempt_at",
+        path="connectors/sync.py",
+        find="        scheduling.due(now)\n    ) | SyncJob",
+        replace="        state=JobState.PENDING\n    ) | SyncJob",
+        tests=(BUDGET_WAIT,),
+    ),
+    Mutation(
+        name="sched-budget-wait-counted-as-attempt",
+        claim="a wait for our own rate budget is not an attempt",
+        path="connectors/scheduling.py",
+        find='        attempts=F("attempts") - 1,\n',
+        replace="",
+        tests=(BUDGET_WAIT, ONE_RUN_PER_DUE_TIME),
+    ),
+    Mutation(
+        name="sched-budget-wait-backs-off-like-a-failure",
+        claim="a budget wait waits exactly as long as the budget says and never exhausts the job",
+        path="connectors/sync.py",
+        find="result = RunResult(JobState.PENDING, retry_in=scheduling.postpone_for_budget(job, exc))",
+        replace="result = _retry_later(job, exc)",
+        tests=(BUDGET_WAIT,),
+    ),
+    Mutation(
+        name="sched-sweeper-requeues-a-job-with-a-message-on-its-way",
+        claim="the sweeper never queues a job whose run message is on its way",
+        path="connectors/sync.py",
+        find="active.filter(scheduling.due(now)).filter(scheduling.without_a_message(now))",
+        replace="active.filter(scheduling.due(now))",
+        tests=(ONE_MESSAGE,),
+    ),
+    Mutation(
+        name="sched-lost-message-never-replaced",
+        claim="a run message lost with the broker is replaced by the sweeper",
+        path="connectors/scheduling.py",
+        find="return Q(queued_for__isnull=True) | Q(queued_for__lt=now - LOST_AFTER)",
+        replace="return Q(queued_for__isnull=True)",
+        tests=(ONE_MESSAGE,),
+    ),
+    Mutation(
+        name="sched-dispatch-sends-a-second-message",
+        claim="a redelivered webhook does not queue a second run message for a job",
+        path="connectors/sync.py",
+        find="    if scheduling.note_message(job_id, due_at):",
+        replace="    if scheduling.note_message(job_id, due_at) or True:",
+        tests=(ONE_MESSAGE,),
+    ),
+    Mutation(
+        name="sched-claim-leaves-the-message-noted",
+        claim="a run clears its message note, so its retry gets its own countdown message",
+        path="connectors/sync.py",
+        find="        queued_for=None,\n    )\n    return (",
+        replace="    )\n    return (",
+        tests=(ONE_MESSAGE, ONE_RUN_PER_DUE_TIME),
+    ),
+    Mutation(
+        name="sched-choice-ignores-the-tenant-turn",
+        claim="a small tenant's order waits for a few of a big tenant's burst, not all of it",
+        path="connectors/scheduling.py",
+        find='order_by(F("tenant_turn").asc(nulls_first=True), "lane_rank", "due_since", "id")',
+        replace='order_by("lane_rank", "due_since", "id")',
+        tests=(FAIRNESS,),
+    ),
+    Mutation(
+        name="sched-message-runs-only-its-own-job",
+        claim="a run message is a run slot: it runs the fairest due job",
+        path="connectors/tasks.py",
+        find="result = run_job(job_id, trigger=trigger, fair=True)",
+        replace="result = run_job(job_id, trigger=trigger)",
+        tests=(FAIRNESS,),
+    ),
+]
