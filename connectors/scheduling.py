@@ -34,11 +34,13 @@ BUDGET_JITTER_SECONDS = (0.05, 0.5)
 CLAIM_TRIES = 5
 
 
+def not_before_its_time(now) -> Q:
+    """Never before `next_attempt_at` (less the countdown's precision)."""
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY)
+
+
 def due(now) -> Q:
-    """Pending and due: never before `next_attempt_at` (less the countdown's precision)."""
-    return Q(state=JobState.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY)
-    )
+    return Q(state=JobState.PENDING) & not_before_its_time(now)
 
 
 def without_a_message(now) -> Q:

@@ -101,8 +101,10 @@ def _claim(job_id: int) -> SyncJob | None:
     """Takes a pending job, or a running one whose lease lapsed (its worker died or froze), under
     a new lease owner."""
     now = timezone.now()
-    claimable = SyncJob.objects.filter(pk=job_id).filter(
-        scheduling.due(now) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)
+    claimable = (
+        SyncJob.objects.filter(pk=job_id)
+        .filter(Q(state=JobState.PENDING) | Q(state=JobState.RUNNING, lease_expires_at__lt=now))
+        .filter(scheduling.not_before_its_time(now))
     )
     claimed = claimable.update(
         state=JobState.RUNNING,

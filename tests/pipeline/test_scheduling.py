@@ -15,6 +15,7 @@ from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
 from connectors.tasks import dispatch_due_jobs, sync_job
 from tests.pipeline.test_jobs import order_job, shop  # noqa: F401 - the fixture
 from tests.support.broker import take_queued
+from tests.support.sweeper import Sweeper
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
@@ -122,20 +123,21 @@ def test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_run
         with transaction.atomic():
             dispatch(job.pk, trigger="webhook")
         deadline = time.time() + 60
-        while time.time() < deadline:
-            dispatch_due_jobs()  # the sweeper, more often than its real 30 s
-            job.refresh_from_db()
-            if job.state == JobState.SUCCEEDED:
-                break
-            if (
-                job.state == JobState.PENDING
-                and job.next_attempt_at
-                and (not waits or job.next_attempt_at != waits[-1])
-            ):
-                waits.append(job.next_attempt_at)
-                if len(waits) == 1:  # the budget is taken again just as this wait ends
-                    spend_store_budget(store, job.next_attempt_at.timestamp() - time.time() + 6)
-            time.sleep(0.1)
+        with Sweeper():  # at its real cadence, and below at every look besides
+            while time.time() < deadline:
+                dispatch_due_jobs()
+                job.refresh_from_db()
+                if job.state == JobState.SUCCEEDED:
+                    break
+                if (
+                    job.state == JobState.PENDING
+                    and job.next_attempt_at
+                    and (not waits or job.next_attempt_at != waits[-1])
+                ):
+                    waits.append(job.next_attempt_at)
+                    if len(waits) == 1:  # the budget is taken again just as this wait ends
+                        spend_store_budget(store, job.next_attempt_at.timestamp() - time.time() + 6)
+                time.sleep(0.1)
     finally:
         worker.stop()
     assert job.state == JobState.SUCCEEDED, job.last_error

@@ -14,8 +14,8 @@ MUTATIONS: list[Mutation] = [
         name="sched-claim-ignores-next-attempt-at",
         claim="no run starts before the job's next_attempt_at",
         path="connectors/sync.py",
-        find="        scheduling.due(now)\n    ) | SyncJob",
-        replace="        state=JobState.PENDING\n    ) | SyncJob",
+        find="        .filter(scheduling.not_before_its_time(now))\n",
+        replace="",
         tests=(BUDGET_WAIT,),
     ),
     Mutation(
@@ -30,8 +30,8 @@ MUTATIONS: list[Mutation] = [
         name="sched-budget-wait-backs-off-like-a-failure",
         claim="a budget wait waits exactly as long as the budget says and never exhausts the job",
         path="connectors/sync.py",
-        find="result = RunResult(JobState.PENDING, retry_in=scheduling.postpone_for_budget(job, exc))",
-        replace="result = _retry_later(job, exc)",
+        find="            result = _wait_for_budget(job, exc)",
+        replace="            result = _retry_later(job, exc)",
         tests=(BUDGET_WAIT,),
     ),
     Mutation(
