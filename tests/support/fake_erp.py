@@ -24,7 +24,7 @@ KIND = "fake_erp"
 
 
 def _empty() -> dict:
-    return {"documents": [], "customers": {}, "unknown_skus": []}
+    return {"documents": [], "customers": {}, "unknown_skus": [], "calls": []}
 
 
 def ledger(connection_id) -> "FakeLedger":
@@ -77,6 +77,14 @@ class FakeLedger:
     def customers(self) -> dict[str, str]:
         return self._read()["customers"]
 
+    def calls(self) -> list[str]:
+        """Every call the pipeline made to this ERP, in order (a real ERP's API log)."""
+        return self._read().get("calls", [])
+
+    def _called(self, name: str) -> None:
+        with self._locked(write=True) as state:
+            state.setdefault("calls", []).append(name)
+
     # --- what the tests change -------------------------------------------------------------
     def refuse_sku(self, sku: str) -> None:
         with self._locked(write=True) as state:
@@ -103,18 +111,21 @@ class FakeErp(ErpConnector):
         return CheckResult(self.label, ok=True, message="Fake ERP is always reachable.")
 
     def upsert_customer(self, customer) -> ExternalRef:
+        self.ledger._called("upsert_customer")
         with self.ledger._locked(write=True) as state:
             customers = state["customers"]
             customers.setdefault(customer.email, f"C{len(customers) + 1:05d}")
             return ExternalRef(id=customers[customer.email])
 
     def find_sales_document(self, order) -> ExternalRef | None:
+        self.ledger._called("find_sales_document")
         for document in self.ledger.documents():
             if document["order_id"] == order.source_id:
                 return ExternalRef(**document["ref"])
         return None
 
     def create_sales_document(self, order, customer) -> ExternalRef:
+        self.ledger._called("create_sales_document")
         with self.ledger._locked(write=True) as state:
             unknown = sorted({line.sku for line in order.lines} & set(state["unknown_skus"]))
             if unknown:
@@ -140,6 +151,7 @@ class FakeErp(ErpConnector):
         return ref
 
     def update_sales_document(self, ref, order, customer) -> ExternalRef:
+        self.ledger._called("update_sales_document")
         with self.ledger._locked(write=True) as state:
             for document in state["documents"]:
                 if document["ref"]["id"] == ref.id:
