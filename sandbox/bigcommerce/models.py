@@ -103,6 +103,11 @@ class BcOrder(models.Model):
 
 
 class BcOrderProduct(models.Model):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical"
+        DIGITAL = "digital"  # delivered as a download: a digital consignment, no ship-to
+        GIFT_CERTIFICATE = "giftcertificate"  # sent by e-mail: a gift certificate consignment
+
     order = models.ForeignKey(BcOrder, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(BcProduct, null=True, on_delete=models.SET_NULL)
     variant_id = models.PositiveIntegerField(default=0)
@@ -112,6 +117,11 @@ class BcOrderProduct(models.Model):
     price_ex_tax = models.DecimalField(max_digits=12, decimal_places=4)
     price_tax = models.DecimalField(max_digits=12, decimal_places=4)
     discount = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.PHYSICAL)
+    # The shipping consignment (ship-to) of a physical line; None means the order's first.
+    ship_to = models.ForeignKey(
+        "BcShippingAddress", null=True, blank=True, on_delete=models.SET_NULL, related_name="lines"
+    )
 
     def __str__(self):
         return self.sku

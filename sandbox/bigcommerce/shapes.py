@@ -81,7 +81,7 @@ def v2_order(order, base: str) -> dict:
         "payment_provider_id": "",
         "payment_status": order.payment_status,
         "refunded_amount": money4(sum((r.total_amount for r in order.refunds.all()), Decimal("0"))),
-        "order_is_digital": False,
+        "order_is_digital": not order.lines.filter(type="physical").exists(),
         "store_credit_amount": money4(0),
         "gift_certificate_amount": money4(0),
         "ip_address": "203.0.113.10",
@@ -140,9 +140,9 @@ def v2_order_product(line) -> dict:
         "order_id": line.order_id,
         "product_id": line.product_id or 0,
         "variant_id": line.variant_id,
-        "order_address_id": line.order.shipping_addresses.values_list("pk", flat=True).first() or 0,
+        "order_address_id": _ship_to_id(line) or 0,
         "name": line.name, "name_customer": line.name, "name_merchant": line.name,
-        "sku": line.sku, "upc": "", "type": "physical",
+        "sku": line.sku, "upc": "", "type": line.type,
         "base_price": money4(line.price_ex_tax),
         "price_ex_tax": money4(line.price_ex_tax),
         "price_inc_tax": money4(inc),
@@ -163,6 +163,66 @@ def v2_order_product(line) -> dict:
         "configurable_fields": [],
         "external_id": None,
         "discounted_total_inc_tax": money4(inc * line.quantity - line.discount),
+    }  # fmt: skip
+
+
+def _ship_to_id(line) -> int | None:
+    """A physical line ships to its own address, else to the order's first; others ship nowhere."""
+    if line.type != "physical":
+        return None
+    return line.ship_to_id or line.order.shipping_addresses.values_list("pk", flat=True).first()
+
+
+def v2_consignments(order, base: str, *, with_line_items: bool) -> dict:
+    """`include=consignments[.line_items]&consignment_structure=object`: the order's lines grouped
+    by how they reach the shopper (orderConsignment_Get). Line items are the order's products in
+    full, or links to them without `.line_items`. The sandbox has no pickup locations."""
+    lines = list(order.lines.order_by("pk"))
+
+    def items(selected) -> list[dict]:
+        if with_line_items:
+            return [v2_order_product(line) for line in selected]
+        return [_link(base, f"/orders/{order.pk}/products/{line.pk}") for line in selected]
+
+    shipping = []
+    for address in order.shipping_addresses.order_by("pk"):
+        mine = [line for line in lines if _ship_to_id(line) == address.pk]
+        count = sum(line.quantity for line in mine)
+        shipping.append(_shipping_consignment(address, base, items(mine), count))
+    recipient = order.billing_address.get("email", "")
+    digital = [line for line in lines if line.type == "digital"]
+    gifts = [line for line in lines if line.type == "giftcertificate"]
+    return {
+        "pickups": [],
+        "shipping": shipping,
+        "downloads": [{"recipient_email": recipient, "line_items": items(digital)}] if digital else [],
+        "email": {"gift_certificates": [{"recipient_email": recipient, "line_items": items([g])}
+                                        for g in gifts]},
+    }  # fmt: skip
+
+
+def _shipping_consignment(shipping, base: str, line_items: list[dict], items_total: int) -> dict:
+    """A shipping consignment: the ship-to address, its method and costs (numbers, not the
+    shipping_addresses endpoint's strings) and its lines."""
+    order = shipping.order
+    ship_ex, ship_tax = order.shipping_cost_ex_tax, order.shipping_cost_tax
+    return {
+        "id": shipping.pk,
+        **shipping.address,
+        "form_fields": [],
+        "shipping_method": shipping.shipping_method,
+        "line_items": line_items,
+        "items_total": items_total,
+        "items_shipped": 0,
+        "base_cost": float(ship_ex), "cost_ex_tax": float(ship_ex),
+        "cost_inc_tax": float(ship_ex + ship_tax), "cost_tax": float(ship_tax),
+        "cost_tax_class_id": 2,
+        "base_handling_cost": 0.0, "handling_cost_ex_tax": 0.0, "handling_cost_inc_tax": 0.0,
+        "handling_cost_tax": 0.0, "handling_cost_tax_class_id": 2,
+        "shipping_zone_id": 1, "shipping_zone_name": "Australia",
+        "shipping_quotes": _link(
+            base, f"/orders/{order.pk}/consignments/shipping/{shipping.pk}/shipping_quotes"
+        ),
     }  # fmt: skip
 
 

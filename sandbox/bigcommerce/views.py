@@ -118,7 +118,16 @@ def order(request, store, order_id):
                 return v2_error(400, "Invalid status_id.")
             set_order_status(found, body["status_id"])
         found.refresh_from_db()
-    return JsonResponse(shapes.v2_order(found, _base(request, store)))
+    base = _base(request, store)
+    body = shapes.v2_order(found, base)
+    includes = set(_csv(request.GET.get("include", "")))
+    if includes & CONSIGNMENT_INCLUDES and request.GET.get("consignment_structure") == "object":
+        with_line_items = "consignments.line_items" in includes
+        body["consignments"] = shapes.v2_consignments(found, base, with_line_items=with_line_items)
+    return JsonResponse(body)
+
+
+CONSIGNMENT_INCLUDES = {"consignments", "consignments.line_items"}
 
 
 def _order_sub_list(request, store, order_id, rows_of):

@@ -32,4 +32,4 @@ def test_missing_specs_fail_the_run_in_ci(tmp_path):
 def test_missing_specs_only_skip_outside_ci(tmp_path):
     result = collect_spec_tests(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "10 tests collected" in result.stdout
+    assert "12 tests collected" in result.stdout
