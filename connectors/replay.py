@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import BulkRun, JobState, SyncJob
-from connectors.sync import dispatch, request_sync
+from connectors.sync import SYNCED, dispatch, request_sync
 
 REPLAYABLE = (JobState.FAILED, JobState.SKIPPED, JobState.SUCCEEDED)
 
@@ -19,7 +19,11 @@ def job_replay(*, job: SyncJob) -> bool:
             lane=job.lane, trigger="replay",
         )  # fmt: skip
         if needs_run:
-            SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="")
+            # A person asked for a full run: forget what the last sync saw, so neither the
+            # unchanged-order shortcut nor the same-buyer one applies.
+            job.refresh_from_db(fields=["details"])
+            details = {k: v for k, v in job.details.items() if k != SYNCED}
+            SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="", details=details)
             dispatch(job.pk, trigger="replay")
     return needs_run
 

@@ -12,6 +12,7 @@ from connectors.ratelimit import LIVE
 V2_PAGE = 100
 V3_PAGE = 100
 LABEL = "BigCommerce"
+ORDER_WITH_LINES = {"include": "consignments.line_items", "consignment_structure": "object"}
 
 
 class BigCommerceStore:
@@ -55,9 +56,9 @@ class BigCommerceStore:
                 return rows
             page += 1
 
-    def _one_or_none(self, path: str, operation: str):
+    def _one_or_none(self, path: str, operation: str, params=None):
         try:
-            response = self.http.get(path, operation=operation)
+            response = self.http.get(path, operation=operation, params=params)
         except PermanentError as exc:
             if exc.status == 404:
                 return None
@@ -72,6 +73,12 @@ class BigCommerceStore:
     # -- orders -----------------------------------------------------------------------------
     def order(self, order_id) -> dict | None:
         return self._one_or_none(f"v2/orders/{order_id}", "order.get")
+
+    def order_with_lines(self, order_id) -> dict | None:
+        """The order with its line items and ship-to addresses, grouped in consignments: one
+        call of the store's budget where the order, its products and its shipping addresses
+        took three."""
+        return self._one_or_none(f"v2/orders/{order_id}", "order.get", ORDER_WITH_LINES)
 
     def order_products(self, order_id) -> list[dict]:
         pages = self._v2_pages(f"v2/orders/{order_id}/products", "order.products")

@@ -2,9 +2,12 @@
 counted in the audit log, end to end (signed webhook → real worker → the fake ERP's call log),
 on PostgreSQL + Redis and on SQLite + the file broker."""
 
+from decimal import Decimal
+
 import pytest
 
 from audit.models import ApiCall, JobKind, JobState, SyncJob
+from connectors.replay import job_replay
 from sandbox.bigcommerce.delivery import emit
 from sandbox.bigcommerce.models import BcOrder, BcRefund
 from sandbox.bigcommerce.services import (
@@ -47,10 +50,10 @@ def run_again_on_webhook(connection, job, order, scope="store/order/updated"):
     events = InboundEvent.objects.filter(connection=connection).count()
     emit(order.store, scope, {"type": "order", "id": order.pk})
     wait_until(
-        lambda: InboundEvent.objects.filter(
-            connection=connection, state=EventState.PROCESSED
-        ).count()
-        > events,
+        lambda: (
+            InboundEvent.objects.filter(connection=connection, state=EventState.PROCESSED).count()
+            > events
+        ),
         timeout=30,
         message="the webhook was not processed",
     )
@@ -89,9 +92,11 @@ def test_a_changed_order_of_the_same_buyer_reads_no_customer_and_upserts_none(sh
     runs = job.attempt_log.count()
     set_order_status(order, 9)  # Awaiting Shipment: statusUpdated and updated both arrive
     wait_until(
-        lambda: erp.document_for(order.pk)["status_id"] == 9
-        and SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED
-        and job.attempt_log.filter(finished_at__isnull=False).count() > runs,
+        lambda: (
+            erp.document_for(order.pk)["status_id"] == 9
+            and SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED
+            and job.attempt_log.filter(finished_at__isnull=False).count() > runs
+        ),
         timeout=30,
         message="the change did not reach the ERP",
     )
@@ -99,6 +104,18 @@ def test_a_changed_order_of_the_same_buyer_reads_no_customer_and_upserts_none(sh
     assert "customer.get" not in store_calls(job)[reads:]
     assert "upsert_customer" not in erp.calls()[erp_calls:]
     assert job.erp_customer_id == customer_ref
+
+
+def test_a_change_in_the_same_second_as_the_last_sync_still_reaches_the_erp(shop):  # noqa: F811
+    """BigCommerce's date_modified counts whole seconds: a change made in the second the order
+    was synced shows the same date_modified, and must not pass for an unchanged order."""
+    store, connection, erp = shop
+    order, job = synced_order(store, connection, erp, items=[("PACK-30L", 1)])
+    BcOrder.objects.filter(pk=order.pk).update(status_id=9)  # date_modified stays as it was
+    assert BcOrder.objects.get(pk=order.pk).date_modified == order.date_modified
+    job = run_again_on_webhook(connection, job, order)
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    assert erp.document_for(order.pk)["status_id"] == 9
 
 
 def test_a_changed_buyer_is_read_again_and_upserted(shop):  # noqa: F811
@@ -127,4 +144,23 @@ def test_refunds_are_read_when_the_order_has_some(shop):  # noqa: F811
     assert job.state == JobState.SUCCEEDED, job.last_error
     assert "order.refunds" in store_calls(job)
     refunds = [p for p in job.details["payments"] if p["kind"] == "refund"]
-    assert [r["amount"] for r in refunds] == ["20"]
+    assert [Decimal(r["amount"]) for r in refunds] == [Decimal("20")]
+
+
+def test_a_replay_of_an_unchanged_order_runs_in_full(shop):  # noqa: F811
+    """A person who replays a synced order wants it sent again (say the document or the card
+    was deleted in the ERP): the look-ups decide, not the shortcuts for unchanged orders."""
+    store, connection, erp = shop
+    order, job = synced_order(store, connection, erp, items=[("PACK-30L", 1)])
+    erp_calls, runs = len(erp.calls()), job.attempt_log.count()
+    assert job_replay(job=job)
+    wait_until(
+        lambda: job.attempt_log.filter(finished_at__isnull=False).count() > runs,
+        timeout=30,
+        message="the replay did not run",
+    )
+    assert SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED
+    assert erp.calls()[erp_calls:] == [
+        "upsert_customer", "find_sales_document", "update_sales_document",
+    ]  # fmt: skip
+    assert erp.orders() == {str(order.pk): 1}

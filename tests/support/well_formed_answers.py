@@ -65,6 +65,14 @@ SHIPPING = [
         "country": "Australia", "country_iso2": "AU", "shipping_method": "Express",
     }
 ]  # fmt: skip
+# The order as the pipeline reads it: with its lines and ship-to addresses in consignments.
+ORDER["consignments"] = {
+    "pickups": [],
+    "shipping": [{**{k: v for k, v in SHIPPING[0].items() if k != "order_id"},
+                  "line_items": PRODUCTS, "items_total": 2, "cost_ex_tax": 5.0}],
+    "downloads": [],
+    "email": {"gift_certificates": []},
+}  # fmt: skip
 CUSTOMER = {
     "id": 7, "email": "Ada@Example.com", "first_name": "Ada", "last_name": "Lovelace",
     "company": "", "phone": "0400000000", "date_modified": "2024-03-05T10:00:00Z",
