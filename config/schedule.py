@@ -22,8 +22,9 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Retries that are due, runs whose lease lapsed (their worker died), jobs whose queue
     # message was lost. Every 10 s (two indexed queries): a dead run is re-queued within ~30 s.
     Periodic("Dispatch due sync jobs", "connectors.tasks.dispatch_due_jobs", every_seconds=10),
-    # Events stored while the broker was down.
-    Periodic("Sweep stuck webhook events", "webhooks.tasks.sweep_stuck_events", every_seconds=60),
+    # Events stored while the broker was down, or whose message it lost: every 10 s, so an event
+    # waits at most about 20 s after the broker is back (webhooks/services.py STUCK_AFTER).
+    Periodic("Sweep stuck webhook events", "webhooks.tasks.sweep_stuck_events", every_seconds=10),
     # Re-activate or recreate BigCommerce hooks (deactivated after 48 h of failures).
     Periodic("Check webhook subscriptions", "connectors.tasks.check_webhooks", crontab="7 * * * *"),
     # Keep OAuth tokens of idle connections alive: refresh those inside their margin.

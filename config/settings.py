@@ -261,6 +261,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away tries again every 2 s at most, and never gives up (Celery's
+# default stops the worker after 100 tries): work moves within seconds of the broker's return.
+CELERY_WORKER_CONSUMER = "config.worker_consumer:Consumer"
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown a task may ask for; longer waits are parked in the database.
 CELERY_MAX_COUNTDOWN = 60 * 60

@@ -330,12 +330,24 @@ def event_redispatch(*, event: InboundEvent) -> None:
         _dispatch(event)
 
 
+# An event still waiting this long after it was stored or last handed over has no message on
+# the broker (the broker was down, its web process stopped, the broker restarted empty). With the
+# sweep every 10 s (config/schedule.py) such an event waits at most about 20 s after the broker
+# is back; the web process's own hand-over sends it sooner when it is still running.
+STUCK_AFTER = timedelta(seconds=10)
+
+
 def stuck_event_ids(limit: int = 1000) -> list[int]:
-    """Stored but never picked up (broker down at the time): the sweeper hands them over."""
+    """Events whose hand-over is lost, to be sent again. Each is stamped as handed over now, so
+    the next sweep leaves it alone unless it is still waiting STUCK_AFTER later. Sending one twice
+    is harmless: event_process claims an event once."""
     now = timezone.now()
+    cutoff = now - STUCK_AFTER
     active = InboundEvent.objects.filter(connection__status=ConnectionStatus.ACTIVE)
-    never_sent = active.filter(
-        state=EventState.RECEIVED, received_at__lt=now - timedelta(seconds=60)
-    )
-    lost = active.filter(state=EventState.DISPATCHED, dispatched_at__lt=now - timedelta(minutes=5))
-    return list((never_sent | lost).order_by("received_at").values_list("id", flat=True)[:limit])
+    never_sent = active.filter(state=EventState.RECEIVED, received_at__lt=cutoff)
+    lost = active.filter(state=EventState.DISPATCHED, dispatched_at__lt=cutoff)
+    ids = list((never_sent | lost).order_by("received_at").values_list("id", flat=True)[:limit])
+    InboundEvent.objects.filter(
+        pk__in=ids, state__in=[EventState.RECEIVED, EventState.DISPATCHED]
+    ).update(state=EventState.DISPATCHED, dispatched_at=now)
+    return ids

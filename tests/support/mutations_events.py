@@ -4,4 +4,83 @@ See tests/support/mutations.py for the fields."""
 
 from tests.support.mutations import Mutation
 
-MUTATIONS: list[Mutation] = []
+OUTAGE = "tests/webhooks/test_broker_outage.py"
+HELD = f"{OUTAGE}::test_while_the_web_process_runs_its_held_events_go_within_seconds_of_the_brokers_return"
+SWEPT = (
+    f"{OUTAGE}::test_events_whose_hand_over_was_lost_are_swept_within_30_s_of_the_brokers_return"
+)
+HANDOVER = "tests/webhooks/test_handover.py"
+SWEPT_ONCE = (
+    f"{HANDOVER}::test_an_event_swept_while_its_first_message_still_waits_is_processed_once"
+)
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="handover-gives-up-while-the-broker-is-down",
+        claim="the web process retries a batch the broker refused until it answers",
+        path="webhooks/handover.py",
+        find="backoff = 0.0 if sent else min(",
+        replace="backoff = 0.0 if True else min(",
+        tests=(HELD,),
+    ),
+    Mutation(
+        name="handover-drops-a-refused-batch",
+        claim="a batch the broker refused is held, not dropped",
+        path="webhooks/handover.py",
+        find="                    self._hold(batch)\n",
+        replace="",
+        tests=(HELD,),
+    ),
+    Mutation(
+        name="handover-holds-without-a-cap",
+        claim="while the broker is down a web process holds at most its cap of ids, the newest",
+        path="webhooks/handover.py",
+        find="while len(self._pending) > self._max_held:",
+        replace="while False:",
+        tests=(
+            f"{HANDOVER}::test_while_the_broker_is_down_the_hand_over_holds_the_newest_ids_up_to_its_cap",
+        ),
+    ),
+    Mutation(
+        name="worker-reconnects-on-celerys-default-steps",
+        claim="a worker reconnects within about 2 s of the broker's return, however long it was away",
+        path="config/settings.py",
+        find='CELERY_WORKER_CONSUMER = "config.worker_consumer:Consumer"\n',
+        replace="",
+        tests=(HELD,),
+    ),
+    Mutation(
+        name="sweeper-waits-five-minutes-for-lost-events",
+        claim="an event whose hand-over was lost is swept within 30 s of the broker's return",
+        path="webhooks/services.py",
+        find="STUCK_AFTER = timedelta(seconds=10)",
+        replace="STUCK_AFTER = timedelta(minutes=5)",
+        tests=(SWEPT,),
+    ),
+    Mutation(
+        name="sweeper-runs-every-minute",
+        claim="beat runs the event sweeper every 10 s",
+        path="config/schedule.py",
+        find='"webhooks.tasks.sweep_stuck_events", every_seconds=10',
+        replace='"webhooks.tasks.sweep_stuck_events", every_seconds=60',
+        tests=(SWEPT,),
+    ),
+    Mutation(
+        name="sweeper-sends-the-same-events-every-sweep",
+        claim="a swept event is not swept again until it has waited STUCK_AFTER once more",
+        path="webhooks/services.py",
+        find="    ).update(state=EventState.DISPATCHED, dispatched_at=now)\n",
+        replace="    )\n",
+        tests=(
+            f"{HANDOVER}::test_an_event_swept_while_its_first_message_still_waits_is_processed_once",
+        ),
+    ),
+    Mutation(
+        name="event-left-dispatched-after-processing",
+        claim="an event sent twice (swept while its first message waits) is processed once",
+        path="webhooks/services.py",
+        find="state=EventState.PROCESSED if kind and event.resource_id else EventState.IGNORED,",
+        replace="state=EventState.DISPATCHED if kind and event.resource_id else EventState.IGNORED,",
+        tests=(SWEPT_ONCE,),
+    ),
+]

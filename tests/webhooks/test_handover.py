@@ -184,3 +184,49 @@ def test_the_sweeper_sends_stuck_events_in_batches_each_once(active, monkeypatch
     assert [len(batch) for _, batch in batches] == [2, 2, 1]
     assert {task for task, _ in batches} == {"webhooks.tasks.process_events"}
     assert sorted(i for _, batch in batches for i in batch) == sorted(e.pk for e in stuck)
+
+
+def test_an_event_swept_while_its_first_message_still_waits_is_processed_once(
+    client, active, slow_handover
+):
+    """The sweeper cannot tell a lost message from a slow one: it sends again, and the event is
+    claimed by whichever message comes first; the other does nothing."""
+    from audit.models import JobState, SyncJob
+
+    deliver(client, active, order_id=5)  # held by the web process: not on the broker yet
+    event = InboundEvent.objects.get()
+    InboundEvent.objects.update(dispatched_at=timezone.now() - services.STUCK_AFTER)
+    assert tasks.sweep_stuck_events() == 1
+    assert tasks.sweep_stuck_events() == 0  # handed over again just now: not swept twice
+    slow_handover.flush()  # and the first hand-over goes too
+    batches = queued_batches()
+    assert sorted(i for _, batch in batches for i in batch) == [event.pk, event.pk]
+
+    process_events(batches[0][1])
+    job = SyncJob.objects.get(connection=active)
+    SyncJob.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED)  # it ran
+    process_events(batches[1][1])
+
+    assert SyncJob.objects.get(connection=active).state == JobState.SUCCEEDED  # not run again
+    assert InboundEvent.objects.get().state == EventState.PROCESSED
+
+
+def test_while_the_broker_is_down_the_hand_over_holds_the_newest_ids_up_to_its_cap():
+    """Beyond the cap the oldest are left to the sweeper (they are stored already); the rest go
+    in order once the broker answers."""
+    broker = {"url": f"redis://127.0.0.1:{_free_port()}/0"}  # nothing listens there
+
+    def send(batch):
+        with app.connection_for_write(url=broker["url"]) as conn:
+            process_events.apply_async((batch,), connection=conn, retry=False)
+
+    held = Handover(send, gather_seconds=60, max_held=5)
+    for event_id in range(1, 9):
+        held.add(event_id)
+    assert held.flush() is False
+    assert held.pending() == 5
+    app.control.purge()
+
+    broker["url"] = app.conf.broker_url  # the broker is back
+    assert held.flush() is True
+    assert queued_batches() == [("webhooks.tasks.process_events", [4, 5, 6, 7, 8])]
