@@ -49,6 +49,19 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     ),
 )
 
+
+def periodic_tasks() -> tuple[Periodic, ...]:
+    """Ours, and where the sandbox systems are served, the sandbox store's own (its webhook
+    sender's sweep: BigCommerce's would not depend on our broker)."""
+    from django.conf import settings
+
+    if not settings.SANDBOX_ENABLED:
+        return PERIODIC_TASKS
+    from sandbox.bigcommerce.schedule import SANDBOX_PERIODIC_TASKS
+
+    return PERIODIC_TASKS + SANDBOX_PERIODIC_TASKS
+
+
 # Rows this command owns carry this prefix, so removing an entry here removes it there too,
 # while schedules added by hand in the admin are left alone.
 NAME_PREFIX = "[ml-connector] "

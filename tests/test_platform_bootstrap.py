@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from config.schedule import NAME_PREFIX, PERIODIC_TASKS
+from config.schedule import NAME_PREFIX, periodic_tasks
 from connectors.myob.setup import is_connected
 from tenants.demo import DEMO_CONNECTIONS, DEMO_EMAIL
 from tenants.models import Connection, ConnectionStatus, Membership, OAuthToken, Role, Tenant
@@ -39,7 +39,7 @@ def test_bootstrap_writes_every_periodic_task_once():
             p.every_seconds,
             " ".join(p.crontab.split()[:2]) if p.crontab else None,
         )
-        for p in PERIODIC_TASKS
+        for p in periodic_tasks()
     )
     call_command("bootstrap", verbosity=0)
     assert _schedule() == expected

@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 ZERO = Decimal("0")
 
@@ -190,6 +191,9 @@ class BcDelivery(models.Model):
     body = models.TextField()  # exactly the bytes signed and sent, identical on every attempt
     state = models.CharField(max_length=20, default="pending")  # pending, delivered, abandoned
     attempts = models.JSONField(default=list)  # [{"at", "status", "error"}]
+    # When a pending delivery is next sent (BigCommerce's retry schedule); while an attempt is
+    # under way, when it may be taken as lost. The sweep sends those overdue (delivery.py).
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -61,7 +61,7 @@ def broker_env(broker: PrivateRedis) -> dict:
     return {"CELERY_BROKER_URL": broker.url}
 
 
-def _process_env(extra: dict) -> dict:
+def process_env(extra: dict) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
@@ -88,14 +88,14 @@ class WebProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi",
              "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
-            cwd=ROOT, env=_process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while True:
             try:
                 requests.get(f"{self.url}/", timeout=2, allow_redirects=False)
                 return self
-            except requests.ConnectionError:  # still booting
+            except (requests.ConnectionError, requests.Timeout):  # still booting
                 assert self.proc.poll() is None, self.log_path.read_text()[-2000:]
                 assert time.monotonic() < deadline, "gunicorn did not start in 30 s"
                 time.sleep(0.2)
@@ -138,7 +138,7 @@ class BeatProcess:
         self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO"],
-            cwd=ROOT, env=_process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_until(
             lambda: "beat: Starting" in self.log_path.read_text(errors="replace"),

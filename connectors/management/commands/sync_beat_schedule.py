@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from config.schedule import NAME_PREFIX, PERIODIC_TASKS
+from config.schedule import NAME_PREFIX, periodic_tasks
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         wanted = set()
-        for entry in PERIODIC_TASKS:
+        for entry in periodic_tasks():
             name = NAME_PREFIX + entry.name
             wanted.add(name)
             schedule = {"interval": None, "crontab": None}
