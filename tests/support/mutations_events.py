@@ -10,6 +10,9 @@ SWEPT = (
     f"{OUTAGE}::test_events_whose_hand_over_was_lost_are_swept_within_30_s_of_the_brokers_return"
 )
 HANDOVER = "tests/webhooks/test_handover.py"
+SANDBOX = "tests/sandbox/test_delivery_outage.py"
+SANDBOX_OUTAGE = f"{SANDBOX}::test_orders_placed_during_a_broker_outage_reach_the_app_as_webhooks"
+SANDBOX_DUE = f"{SANDBOX}::test_the_sweep_sends_only_deliveries_overdue_on_bigcommerces_schedule"
 SWEPT_ONCE = (
     f"{HANDOVER}::test_an_event_swept_while_its_first_message_still_waits_is_processed_once"
 )
@@ -82,5 +85,53 @@ MUTATIONS: list[Mutation] = [
         find="state=EventState.PROCESSED if kind and event.resource_id else EventState.IGNORED,",
         replace="state=EventState.DISPATCHED if kind and event.resource_id else EventState.IGNORED,",
         tests=(SWEPT_ONCE,),
+    ),
+    Mutation(
+        name="sandbox-order-fails-while-the-broker-is-down",
+        claim="the sandbox store places orders while the app's broker is down",
+        path="sandbox/bigcommerce/delivery.py",
+        find="    except Exception:  # any broker failure: the delivery is a row, the sweep finds it\n",
+        replace="    except ZeroDivisionError:\n",
+        tests=(SANDBOX_OUTAGE,),
+    ),
+    Mutation(
+        name="sandbox-sweep-sends-nothing",
+        claim="deliveries whose message was lost with the broker still reach the app",
+        path="sandbox/bigcommerce/tasks.py",
+        find="    for delivery_id in ids:\n        deliver.delay(delivery_id)\n",
+        replace="",
+        tests=(SANDBOX_OUTAGE,),
+    ),
+    Mutation(
+        name="sandbox-sweep-not-in-beat",
+        claim="beat runs the sandbox store's sweep where the sandbox is served",
+        path="config/schedule.py",
+        find="    return PERIODIC_TASKS + SANDBOX_PERIODIC_TASKS",
+        replace="    return PERIODIC_TASKS",
+        tests=(SANDBOX_OUTAGE,),
+    ),
+    Mutation(
+        name="sandbox-sweep-ignores-the-retry-schedule",
+        claim="the sweep sends a delivery only when BigCommerce's retry schedule says it is due",
+        path="sandbox/bigcommerce/delivery.py",
+        find='state="pending", next_attempt_at__lte=timezone.now() - OVERDUE_AFTER',
+        replace='state="pending"',
+        tests=(SANDBOX_DUE,),
+    ),
+    Mutation(
+        name="sandbox-attempt-sends-whenever-asked",
+        claim="a late or duplicate message does not send a delivery again before it is due",
+        path="sandbox/bigcommerce/delivery.py",
+        find='pk=delivery_id, state="pending", next_attempt_at__lte=now',
+        replace='pk=delivery_id, state="pending"',
+        tests=(SANDBOX_DUE,),
+    ),
+    Mutation(
+        name="sandbox-retry-due-at-once",
+        claim="a failed delivery is due again after BigCommerce's retry delay",
+        path="sandbox/bigcommerce/delivery.py",
+        find="next_attempt_at=timezone.now() + timedelta(seconds=wait)",
+        replace="next_attempt_at=timezone.now()",
+        tests=(SANDBOX_DUE,),
     ),
 ]
