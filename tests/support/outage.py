@@ -10,7 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -90,15 +89,20 @@ class WebProcess:
              "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
             cwd=ROOT, env=process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{self.url}/", timeout=2, allow_redirects=False)
-                return self
-            except (requests.ConnectionError, requests.Timeout):  # still booting
-                assert self.proc.poll() is None, self.log_path.read_text()[-2000:]
-                assert time.monotonic() < deadline, "gunicorn did not start in 30 s"
-                time.sleep(0.2)
+        try:
+            wait_until(self._answers, timeout=60, message="gunicorn did not start in 60 s")
+        except AssertionError:
+            self.stop()
+            raise
+        return self
+
+    def _answers(self) -> bool:
+        assert self.proc.poll() is None, self.log_path.read_text()[-2000:]
+        try:
+            requests.get(f"{self.url}/", timeout=2, allow_redirects=False)
+        except (requests.ConnectionError, requests.Timeout):  # still booting
+            return False
+        return True
 
     def kill(self) -> None:
         """As the machine would: no graceful stop, whatever it holds in memory is gone."""
@@ -140,11 +144,15 @@ class BeatProcess:
             [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO"],
             cwd=ROOT, env=process_env(self.extra_env), stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        wait_until(
-            lambda: "beat: Starting" in self.log_path.read_text(errors="replace"),
-            timeout=30,
-            message="beat did not start",
-        )
+        try:
+            wait_until(
+                lambda: "beat: Starting" in self.log_path.read_text(errors="replace"),
+                timeout=60,
+                message="beat did not start",
+            )
+        except AssertionError:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
