@@ -22,7 +22,8 @@ from sandbox.bigcommerce.tasks import send_due_deliveries
 from tenants.services import connection_activate
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger
-from tests.support.outage import BeatProcess, PrivateRedis, WebProcess, broker_env, process_env
+from tests.support.outage import BeatProcess, WebProcess, broker_env, process_env, queued
+from tests.support.redis_server import PrivateRedis
 from tests.support.worker import ROOT, WorkerProcess, jobs_settled, wait_until
 from webhooks.models import EventState, InboundEvent
 
@@ -33,7 +34,7 @@ SWEEP = "sandbox.bigcommerce.tasks.send_due_deliveries"
 def broker():
     redis = PrivateRedis().start()
     yield redis
-    redis.stop()
+    redis.close()
 
 
 def place_orders(store, broker, count: int) -> None:
@@ -66,7 +67,7 @@ def test_orders_placed_during_a_broker_outage_reach_the_app_as_webhooks(
         beat = BeatProcess(tmp_path, [SWEEP], broker_env(broker)).start()
 
         place_orders(store, broker, 3)  # no worker yet: their deliveries wait on the broker ...
-        assert broker.queued("default") >= 3  # and perhaps a sweep from beat
+        assert queued(broker, "default") >= 3  # and perhaps a sweep from beat
         broker.stop()  # ... and are lost with it
         place_orders(store, broker, 3)  # placed while the broker is down
         orders = list(BcOrder.objects.filter(store=store))

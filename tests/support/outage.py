@@ -1,13 +1,12 @@
-"""Processes for broker-outage tests: a private Redis broker the test stops and restarts empty
-(never the shared Redis), and the web process and beat on it, as separate processes like in
-production. The worker is tests/support/worker.py's, given `broker_env(broker)`.
+"""Processes for broker-outage tests: the web process and beat on a private Redis broker the test
+stops and restarts empty (tests/support/redis_server.py; never the shared Redis), as separate
+processes like in production. The worker is tests/support/worker.py's, given `broker_env(broker)`.
 
 Tests that use them must be transactional (`django_db(transaction=True)`) so the processes see
 their rows.
 """
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,41 +16,15 @@ from django.conf import settings
 
 from tests.support import secret_scan
 from tests.support.ports import free_port
+from tests.support.redis_server import PrivateRedis
 from tests.support.worker import ROOT, wait_until, worker_database_url
 
 
-class PrivateRedis:
-    """A redis-server on a free loopback port that keeps nothing on disk: a restart is empty."""
+def queued(broker: PrivateRedis, queue: str) -> int:
+    """Messages waiting in one Celery queue (kombu's Redis transport keeps a list per queue)."""
+    import redis
 
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = None
-
-    def start(self) -> "PrivateRedis":
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_until(self.listening, timeout=10, message="the private redis-server did not start")
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        wait_until(lambda: not self.listening(), timeout=10, message="redis-server still listens")
-
-    def listening(self) -> bool:
-        with socket.socket() as sock:
-            return sock.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def queued(self, queue: str) -> int:
-        """Messages waiting in one Celery queue (kombu's Redis transport keeps a list per queue)."""
-        import redis
-
-        return redis.Redis.from_url(self.url).llen(queue)
+    return redis.Redis.from_url(broker.url).llen(queue)
 
 
 def broker_env(broker: PrivateRedis) -> dict:

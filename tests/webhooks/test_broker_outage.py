@@ -15,7 +15,8 @@ from sandbox.bigcommerce.services import place_test_order, store_create
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger
-from tests.support.outage import BeatProcess, PrivateRedis, WebProcess, broker_env
+from tests.support.outage import BeatProcess, WebProcess, broker_env, queued
+from tests.support.redis_server import PrivateRedis
 from tests.support.worker import WorkerProcess, jobs_settled, wait_until
 from tests.webhooks.test_intake import signed_headers, stub
 from webhooks.models import EventState, InboundEvent
@@ -30,7 +31,7 @@ ORDERS = 8
 def broker():
     redis = PrivateRedis().start()
     yield redis
-    redis.stop()
+    redis.close()
 
 
 @pytest.fixture
@@ -132,13 +133,13 @@ def test_events_whose_hand_over_was_lost_are_swept_within_30_s_of_the_brokers_re
     """Some events were queued and the broker restarted empty; the rest were held by a web
     process that was then killed. Only the sweeper, on beat's real schedule, can send them."""
     connection, orders, erp = shop
-    queued, held = orders[: ORDERS // 2], orders[ORDERS // 2 :]
+    sent_before, held = orders[: ORDERS // 2], orders[ORDERS // 2 :]
     web = processes(WebProcess(tmp_path, broker_env(broker)))
     processes(BeatProcess(tmp_path, ["webhooks.tasks.sweep_stuck_events"], broker_env(broker)))
 
-    for order in queued:  # no worker yet: the messages wait on the broker ...
+    for order in sent_before:  # no worker yet: the messages wait on the broker ...
         send_webhook(web, connection, order.pk)
-    wait_until(lambda: broker.queued("webhooks") >= 1, timeout=10, message="nothing was queued")
+    wait_until(lambda: queued(broker, "webhooks") >= 1, timeout=10, message="nothing was queued")
     broker.stop()  # ... and are lost with it
     for order in held:
         send_webhook(web, connection, order.pk)
