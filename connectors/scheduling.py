@@ -43,6 +43,12 @@ def due(now) -> Q:
     return Q(state=JobState.PENDING) & not_before_its_time(now)
 
 
+def dead_run(now) -> Q:
+    """Running, but its lease lapsed (the worker died): due again. A choice of the fair order
+    like any due job, else the sweeper's message for it could run a backlog's job instead."""
+    return Q(state=JobState.RUNNING, lease_expires_at__lt=now)
+
+
 def without_a_message(now) -> Q:
     """No run message on its way, or only one long overdue."""
     return Q(queued_for__isnull=True) | Q(queued_for__lt=now - LOST_AFTER)
@@ -145,7 +151,9 @@ def next_job(*, preferred: int) -> SyncJob | None:
 
 def _fairest_candidate() -> int | None:
     now = timezone.now()
-    jobs = SyncJob.objects.filter(due(now), connection__status=ConnectionStatus.ACTIVE)
+    jobs = SyncJob.objects.filter(
+        due(now) | dead_run(now), connection__status=ConnectionStatus.ACTIVE
+    )
     if db_connection.features.has_select_for_update_skip_locked:
         # Two workers choosing at once each take a different row (SQLite serialises writes).
         jobs = jobs.select_for_update(skip_locked=True, of=("self",))

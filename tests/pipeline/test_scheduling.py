@@ -112,6 +112,23 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one(shop_b
     assert queued_runs_of(order) == 1
 
 
+def test_a_run_message_reaches_a_dead_run_behind_a_backlog(shop_budget):
+    """A run message runs the fairest job, so the one the sweeper sends for a dead run (its
+    lease lapsed) may run another: the dead run must be among the choices, or a backlog of due
+    jobs would keep it waiting until the backlog is gone."""
+    store, connection, erp = shop_budget
+    dead = order_job(store, connection)
+    now = timezone.now()
+    SyncJob.objects.filter(pk=dead.pk).update(
+        state=JobState.RUNNING, attempts=1, lease_owner="a worker that died",
+        started_at=now - timedelta(minutes=1), lease_expires_at=now - timedelta(seconds=1),
+    )  # fmt: skip
+    backlog = [order_job(store, connection) for _ in range(3)]
+    result = run_job(backlog[-1].pk, trigger="webhook", fair=True)
+    assert (result.job_id, result.state) == (dead.pk, JobState.SUCCEEDED)
+    assert erp.creates() == 1
+
+
 @pytest.mark.worker
 def test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running(shop_budget):
     store, connection, erp = shop_budget

@@ -7,6 +7,9 @@ from tests.support.mutations import Mutation
 BUDGET_WAIT = "tests/pipeline/test_scheduling.py::test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job"
 ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one"
 ONE_RUN_PER_DUE_TIME = "tests/pipeline/test_scheduling.py::test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running"
+DEAD_RUN = (
+    "tests/pipeline/test_scheduling.py::test_a_run_message_reaches_a_dead_run_behind_a_backlog"
+)
 FAIRNESS = "tests/myob/test_fairness.py"
 
 MUTATIONS: list[Mutation] = [
@@ -81,5 +84,13 @@ MUTATIONS: list[Mutation] = [
         find="result = run_job(job_id, trigger=trigger, fair=True)",
         replace="result = run_job(job_id, trigger=trigger)",
         tests=(FAIRNESS,),
+    ),
+    Mutation(
+        name="sched-fair-choice-skips-dead-runs",
+        claim="a run message reaches a dead run even behind a backlog of due jobs",
+        path="connectors/scheduling.py",
+        find="due(now) | dead_run(now), connection__status",
+        replace="due(now), connection__status",
+        tests=(DEAD_RUN,),
     ),
 ]
