@@ -50,8 +50,17 @@ def dead_run(now) -> Q:
 
 
 def without_a_message(now) -> Q:
-    """No run message on its way, or only one long overdue."""
+    """No run message on its way, or only a lost one: long overdue while no run started anywhere.
+    While runs are starting the workers are taking messages, so an overdue one is waiting its turn
+    behind a backlog (any message runs the job when its turn comes: messages are run slots); the
+    sweeper adding one per job and sweep would only swell the queue."""
+    if runs_started_lately(now):
+        return Q(queued_for__isnull=True)
     return Q(queued_for__isnull=True) | Q(queued_for__lt=now - LOST_AFTER)
+
+
+def runs_started_lately(now) -> bool:
+    return TenantTurn.objects.filter(last_turn_at__gte=now - LOST_AFTER).exists()
 
 
 # --- waiting for a budget ------------------------------------------------------------------

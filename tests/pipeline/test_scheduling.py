@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from audit.models import JobState, SyncAttempt, SyncJob
 from connectors import ratelimit
+from connectors.models import TenantTurn
 from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
 from connectors.tasks import dispatch_due_jobs, sync_job
 from tests.pipeline.test_jobs import order_job, shop  # noqa: F401 - the fixture
@@ -89,8 +91,14 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one(shop_b
     for _ in range(3):
         dispatch_due_jobs()
     assert queued_runs_of(job) == 0
-    # The message is long overdue (the broker restarted empty): the sweeper queues one, once.
+    # The message is long overdue, but runs are starting (the one above, just now): the
+    # workers are taking messages, and it waits its turn behind a backlog.
     move_back(job, 31 + 60, "queued_for")
+    for _ in range(3):
+        dispatch_due_jobs()
+    assert queued_runs_of(job) == 0
+    # No run has started for as long (the broker restarted empty): the sweeper queues one, once.
+    TenantTurn.objects.update(last_turn_at=F("last_turn_at") - timedelta(seconds=60))
     for _ in range(3):
         dispatch_due_jobs()
     assert queued_runs_of(job) == 1

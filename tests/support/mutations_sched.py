@@ -93,4 +93,12 @@ MUTATIONS: list[Mutation] = [
         replace="due(now), connection__status",
         tests=(DEAD_RUN,),
     ),
+    Mutation(
+        name="sched-backlog-message-taken-for-lost",
+        claim="a message waiting its turn behind a backlog is not taken for lost",
+        path="connectors/scheduling.py",
+        find="    if runs_started_lately(now):\n",
+        replace="    if False:\n",
+        tests=(ONE_MESSAGE,),
+    ),
 ]
