@@ -20,7 +20,7 @@ from tests.factories import ConnectionFactory, TenantFactory
 from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
 from tests.support.worker import WorkerProcess, wait_until
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.embedded]  # on PostgreSQL and on SQLite
 _names = itertools.count(1)
 BURST = 60
 SMALL_TENANTS = 4
