@@ -57,7 +57,13 @@ REDELIVERY_SHARE = 0.20
 ERROR_RATE = 0.10
 STORM_SECONDS = 5  # every MYOB call answers 403 RateLimitError for this long
 STORM_ARMED = 10_000  # the sandbox's counted switch, armed for the storm and cleared after it
-POST_TIMEOUTS = 3  # the next N creates commit, then time out (when the sandbox has the switch)
+# Invoice POSTs that MYOB commits and then answers 500 or not at all (past the client's read
+# timeout), when the sandbox has those switches: (tenant label, fault field, how many).
+UNCONFIRMED_CREATES = (
+    ("big", "fault_create_then_hang", 1),
+    ("big", "fault_create_then_error", 2),
+    ("small1", "fault_create_then_error", 1),
+)
 REDIS_OUTAGE_SECONDS = 10
 
 
@@ -304,15 +310,24 @@ def storm_end(run: Run) -> int:
     return STORM_ARMED * len(ids) - left
 
 
-def post_timeout_switch() -> str | None:
-    """The MYOB sandbox's 'next N creates commit, then hang or 5xx' switch, if it has landed."""
+def unconfirmed_creates(run: Run) -> str:
+    """Arm the MYOB sandbox's create-then-5xx / create-then-hang switches (invoices only)."""
     from sandbox.myob.models import MyobBusiness
 
-    names = {f.name for f in MyobBusiness._meta.get_fields() if f.name.startswith("fault_")}
-    candidates = [
-        n for n in sorted(names - KNOWN_MYOB_FAULTS) if any(w in n for w in ("create", "timeout", "hang", "commit"))
-    ]  # fmt: skip
-    return candidates[0] if candidates else None
+    fields = {f.name for f in MyobBusiness._meta.get_fields()}
+    if not {name for _, name, _ in UNCONFIRMED_CREATES} <= fields:
+        return "MYOB POST timeouts: MISSING (the MYOB sandbox has no create-then-hang/5xx switch)"
+    shops = {shop.label: shop for shop in run.shops}
+    armed = []
+    for label, name, count in UNCONFIRMED_CREATES:
+        if label not in shops:
+            continue
+        business = shops[label].ledger
+        MyobBusiness.objects.filter(pk=business.pk).update(
+            **{name: count, "fault_create_resource": "Sale/Invoice"}
+        )
+        armed.append(f"{label} {name}={count}")
+    return "MYOB POST timeouts: the next invoice creates commit, then fail: " + ", ".join(armed)
 
 
 def kill_worker_mid_job(stack: Stack, run: Run) -> None:
@@ -332,7 +347,6 @@ def kill_worker_mid_job(stack: Stack, run: Run) -> None:
 
 def fault_schedule(stack: Stack, run: Run, span: float, done: threading.Event) -> None:
     """The faults of the `faults` scenario at fixed shares of the order-placing span."""
-    switch = post_timeout_switch()
     plan = [
         (0.15, "storm"),
         (0.25, "timeouts"),
@@ -353,11 +367,7 @@ def fault_schedule(stack: Stack, run: Run, span: float, done: threading.Event) -
             run.storm_calls += storm_end(run)
             run.note(f"storm over ({run.storm_calls} calls answered 403 by it)")
         elif what == "timeouts":
-            if switch is None:
-                run.note("MYOB POST timeouts: MISSING (the sandbox has no such switch yet)")
-            else:
-                myob_faults_set(run, **{switch: POST_TIMEOUTS})
-                run.note(f"MYOB POST timeouts: {switch}={POST_TIMEOUTS} on each company file")
+            run.note(unconfirmed_creates(run))
         elif what == "kill":
             try:
                 kill_worker_mid_job(stack, run)
