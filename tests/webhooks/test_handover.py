@@ -133,7 +133,6 @@ def test_a_web_process_stopping_sends_the_batch_it_holds(active, settings, tmp_p
         "SECRET_KEY": settings.SECRET_KEY,
         "SALT_KEY": ",".join(settings.SALT_KEY),
         "WEBHOOK_HANDOVER_SECONDS": "600",
-        "VAR_DIR": str(tmp_path),
     }
     log = (tmp_path / "gunicorn.log").open("w")
     secret_scan.watch_log(tmp_path / "gunicorn.log")  # its access log, read at the session's end
