@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import JobState, SyncJob
+from audit.models import ApiCall, JobState, SyncJob
 from connectors.sync import dispatch, request_sync
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sandbox.myob.oauth import issue_token
@@ -92,16 +92,20 @@ def test_a_small_tenants_order_waits_for_a_few_of_a_big_tenants_burst_not_all(
     assert set(everything.values_list("state", flat=True)) == {JobState.SUCCEEDED}
     assert everything.filter(erp_document_id="").count() == 0
     burst_done = sorted(SyncJob.objects.filter(pk__in=burst).values_list("finished_at", flat=True))
-    ahead, waits = [], []
+    ahead, waits, queued, calls = [], [], [], []
     for job in SyncJob.objects.filter(pk__in=singles):
         ahead.append(sum(1 for finished in burst_done if finished < job.finished_at))
         waits.append((job.finished_at - job.created_at).total_seconds())
+        queued.append((job.started_at - job.created_at).total_seconds())
+        calls.append(ApiCall.objects.filter(sync_job=job, system="myob").count())
     burst_waits = [
         (j.finished_at - j.created_at).total_seconds() for j in SyncJob.objects.filter(pk__in=burst)
     ]
     print(
         f"small tenants: {BURST}-order burst documents finished ahead of each: {ahead}; "
         f"order -> MYOB document {sorted(round(w, 2) for w in waits)} s; "
+        f"of which before its run started {sorted(round(q, 2) for q in queued)} s; "
+        f"MYOB calls each {calls} (a tenant's first order also reads its reference data); "
         f"burst p50 {statistics.median(burst_waits):.1f} s, max {max(burst_waits):.1f} s"
     )
     # At most a few of the burst's jobs (those already running, one per worker thread, and the

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.models import JobState, SyncAttempt, SyncJob
+from audit.models import JobState, Lane, SyncAttempt, SyncJob
 from connectors import ratelimit
 from connectors.models import TenantTurn
 from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
@@ -118,6 +118,17 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one(shop_b
             if needs_run:
                 dispatch(queued.pk, trigger="webhook")
     assert queued_runs_of(order) == 1
+
+
+def test_within_a_tenant_a_live_order_runs_before_an_older_backfill_one(shop_budget):
+    store, connection, erp = shop_budget
+    backfill = order_job(store, connection)
+    SyncJob.objects.filter(pk=backfill.pk).update(lane=Lane.BACKFILL)
+    live = order_job(store, connection)
+    first = run_job(backfill.pk, trigger="poll", fair=True)  # the backfill's own message
+    second = run_job(live.pk, trigger="webhook", fair=True)
+    assert (first.job_id, second.job_id) == (live.pk, backfill.pk)
+    assert erp.creates() == 2
 
 
 def test_a_run_message_reaches_a_dead_run_behind_a_backlog(shop_budget):

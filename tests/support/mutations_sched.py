@@ -7,6 +7,7 @@ from tests.support.mutations import Mutation
 BUDGET_WAIT = "tests/pipeline/test_scheduling.py::test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job"
 ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one"
 ONE_RUN_PER_DUE_TIME = "tests/pipeline/test_scheduling.py::test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running"
+LIVE_FIRST = "tests/pipeline/test_scheduling.py::test_within_a_tenant_a_live_order_runs_before_an_older_backfill_one"
 DEAD_RUN = (
     "tests/pipeline/test_scheduling.py::test_a_run_message_reaches_a_dead_run_behind_a_backlog"
 )
@@ -100,5 +101,13 @@ MUTATIONS: list[Mutation] = [
         find="    if runs_started_lately(now):\n",
         replace="    if False:\n",
         tests=(ONE_MESSAGE,),
+    ),
+    Mutation(
+        name="sched-backfill-as-urgent-as-live",
+        claim="within a tenant, live orders run before backfill",
+        path="connectors/scheduling.py",
+        find='asc(nulls_first=True), "lane_rank", "due_since"',
+        replace='asc(nulls_first=True), "due_since"',
+        tests=(LIVE_FIRST,),
     ),
 ]
