@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.models import JobState, SyncJob
@@ -55,6 +55,11 @@ def new_owner() -> str:
 
 def lease_expiry():
     return timezone.now() + lease_length()
+
+
+def lapsed(now) -> Q:
+    """Running, but its lease ran out: the worker died or froze, and the job is free to take."""
+    return Q(state=JobState.RUNNING, lease_expires_at__lt=now)
 
 
 @dataclass

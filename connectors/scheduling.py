@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.models import JobState, Lane, SyncJob
 from connectors.errors import BudgetWait
+from connectors.lease import lapsed
 from connectors.models import TenantTurn
 from tenants.models import ConnectionStatus
 
@@ -46,7 +47,7 @@ def due(now) -> Q:
 def dead_run(now) -> Q:
     """Running, but its lease lapsed (the worker died): due again. A choice of the fair order
     like any due job, else the sweeper's message for it could run a backlog's job instead."""
-    return Q(state=JobState.RUNNING, lease_expires_at__lt=now)
+    return lapsed(now)
 
 
 def without_a_message(now) -> Q:

@@ -105,7 +105,7 @@ def _claim(job_id: int) -> SyncJob | None:
     now = timezone.now()
     claimable = (
         SyncJob.objects.filter(pk=job_id)
-        .filter(Q(state=JobState.PENDING) | Q(state=JobState.RUNNING, lease_expires_at__lt=now))
+        .filter(Q(state=JobState.PENDING) | leases.lapsed(now))
         .filter(scheduling.not_before_its_time(now))
     )
     claimed = claimable.update(
@@ -400,7 +400,7 @@ def due_job_ids(limit: int = 500) -> list[int]:
     now = timezone.now()
     active = SyncJob.objects.filter(connection__status=ConnectionStatus.ACTIVE)
     due = active.filter(scheduling.due(now)).filter(scheduling.without_a_message(now))
-    stale = active.filter(state=JobState.RUNNING, lease_expires_at__lt=now)
+    stale = active.filter(leases.lapsed(now))
     ids = (due | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
     return list(ids)
 

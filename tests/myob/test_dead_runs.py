@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import ApiCall, JobState, SyncAttempt, SyncJob
+from connectors.sync import dispatch, request_sync
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set
 from tenants.services import connection_activate
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.embedded]
 _names = itertools.count(1)
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 LATENCY_MS = 1500  # every MYOB call: a run takes several seconds
+BACKLOG = 30  # orders after the killed one: about 100 s of work for the other worker
 
 
 @pytest.fixture
@@ -90,6 +92,39 @@ def test_a_run_killed_mid_job_is_finished_by_another_worker_within_a_minute(slow
     print(f"\nkilled run finished by another worker {taken_over_in:.1f} s after the kill")
     assert taken_over_in < 60
     assert len(invoices(business)) == 1
+
+
+def test_a_run_killed_during_a_backlog_is_taken_over_before_the_backlog_drains(slow_shop):
+    """A free run slot takes the dead run as soon as its lease lapses, ahead of the orders that
+    came after it (they would take the other worker over a minute and a half)."""
+    store, connection, business, first, second = slow_shop
+    job = job_mid_run(store, connection)
+    for _ in range(BACKLOG):  # as a catch-up poll finds them: a job each, queued at once
+        order = place_test_order(store, items=[("MUG-STEEL", 1)], customer=store.customers.first())
+        request_sync(connection=connection, kind="order", source_id=str(order.pk), trigger="poll")
+        dispatch(
+            SyncJob.objects.get(connection=connection, source_id=str(order.pk)).pk, trigger="poll"
+        )
+    jobs = SyncJob.objects.filter(connection=connection, kind="order")
+    second.start(purge=False)
+    with Sweeper():
+        os.kill(first.proc.pid, signal.SIGKILL)
+        first.proc.wait(timeout=10)
+        killed_at = time.monotonic()
+        wait_until(
+            lambda: SyncJob.objects.get(pk=job.pk).state == JobState.SUCCEEDED,
+            timeout=120,
+            interval=0.1,
+            message="the killed run was never taken over",
+        )
+        taken_over_in = time.monotonic() - killed_at
+        still_waiting = jobs.exclude(state=JobState.SUCCEEDED).count()
+    print(
+        f"\nkilled run finished {taken_over_in:.1f} s after the kill, {still_waiting} jobs behind"
+    )
+    assert taken_over_in < 60 and still_waiting > 0
+    reference = f"BC-{job.source_id}"
+    assert [i.data["CustomerPurchaseOrderNumber"] for i in invoices(business)].count(reference) == 1
 
 
 def test_a_frozen_worker_past_its_lease_sends_nothing_after_it_wakes(slow_shop):

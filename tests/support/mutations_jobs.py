@@ -13,16 +13,16 @@ MUTATIONS: list[Mutation] = [
         name="claim-takes-any-state",
         claim="no job runs twice: a job that is done (or failed, or skipped) is not claimed again",
         path="connectors/sync.py",
-        find="Q(state=JobState.PENDING) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)",
+        find="Q(state=JobState.PENDING) | leases.lapsed(now)",
         replace="Q()",
         tests=("tests/pipeline/test_jobs.py",),
     ),
     Mutation(
         name="claim-takes-a-live-run",
         claim="no job runs twice: a run whose lease is live is not claimed by a second worker",
-        path="connectors/sync.py",
-        find="Q(state=JobState.RUNNING, lease_expires_at__lt=now)",
-        replace="Q(state=JobState.RUNNING)",
+        path="connectors/lease.py",
+        find="return Q(state=JobState.RUNNING, lease_expires_at__lt=now)",
+        replace="return Q(state=JobState.RUNNING)",
         tests=("tests/pipeline/test_jobs.py",),
     ),
     Mutation(
@@ -55,10 +55,20 @@ MUTATIONS: list[Mutation] = [
         name="sweeper-ignores-lapsed-leases",
         claim="a run killed mid-job is finished by another worker within a minute",
         path="connectors/sync.py",
-        find="stale = active.filter(state=JobState.RUNNING, lease_expires_at__lt=now)",
+        find="stale = active.filter(leases.lapsed(now))",
         replace="stale = active.none()",
         tests=(
             f"{DEAD_RUNS}::test_a_run_killed_mid_job_is_finished_by_another_worker_within_a_minute",
+        ),
+    ),
+    Mutation(
+        name="fair-choice-skips-dead-runs",
+        claim="a run killed during a backlog is taken over within a minute, ahead of the backlog",
+        path="connectors/scheduling.py",
+        find="due(now) | dead_run(now), connection__status=ConnectionStatus.ACTIVE",
+        replace="due(now), connection__status=ConnectionStatus.ACTIVE",
+        tests=(
+            f"{DEAD_RUNS}::test_a_run_killed_during_a_backlog_is_taken_over_before_the_backlog_drains",
         ),
     ),
     Mutation(
