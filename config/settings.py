@@ -358,6 +358,9 @@ EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 # Exact counts 60 calls a minute per division; tests shrink the minute (with the sandbox's).
 EXACT_RATE_WINDOW_SECONDS = env.float("EXACT_RATE_WINDOW_SECONDS", default=60.0)
 
+# How long the HTTP client waits for a vendor's answer (seconds); tests lower it to hit timeouts.
+HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)
+
 # --- Product settings -----------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=90)
 AUDIT_BODY_LIMIT = env.int("AUDIT_BODY_LIMIT", default=64 * 1024)

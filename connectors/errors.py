@@ -101,3 +101,8 @@ def infrastructure_message(exc: BaseException) -> str:
         f"unless it lasts more than a few minutes: then ask your ml-connector operator to "
         f"check the {part}."
     )
+
+
+class AmbiguousWrite(TransientError):
+    """A create or change got no clear answer (no answer at all, or a 5xx): the vendor may have
+    done it. It is not sent again in place; the job's next attempt looks the record up first."""

@@ -7,6 +7,12 @@ says: success, refresh the token once and retry, retry with backoff, or fail for
 
 Short waits are slept in place; a wait longer than `max_inline_wait` is raised as a TransientError
 with `retry_after`, so the Celery task goes back to the queue instead of holding a worker.
+
+A create is never repeated blindly: a POST or PATCH that gets no answer or a RETRY-class status
+may have been done, so it raises AmbiguousWrite instead of being sent again, and the job's next
+attempt starts with the look-up by external reference. Definite refusals (a rate-limit answer, a
+401 refreshed once) are still retried in place, and so is a write the vendor deduplicates by an
+idempotency key (`VendorRules.idempotency_header`, the same key on every try).
 """
 
 import email.utils
@@ -19,11 +25,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import requests
+from django.conf import settings
 
 from audit.redaction import register_secrets
 from audit.services import api_call_record
 from connectors import ratelimit
 from connectors.errors import (
+    AmbiguousWrite,
     BudgetWait,
     PermanentError,
     RateLimited,
@@ -33,7 +41,9 @@ from connectors.errors import (
 from connectors.lease import current_lease
 from connectors.ssrf import check_destination
 
-DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+CONNECT_TIMEOUT = 5.0
+# Not idempotent: a repeat may do the work twice (a second invoice); PUT and DELETE name their record.
+UNREPEATABLE_METHODS = frozenset({"POST", "PATCH"})
 USER_AGENT = "ml-connector/1.0 (+https://github.com/ml-connector)"
 
 SUCCESS, RETRY, RATE_LIMITED, REFRESH, FAIL = "success", "retry", "rate_limited", "refresh", "fail"
@@ -100,6 +110,9 @@ class VendorRules:
     retry_after: Callable[[requests.Response], float | None] = retry_after_header
     error_message: Callable[[requests.Response], str] = default_error_message
     budget: Callable[[requests.Response], Budget | None] = lambda response: None
+    # The header under which the vendor deduplicates writes, when it offers one: a create sent
+    # with it may be repeated in place. None for every vendor so far (see each RULES).
+    idempotency_header: str | None = None
 
     def classify(self, response: requests.Response) -> str:
         status = response.status_code
@@ -133,6 +146,11 @@ class Backoff:
         return max(server_says, step * random.uniform(0.5, 1.5))  # noqa: S311
 
 
+def default_timeout() -> tuple[float, float]:
+    """(connect, read) seconds; the read timeout is a setting so tests can provoke one."""
+    return CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT
+
+
 _sessions = threading.local()
 
 
@@ -154,7 +172,7 @@ class ApiClient:
     connection: object | None = None  # tenants.Connection, for the audit row and status checks
     budget: RateBudget | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    timeout: tuple[float, float] = field(default_factory=default_timeout)
     max_attempts: int = 3
     max_inline_wait: float = 5.0
     backoff: Backoff = field(default_factory=Backoff)
@@ -197,8 +215,11 @@ class ApiClient:
         json=None,
         data=None,
         headers: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
     ) -> requests.Response:
         url = self.url_for(path)
+        keyed_headers = self._idempotency(idempotency_key)
+        repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)
         refreshed = False
         attempt = 0
         while True:
@@ -216,6 +237,7 @@ class ApiClient:
             self._fence(method)
             sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
             sent_headers.update(headers or {})
+            sent_headers.update(keyed_headers)  # the same key on every try
             response, error, duration_ms = self._send(method, url, params, json, data, sent_headers)
             api_call_record(
                 system=self.rules.system,
@@ -239,6 +261,9 @@ class ApiClient:
                 refreshed = True
                 self.auth.on_unauthorized(sent_headers)
                 continue
+            if action == RETRY and not repeatable:
+                # The vendor may have done it: never send it again blindly.
+                raise self._ambiguous(operation, response, error)
             if action in (RETRY, RATE_LIMITED):
                 server_says = self.rules.retry_after(response) if response is not None else None
                 delay = self.backoff.delay(attempt, server_says)
@@ -259,6 +284,13 @@ class ApiClient:
         lease = current_lease()
         if lease is not None and method.upper() not in SAFE_METHODS:
             lease.confirm()
+
+    def _idempotency(self, key: str | None) -> dict[str, str]:
+        """The vendor's idempotency header with the caller's key; nothing when the vendor
+        offers none (a key it ignores would make a repeat no safer)."""
+        if key and self.rules.idempotency_header:
+            return {self.rules.idempotency_header: key}
+        return {}
 
     def _send(self, method, url, params, json, data, headers):
         start = time.monotonic()
@@ -338,6 +370,22 @@ class ApiClient:
                 f"{self.connection.name} needs reconnecting before ml-connector can call "
                 f"{self.rules.system} again ({last_error})."
             )
+
+    def _ambiguous(self, operation, response, error) -> AmbiguousWrite:
+        system = self.rules.system
+        if response is None:
+            what = f"did not answer in time ({type(error).__name__})"
+            status = None
+        else:
+            what = f"answered {response.status_code}"
+            status = response.status_code
+        return AmbiguousWrite(
+            f"{system} did not confirm the create ({operation}): it {what}, so it may or may "
+            "not have been made. ml-connector does not send it again blindly: it looks it up "
+            "by its reference before it tries again, and creates it only if it is not there. "
+            "Nothing to do unless this keeps happening.",
+            status=status,
+        )
 
     def _transient(self, action, response, error, delay) -> TransientError:
         if response is None:

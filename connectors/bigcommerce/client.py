@@ -72,6 +72,9 @@ RULES = VendorRules(
     retry_after=_retry_after,
     error_message=_error_message,
     budget=_budget,
+    # No idempotency key: neither BigCommerce's OpenAPI files nor its docs name one (its webhook
+    # `hash` dedupes deliveries, not API writes). Writes (hooks, refunds) look up before creating.
+    idempotency_header=None,
 )
 
 

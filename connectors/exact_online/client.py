@@ -73,8 +73,11 @@ def error_message(response) -> str:
 
 
 RULES = VendorRules(
-    system=SYSTEM, budget=budget, retry_after=retry_after, error_message=error_message
-)
+    system=SYSTEM, budget=budget, retry_after=retry_after, error_message=error_message,
+    # No idempotency key in Exact Online's REST API (vendor fact sheet, "Idempotency: before
+    # creating, look up the record"): a create is found again by YourRef / the account Code.
+    idempotency_header=None,
+)  # fmt: skip
 
 
 def division_of(connection) -> int | None:

@@ -101,7 +101,12 @@ class MyobRules(VendorRules):
         return action
 
 
-RULES = MyobRules(system=SYSTEM, is_rate_limited=is_rate_limited, error_message=error_message)
+RULES = MyobRules(
+    system=SYSTEM, is_rate_limited=is_rate_limited, error_message=error_message,
+    # No idempotency key in the MYOB Business API (vendor fact sheet, "Idempotency: before
+    # creating, look up the record"): an invoice is found again by CustomerPurchaseOrderNumber.
+    idempotency_header=None,
+)  # fmt: skip
 
 
 class MyobAuth(BearerTokenAuth):

@@ -38,6 +38,8 @@ Services (services.py) for tests and the demo
   gives the ExactToken row itself.
 - record_create(division, resource, body), records(division, resource): entities in and out.
 - faults_set(division, fault_error_rate=…, fault_latency_ms=…, fault_unauthorized=N,
-  fault_server_errors=N, fault_rate_limited=N, or any limit).
+  fault_server_errors=N, fault_rate_limited=N, fault_create_then_error=N (commit, then 503),
+  fault_create_then_hang=N (commit, then hang fault_hang_ms), fault_create_resource, or any
+  limit).
 - call_counts(division) → {"calls", "429", "peak"}; token_calls(client_id, grant_type="").
 """

@@ -126,6 +126,17 @@ def apply_faults(division: ExactDivision) -> None:
         raise ApiError(500, "A problem has occurred. The cause of this issue will be investigated.")
 
 
+def after_create(division: ExactDivision, endpoint: str) -> None:
+    """Faults of a create that has committed: Exact made the record, the answer goes wrong."""
+    wanted = division.fault_create_resource.lower()
+    if wanted and endpoint.lower() != wanted:
+        return
+    if take_fault(division, "fault_create_then_error"):
+        raise ApiError(503, "Service unavailable (sandbox fault)")
+    if take_fault(division, "fault_create_then_hang"):
+        time.sleep(division.fault_hang_ms / 1000)
+
+
 def log_refusal(division_code: int | None, method: str, endpoint: str, status: int) -> None:
     """A call refused before it was counted still spends the endpoint's error budget."""
     ExactApiRequest.objects.create(

@@ -49,6 +49,13 @@ class ExactDivision(models.Model):
     fault_unauthorized = models.PositiveIntegerField(default=0)  # next N calls answer 401
     fault_server_errors = models.PositiveIntegerField(default=0)  # next N calls answer 503
     fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls answer 429
+    # The next N creates commit the record, then answer 503 / hang fault_hang_ms before answering
+    # (past the client's read timeout): the vendor did it, the client cannot know.
+    fault_create_then_error = models.PositiveIntegerField(default=0)
+    fault_create_then_hang = models.PositiveIntegerField(default=0)
+    fault_hang_ms = models.PositiveIntegerField(default=35_000)
+    # Only creates of this endpoint count (e.g. "salesinvoice/SalesInvoices"); blank: all.
+    fault_create_resource = models.CharField(max_length=60, blank=True)
     last_timestamp = models.BigIntegerField(default=0)  # the sync API's row version counter
 
     def __str__(self):

@@ -72,7 +72,9 @@ def division_create(code: int, name: str = "Sandbox Outdoor B.V.", *, skip_items
 
 def faults_set(division: ExactDivision, **faults) -> ExactDivision:
     """fault_error_rate, fault_latency_ms, fault_unauthorized (next N calls 401),
-    fault_server_errors (next N calls 503), fault_rate_limited (next N calls 429), and the
+    fault_server_errors (next N calls 503), fault_rate_limited (next N calls 429),
+    fault_create_then_error / fault_create_then_hang (the next N creates commit, then answer 503
+    / hang fault_hang_ms; only creates of fault_create_resource when set), and the
     limits (minutely_limit, daily_limit, window_seconds, errors_per_hour)."""
     ExactDivision.objects.filter(pk=division.pk).update(**faults)
     division.refresh_from_db()

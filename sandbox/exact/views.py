@@ -104,6 +104,7 @@ def _create(request, spec: Resource, division: ExactDivision, base: str):
     if missing:
         raise bad(f"Mandatory: {', '.join(missing)}")
     data = create(division, spec, body).data
+    gate.after_create(division, spec.path)  # committed: a fault now leaves the record made
     shown = render(spec, data, base, expand=True)
     if "return=representation" not in request.headers.get("Prefer", ""):
         # Without the Prefer header Exact returns the entity with its properties null.

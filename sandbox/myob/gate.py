@@ -152,6 +152,17 @@ def apply_faults(business: MyobBusiness) -> None:
         raise ApiError(500, "InternalServerError", "An unexpected error occurred (sandbox fault)")
 
 
+def after_create(business: MyobBusiness, resource: str) -> None:
+    """Faults of a create that has committed: MYOB made the record, the answer goes wrong."""
+    wanted = business.fault_create_resource.lower()
+    if wanted and not resource.lower().startswith(wanted):
+        return
+    if take_fault(business, "fault_create_then_error"):
+        raise ApiError(500, "InternalServerError", "An unexpected error occurred (sandbox fault)")
+    if take_fault(business, "fault_create_then_hang"):
+        time.sleep(business.fault_hang_ms / 1000)
+
+
 def admit(request, business_id, scopes: tuple[str, ...]) -> tuple[MyobApiKey, MyobBusiness]:
     key = api_key_of(request)
     count_call(key)

@@ -68,6 +68,13 @@ class MyobBusiness(models.Model):
     fault_latency_ms = models.PositiveIntegerField(default=0)
     fault_conflicts = models.PositiveIntegerField(default=0)  # next N PUTs answer 409
     fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls answer 403
+    # The next N creates commit the record, then answer 500 / hang fault_hang_ms before answering
+    # (past the client's read timeout): the vendor did it, the client cannot know.
+    fault_create_then_error = models.PositiveIntegerField(default=0)
+    fault_create_then_hang = models.PositiveIntegerField(default=0)
+    fault_hang_ms = models.PositiveIntegerField(default=35_000)
+    # Only creates of resources starting with this path count (e.g. "Sale/Invoice"); blank: all.
+    fault_create_resource = models.CharField(max_length=60, blank=True)
 
     class Meta:
         verbose_name_plural = "businesses"

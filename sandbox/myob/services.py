@@ -86,7 +86,9 @@ def business_create(
 
 def faults_set(business: MyobBusiness, **faults) -> MyobBusiness:
     """fault_error_rate, fault_latency_ms, fault_conflicts (next N PUTs), fault_rate_limited
-    (next N calls answer 403 RateLimitError)."""
+    (next N calls answer 403 RateLimitError), fault_create_then_error / fault_create_then_hang
+    (the next N creates commit, then answer 500 / hang fault_hang_ms), fault_create_resource
+    (only creates of this resource path count)."""
     MyobBusiness.objects.filter(pk=business.pk).update(**faults)
     business.refresh_from_db()
     return business

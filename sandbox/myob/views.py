@@ -223,6 +223,7 @@ def _create(request, spec: Resource, business, base):
         record = MyobRecord.objects.create(
             business=business, resource=spec.path, data=data, created=now, last_modified=now
         )
+    gate.after_create(business, spec.path)  # committed: a fault now leaves the record made
     location = f"{base}/{spec.path}/{record.uid}"
     if _wants_body(request):
         return _json(render(record, base), status=201, Location=location)
