@@ -91,6 +91,13 @@ def dana(tenant, other_tenant):
 
 
 @pytest.fixture
+def worker_env():
+    """Extra environment for the worker a `shop` fixture starts; a module overrides it (e.g. a
+    short HTTP_READ_TIMEOUT so a sandbox that hangs times the client out quickly)."""
+    return {}
+
+
+@pytest.fixture
 def connection(tenant):
     return ConnectionFactory(tenant=tenant, name="Acme store")
 

@@ -33,7 +33,7 @@ WINDOW = 8
 
 
 @pytest.fixture
-def shop(live_server, tenant, exact_app, settings):
+def shop(live_server, tenant, exact_app, settings, worker_env):
     """A sandbox store joined to a sandbox Exact division (with Exact's own 60-call limit per
     window), active, and a worker whose settings point at the sandboxes."""
     settings.EXACT_RATE_WINDOW_SECONDS = WINDOW
@@ -55,7 +55,7 @@ def shop(live_server, tenant, exact_app, settings):
     worker = WorkerProcess(concurrency=4, extra_env={
         "EXACT_CLIENT_ID": CLIENT_ID, "EXACT_CLIENT_SECRET": CLIENT_SECRET,
         "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact",
-        "EXACT_RATE_WINDOW_SECONDS": str(WINDOW),
+        "EXACT_RATE_WINDOW_SECONDS": str(WINDOW), **worker_env,
     }).start()  # fmt: skip
     try:
         yield store, connection_activate(connection=connection), division

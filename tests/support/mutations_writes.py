@@ -4,4 +4,81 @@ See tests/support/mutations.py for the fields."""
 
 from tests.support.mutations import Mutation
 
-MUTATIONS: list[Mutation] = []
+CLIENT_TESTS = "tests/connectors/test_unsafe_writes.py"
+MYOB_UNCONFIRMED = "tests/myob/test_unconfirmed_create.py"
+EXACT_UNCONFIRMED = "tests/exact/test_unconfirmed_create.py"
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="writes-client-repeats-unsafe-methods",
+        claim="a POST or PATCH without a clear answer is sent once, never repeated in place "
+        "(one invoice in MYOB and Exact Online after a hang or a 5xx after the save)",
+        path="connectors/http.py",
+        find="repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)",
+        replace="repeatable = True",
+        tests=(
+            CLIENT_TESTS,
+            f"{MYOB_UNCONFIRMED}::test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again[hang]",
+        ),
+    ),
+    Mutation(
+        name="writes-rate-limited-post-not-retried",
+        claim="a rate-limit answer to a POST is a definite refusal and is still retried in place",
+        path="connectors/http.py",
+        find="if action == RETRY and not repeatable:",
+        replace="if action in (RETRY, RATE_LIMITED) and not repeatable:",
+        tests=(CLIENT_TESTS,),
+    ),
+    Mutation(
+        name="writes-any-key-makes-a-post-repeatable",
+        claim="only a key the vendor honours (its idempotency header) makes a POST repeatable",
+        path="connectors/http.py",
+        find="or bool(keyed_headers)",
+        replace="or bool(idempotency_key)",
+        tests=(CLIENT_TESTS,),
+    ),
+    Mutation(
+        name="writes-idempotency-key-only-on-the-first-try",
+        claim="a keyed write sends the same idempotency key on every try",
+        path="connectors/http.py",
+        find="sent_headers.update(keyed_headers)  # the same key on every try",
+        replace="sent_headers.update(keyed_headers if attempt == 1 else {})",
+        tests=(CLIENT_TESTS,),
+    ),
+    Mutation(
+        name="writes-ambiguous-message-hides-the-next-step",
+        claim="an unconfirmed create tells the reader ml-connector looks it up before trying again",
+        path="connectors/http.py",
+        find='"not have been made. ml-connector does not send it again blindly: it looks it up "',
+        replace='"not have been made. "',
+        tests=(CLIENT_TESTS,),
+    ),
+    Mutation(
+        name="writes-read-timeout-not-a-setting",
+        claim="the client's read timeout is the HTTP_READ_TIMEOUT setting",
+        path="connectors/http.py",
+        find="return CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT",
+        replace="return CONNECT_TIMEOUT, 30.0",
+        tests=(f"{CLIENT_TESTS}::test_the_read_timeout_is_a_setting",),
+    ),
+    Mutation(
+        name="writes-myob-look-up-misses-the-unconfirmed-invoice",
+        claim="MYOB: the retry's look-up by CustomerPurchaseOrderNumber finds the invoice the "
+        "unconfirmed POST made",
+        path="connectors/myob/connector.py",
+        find='found = self.api.first(INVOICES, f"CustomerPurchaseOrderNumber eq {quoted(reference)}")',
+        replace="found = self.api.first(INVOICES, \"CustomerPurchaseOrderNumber eq 'none'\")",
+        tests=(
+            f"{MYOB_UNCONFIRMED}::test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again[5xx]",
+        ),
+    ),
+    Mutation(
+        name="writes-exact-look-up-misses-the-unconfirmed-invoice",
+        claim="Exact Online: the retry's look-up by YourRef finds the invoice the unconfirmed "
+        "POST made",
+        path="connectors/exact_online/connector.py",
+        find='filter=f"YourRef eq {quoted(mapping.reference(order))}",',
+        replace="filter=\"YourRef eq 'none'\",",
+        tests=(EXACT_UNCONFIRMED,),
+    ),
+]

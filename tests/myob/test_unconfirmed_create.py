@@ -1,0 +1,39 @@
+"""An invoice POST that MYOB carried out but did not confirm (the answer hung past our read
+timeout, or came as a 500 after the save) is not posted again: the job's next attempt finds the
+invoice by its reference and the order ends with exactly one invoice."""
+
+import pytest
+
+from audit.models import JobState, SyncJob
+from sandbox.bigcommerce.services import place_test_order
+from sandbox.myob.services import faults_set
+from tests.myob.test_end_to_end import invoices, shop  # noqa: F401 - the fixture
+from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT, posted_once_then_found
+from tests.support.worker import jobs_settled, wait_until
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+def worker_env():
+    return {"HTTP_READ_TIMEOUT": str(READ_TIMEOUT)}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again(shop, fault):  # noqa: F811
+    store, connection, business = shop
+    faults_set(business, fault_create_resource="Sale/Invoice", **FAULTS[fault])
+    order = place_test_order(store, items=[("TENT-2P", 1)], customer=store.customers.first())
+    wait_until(jobs_settled(connection, 1, kind="order"), timeout=120, message="did not settle")
+    job = SyncJob.objects.get(connection=connection, kind="order")
+    made = invoices(business)
+    assert len(made) == 1, f"{len(made)} invoices for one order"
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    assert made[0].data["CustomerPurchaseOrderNumber"] == f"BC-{order.pk}"
+    assert job.erp_document_id == str(made[0].uid)
+    posted_once_then_found(
+        job,
+        create_operation=f"{made[0].resource.replace('/', '.').lower()}.create",
+        lookup="CustomerPurchaseOrderNumber",
+        document_id=job.erp_document_id,
+    )
