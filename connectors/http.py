@@ -354,6 +354,9 @@ class ApiClient:
             limiter.block_until(self.budget.key, time.time() + reset_in)
         if budget.quota and budget.quota > 0 and window:  # a quota of 0 or less is not a quota
             limiter.set_quota(self.budget.key, window, budget.quota)
+            if budget.remaining is not None and reset_in:
+                used = min(budget.quota, max(0, budget.quota - budget.remaining))
+                limiter.align(self.budget.key, window, budget.quota, used, reset_in)
 
     def _refuse_dead_connection(self) -> None:
         if self.connection is None:

@@ -154,6 +154,36 @@ def _best_effort(what: str):
         logger.warning("rate budget store unreachable: could not %s", what)
 
 
+# Re-dates a window's log to the vendor's own window: the calls the vendor counts in its current
+# window (its count or ours, the larger) all become due to expire at its reset.
+_ALIGN_LUA = """
+local key = KEYS[1]
+local start = tonumber(ARGV[1])
+local used = tonumber(ARGV[2])
+local span = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. start)
+local count = math.max(redis.call('ZCARD', key), used)
+redis.call('DEL', key)
+for i = 1, count do redis.call('ZADD', key, start, 'vendor-' .. i) end
+if count > 0 then redis.call('PEXPIRE', key, span) end
+return count
+"""
+# A reset announced this close (1 s, or an eighth of a shorter window) may be the previous
+# window's, read after the refresh: left alone, the log's own expiry stays (the safe side).
+ALIGN_MIN_RESET = 1.0
+
+
+def _aligns(window_seconds: float, limit: int, reset_in: float) -> bool:
+    floor = min(ALIGN_MIN_RESET, window_seconds / 8)
+    return limit <= SLIDING_LOG_MAX and floor <= reset_in <= window_seconds
+
+
+def _vendor_window(window_seconds: float, reset_in: float) -> tuple[int, int]:
+    """(span, start) in ms of the vendor's current window, on our clock."""
+    span = int(window_seconds * 1000)
+    return span, _now_ms() + int(reset_in * 1000) - span
+
+
 class RedisRateLimiter:
     def __init__(self, url: str):
         import redis
@@ -161,6 +191,7 @@ class RedisRateLimiter:
         self.redis = redis.Redis.from_url(url)
         self._acquire = self.redis.register_script(_ACQUIRE_LUA)
         self._lease = self.redis.register_script(_LEASE_LUA)
+        self._align = self.redis.register_script(_ALIGN_LUA)
 
     def try_acquire(self, key: str, policy: RatePolicy, lane: str = LIVE) -> float:
         share = policy.backfill_share if lane == BACKFILL else 1.0
@@ -194,6 +225,15 @@ class RedisRateLimiter:
                 mapping={"window_ms": int(window_seconds * 1000), "limit": limit},
             )
             self.redis.expire(f"rl:{key}:quota", 24 * 60 * 60)
+
+    def align(self, key: str, window_seconds: float, limit: int, used: int, reset_in: float):
+        """The vendor refreshes its whole quota at once, `reset_in` from now (BigCommerce):
+        follow its window, so the refreshed quota is used at once (see `align` below)."""
+        if not _aligns(window_seconds, limit, reset_in):
+            return
+        span, start = _vendor_window(window_seconds, reset_in)
+        with _best_effort("follow the vendor's window"):
+            self._align(keys=[f"rl:{key}:w{span}"], args=[start, used, span])
 
     def quota(self, key: str) -> Window | None:
         window_ms = limit = None
@@ -287,6 +327,21 @@ class DatabaseRateLimiter:
         with transaction.atomic():
             row = self._locked_state(key)
             row.state["quota"] = [int(window_seconds * 1000), limit]
+            row.save(update_fields=["state", "updated_at"])
+
+    def align(self, key: str, window_seconds: float, limit: int, used: int, reset_in: float):
+        """The vendor refreshes its whole quota at once, `reset_in` from now: the calls it
+        counts in its current window (its count or ours, the larger) expire at its reset, and the
+        calls before that window are no longer its business. Without this the log frees each
+        call a whole window after it was made, and a quota refreshed earlier sits idle."""
+        if not _aligns(window_seconds, limit, reset_in):
+            return
+        span, start = _vendor_window(window_seconds, reset_in)
+        name = _state_name(span, Window(window_seconds, limit))
+        with transaction.atomic():
+            row = self._locked_state(key)
+            ours = [t for t in row.state.get(name, []) if t >= start]
+            row.state[name] = [start] * max(len(ours), used)
             row.save(update_fields=["state", "updated_at"])
 
     def quota(self, key: str) -> Window | None:

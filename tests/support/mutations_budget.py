@@ -7,6 +7,7 @@ from tests.support.mutations import Mutation
 BUDGET_TESTS = "tests/pipeline/test_store_budget.py"
 SPEC_TESTS = "tests/sandbox/test_bigcommerce_spec.py"
 CONSIGNMENT_TESTS = "tests/sandbox/test_bigcommerce_consignments.py"
+WINDOW_TESTS = "tests/connectors/test_store_budget_window.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -151,5 +152,46 @@ MUTATIONS: list[Mutation] = [
         find='    if line.type != "physical":\n        return None',
         replace="",
         tests=(CONSIGNMENT_TESTS,),
+    ),
+    Mutation(
+        name="store-budget-ignores-the-stores-window",
+        claim="a store quota refreshed at the store's reset is used at once (no budget idle)",
+        path="connectors/http.py",
+        find="limiter.align(self.budget.key, window, budget.quota, used, reset_in)",
+        replace="pass",
+        tests=(
+            f"{WINDOW_TESTS}::test_a_quota_spent_late_in_the_window_is_used_again_as_soon_as_the_store_refreshes_it",
+        ),
+    ),
+    Mutation(
+        name="store-budget-ignores-the-stores-window-embedded",
+        claim="a store quota refreshed at the store's reset is used at once (SQLite budget)",
+        path="connectors/http.py",
+        find="limiter.align(self.budget.key, window, budget.quota, used, reset_in)",
+        replace="pass",
+        tests=(
+            f"{WINDOW_TESTS}::test_a_quota_spent_late_in_the_window_is_used_again_as_soon_as_the_store_refreshes_it",
+        ),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+    Mutation(
+        name="store-budget-redis-forgets-calls-in-flight",
+        claim="aligning to the store keeps our calls it has not counted yet (Redis budget)",
+        path="connectors/ratelimit.py",
+        find="local count = math.max(redis.call('ZCARD', key), used)",
+        replace="local count = used",
+        tests=(
+            f"{WINDOW_TESTS}::test_the_budget_takes_the_larger_of_the_stores_count_and_its_own",
+        ),
+    ),
+    Mutation(
+        name="store-budget-database-ignores-other-apps",
+        claim="aligning to the store counts other apps' calls on the store (database budget)",
+        path="connectors/ratelimit.py",
+        find="row.state[name] = [start] * max(len(ours), used)",
+        replace="row.state[name] = [start] * len(ours)",
+        tests=(
+            f"{WINDOW_TESTS}::test_the_budget_takes_the_larger_of_the_stores_count_and_its_own",
+        ),
     ),
 ]
