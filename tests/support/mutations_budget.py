@@ -95,6 +95,14 @@ MUTATIONS: list[Mutation] = [
         env={"TEST_BACKEND": "embedded"},
     ),
     Mutation(
+        name="budget-reruns-unchanged-orders-into-myob",
+        claim="an unchanged update makes no call to MYOB (real sandboxes over HTTP)",
+        path="connectors/sync.py",
+        find="return bool(job.erp_document_id) and all(last.get(k) == v for k, v in seen.items())",
+        replace="return False",
+        tests=("tests/myob/test_store_budget_myob.py",),
+    ),
+    Mutation(
         name="budget-unchanged-by-date-modified-alone",
         claim="a change in the same second as the last sync (same date_modified) still reaches "
         "the ERP",
