@@ -23,3 +23,16 @@ class TenantTurn(models.Model):
 
     def __str__(self):
         return f"{self.tenant_id} at {self.last_turn_at:%H:%M:%S}"
+
+
+class FindOrCreateClaim(models.Model):
+    """A lease on one find-or-create in an ERP, keyed "<connection id>:<customer identity>": the
+    job holding it finds, then creates if need be; the others wait. A row, not a lock held across
+    HTTP calls (on SQLite that would lock the whole database); a dead holder's lease lapses."""
+
+    key = models.CharField(max_length=320, primary_key=True)
+    holder = models.CharField(max_length=40)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key

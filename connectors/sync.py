@@ -30,6 +30,7 @@ from connectors import lease as leases
 from connectors import scheduling
 from connectors.bigcommerce import mapping
 from connectors.bigcommerce.store import BigCommerceStore
+from connectors.claims import find_or_create_claim
 from connectors.erp import ExternalRef, UpdateNotAllowed
 from connectors.errors import (
     INFRASTRUCTURE_ERRORS,
@@ -295,7 +296,8 @@ def sync_order(job: SyncJob) -> tuple[str, str]:
     if same_buyer:
         customer_ref = ExternalRef(id=job.erp_customer_id)
     else:
-        customer_ref = erp.upsert_customer(order.customer)
+        with find_or_create_claim(connection, order.customer):
+            customer_ref = erp.upsert_customer(order.customer)
         _owned(job).update(erp_customer_id=customer_ref.id)
     existing = erp.find_sales_document(order)
     if existing is None:
@@ -354,7 +356,8 @@ def sync_customer(job: SyncJob) -> tuple[str, str]:
     if raw is None:
         return JobState.SKIPPED, "The customer no longer exists in BigCommerce."
     customer = mapping.customer_from_v3(raw)
-    ref = erp_connector(job.connection).upsert_customer(customer)
+    with find_or_create_claim(job.connection, customer):
+        ref = erp_connector(job.connection).upsert_customer(customer)
     _owned(job).update(
         erp_customer_id=ref.id, erp_document_id=ref.id, erp_document_number=ref.number or ref.id,
         source_modified_at=customer.modified_at,

@@ -44,6 +44,12 @@ def myob_key(transactional_db, live_server):
 
 
 @pytest.fixture
+def worker_concurrency():
+    """Threads of the worker the end-to-end `shop` starts; a module overrides it."""
+    return 2
+
+
+@pytest.fixture
 def business(myob_key):
     return business_create(
         f"Sandbox Outdoor {next(_names)}", username=CF_USER, password=CF_PASSWORD

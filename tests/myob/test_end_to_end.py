@@ -21,13 +21,15 @@ _hashes = itertools.count(1)
 
 
 @pytest.fixture
-def shop(live_server, tenant, myob_key, worker_env):
+def shop(live_server, tenant, myob_key, worker_env, worker_concurrency):
     """A sandbox store joined to a sandbox MYOB company file (which has no STOVE-1 item), active,
     and a worker whose settings point at the sandboxes."""
     store, connection, business = myob_shop(
         live_server, tenant, myob_key, name=f"myobe2e{next(_hashes)}", skip_items=("STOVE-1",)
     )
-    worker = WorkerProcess(extra_env={**myob_worker_env(live_server), **worker_env}).start()
+    worker = WorkerProcess(
+        concurrency=worker_concurrency, extra_env={**myob_worker_env(live_server), **worker_env}
+    ).start()
     try:
         yield store, connection_activate(connection=connection), business
     finally:

@@ -7,6 +7,10 @@ from tests.support.mutations import Mutation
 CLIENT_TESTS = "tests/connectors/test_unsafe_writes.py"
 MYOB_UNCONFIRMED = "tests/myob/test_unconfirmed_create.py"
 EXACT_UNCONFIRMED = "tests/exact/test_unconfirmed_create.py"
+CLAIM_TESTS = "tests/connectors/test_claims.py"
+ONE_CARD = (
+    "tests/myob/test_one_card_per_shopper.py::test_first_orders_at_once_make_one_customer_card"
+)
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -80,5 +84,66 @@ MUTATIONS: list[Mutation] = [
         find='filter=f"YourRef eq {quoted(mapping.reference(order))}",',
         replace="filter=\"YourRef eq 'none'\",",
         tests=(EXACT_UNCONFIRMED,),
+    ),
+    Mutation(
+        name="writes-order-skips-the-customer-claim",
+        claim="simultaneous first orders from one shopper make one customer card (the order's "
+        "find-or-create holds the claim)",
+        path="connectors/sync.py",
+        find="        with find_or_create_claim(connection, order.customer):\n"
+        "            customer_ref = erp.upsert_customer(order.customer)\n",
+        replace="        customer_ref = erp.upsert_customer(order.customer)\n",
+        tests=(f"{ONE_CARD}[3]",),
+    ),
+    Mutation(
+        name="writes-customer-job-skips-the-claim",
+        claim="a customer job's find-or-create waits for the orders' (and theirs for it)",
+        path="connectors/sync.py",
+        find="    with find_or_create_claim(job.connection, customer):\n"
+        "        ref = erp_connector(job.connection).upsert_customer(customer)\n",
+        replace="    ref = erp_connector(job.connection).upsert_customer(customer)\n",
+        tests=(f"{ONE_CARD}[3]", f"{ONE_CARD}[6]"),
+    ),
+    Mutation(
+        name="writes-claim-never-expires-a-dead-holder",
+        claim="a claim whose holder died is taken over once its lease lapses",
+        path="connectors/claims.py",
+        find="FindOrCreateClaim.objects.filter(key=key, expires_at__lte=now).update(**lease)",
+        replace="FindOrCreateClaim.objects.none().update(**lease)",
+        tests=(CLAIM_TESTS,),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+    Mutation(
+        name="writes-claim-kept-after-the-block",
+        claim="the claim is given back when the find-or-create ends",
+        path="connectors/claims.py",
+        find="FindOrCreateClaim.objects.filter(key=key, holder=holder).delete()",
+        replace="pass",
+        tests=(CLAIM_TESTS,),
+    ),
+    Mutation(
+        name="writes-claim-two-holders",
+        claim="a held claim is not taken by a second job (a conditional insert, not an upsert)",
+        path="connectors/claims.py",
+        find="FindOrCreateClaim.objects.create(key=key, **lease)",
+        replace="FindOrCreateClaim.objects.update_or_create(key=key, defaults=lease)",
+        tests=(CLAIM_TESTS,),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+    Mutation(
+        name="writes-claim-identity-keeps-case",
+        claim="the claim's identity is the lower-cased e-mail (Ada@ and ada@ are one shopper)",
+        path="connectors/claims.py",
+        find='email = (customer.email or "").strip().lower()',
+        replace='email = (customer.email or "").strip()',
+        tests=(CLAIM_TESTS,),
+    ),
+    Mutation(
+        name="writes-claim-busy-fails-the-job",
+        claim="a claim not obtained in time re-queues the job (transient), never fails it",
+        path="connectors/claims.py",
+        find="from connectors.errors import TransientError",
+        replace="from connectors.errors import PermanentError as TransientError",
+        tests=(CLAIM_TESTS,),
     ),
 ]

@@ -1,0 +1,43 @@
+"""Simultaneous first orders from one new shopper: what the one-customer-per-shopper tests of
+MYOB and Exact Online share."""
+
+from audit.models import JobKind, JobState, SyncJob
+from connectors.sync import dispatch, request_sync
+from sandbox.bigcommerce.services import place_test_order
+from tests.support.worker import wait_until
+
+LATENCY_MS = 500  # every ERP call this much slower: find-then-create races widen to seconds
+
+
+def first_orders_at_once(store, connection, count: int) -> str:
+    """A new shopper places `count` orders at once; her orders and her customer record are all
+    handed to the worker together (as a poll would, whatever the webhooks do). Waits until every
+    one of those jobs has ended and returns her e-mail."""
+    first = place_test_order(store, items=[("MUG-STEEL", 1)], customer="new")
+    orders = [first] + [
+        place_test_order(store, items=[("MUG-STEEL", 1)], customer=first.customer)
+        for _ in range(count - 1)
+    ]
+    wanted = [(JobKind.ORDER, order.pk) for order in orders] + [
+        (JobKind.CUSTOMER, first.customer.pk)
+    ]
+    ids = []
+    for kind, source_id in wanted:
+        job, now = request_sync(
+            connection=connection, kind=kind, source_id=str(source_id), trigger="test"
+        )
+        ids.append(job.pk)
+        if now:
+            dispatch(job.pk, trigger="test")
+    jobs = SyncJob.objects.filter(pk__in=ids)
+    try:
+        wait_until(
+            lambda: (
+                jobs.filter(state__in=[JobState.SUCCEEDED, JobState.FAILED]).count() == len(ids)
+            ),
+            timeout=120,
+        )
+    except AssertionError:
+        states = [(j.kind, j.source_id, j.state, j.attempts, j.last_error[:200]) for j in jobs]
+        raise AssertionError(f"her jobs did not end: {states}") from None
+    return first.customer.email
