@@ -26,6 +26,15 @@ MUTATIONS: list[Mutation] = [
         ),
     ),
     Mutation(
+        name="writes-store-hook-post-repeated",
+        claim="store writes get the same rule: a hook registration answered 503 is not sent "
+        "again in place, and the next check finds it (one hook per scope)",
+        path="connectors/http.py",
+        find="repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)",
+        replace="repeatable = True",
+        tests=("tests/connectors/test_unconfirmed_store_writes.py",),
+    ),
+    Mutation(
         name="writes-rate-limited-post-not-retried",
         claim="a rate-limit answer to a POST is a definite refusal and is still retried in place",
         path="connectors/http.py",
