@@ -27,6 +27,7 @@ Run:  .venv/bin/python benchmarks/faults.py [--scenario faults|burst|fairness] [
 
 import argparse
 import heapq
+import os
 import random
 import sys
 import threading
@@ -41,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import Stack, percentile, wait_for  # noqa: E402
 
-DB_NAME = "mlc_bench_faults"
+# One per run: several checkouts may run the benchmark at once on the one PostgreSQL.
+DB_NAME = f"mlc_bench_faults_{os.getpid()}"
 STANDARD_QUOTA, STANDARD_WINDOW_MS = 150, 30_000  # BigCommerce Standard/Plus: 150 per 30 s
 RAISED_QUOTA = 100_000  # the store is not the bottleneck (fairness: the shared MYOB key is)
 MYOB_PER_SECOND = 8
@@ -674,7 +676,8 @@ def main() -> int:
     with Stack(db_name=DB_NAME) as stack:
         try:
             print(
-                f"scenario {args.scenario}: {args.orders} orders; logs in {stack.dir}", flush=True
+                f"scenario {args.scenario}: {args.orders} orders; database {DB_NAME}; logs in {stack.dir}",
+                flush=True,
             )
             stack.redis_start()
             stack.database_create()
