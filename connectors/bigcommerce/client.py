@@ -7,8 +7,10 @@ from connectors.auth import StaticHeaderAuth
 from connectors.http import ApiClient, Budget, RateBudget, VendorRules, header_seconds
 from connectors.ratelimit import LIVE, RatePolicy, Window
 
-# Plus & Standard plans: 150 requests per 30 s per store, shared by every app on the store. The
-# store's real quota arrives in X-Rate-Limit-* headers and replaces this default.
+# Plus & Standard plans: 150 requests per 30 s per store, shared by every app on the store (Pro:
+# 450). The store's real quota arrives in X-Rate-Limit-* headers and replaces this default; the
+# store refreshes it all at once, at the reset those headers announce, and the budget follows
+# that window and the store's count of calls left (ApiClient._observe_budget).
 DEFAULT_POLICY = RatePolicy(windows=(Window(seconds=30, limit=150),))
 
 
