@@ -4,9 +4,9 @@ invoice by its reference and the order ends with exactly one invoice."""
 
 import pytest
 
-from audit.models import JobState, SyncJob
+from audit.models import ApiCall, JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order
-from sandbox.myob.services import faults_set
+from sandbox.myob.services import faults_set, records
 from tests.myob.test_end_to_end import invoices, shop  # noqa: F401 - the fixture
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT, posted_once_then_found
 from tests.support.worker import jobs_settled, wait_until
@@ -37,3 +37,22 @@ def test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again(shop, fault):
         lookup="CustomerPurchaseOrderNumber",
         document_id=job.erp_document_id,
     )
+
+
+def test_an_unconfirmed_customer_card_post_is_looked_up_not_posted_again(shop):  # noqa: F811
+    """The customer upsert finds the card the hung POST made (by e-mail) and creates no second."""
+    store, connection, business = shop
+    faults_set(business, fault_create_resource="Contact/Customer", **FAULTS["hang"])
+    order = place_test_order(store, items=[("TENT-2P", 1)], customer="new")
+    email = order.customer.email
+    wait_until(jobs_settled(connection, 1, kind="order"), timeout=120, message="did not settle")
+    job = SyncJob.objects.get(connection=connection, kind="order")
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    cards = [
+        card for card in records(business, "Contact/Customer")
+        if any(a.get("Email") == email for a in card.data.get("Addresses") or [])
+    ]  # fmt: skip
+    assert len(cards) == 1, f"{len(cards)} cards for one shopper"
+    assert job.erp_customer_id == str(cards[0].uid)
+    creates = ApiCall.objects.filter(connection=connection, operation="contact.customer.create")
+    assert creates.count() == 1, [(c.status_code, c.error_class) for c in creates]
