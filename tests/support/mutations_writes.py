@@ -95,6 +95,16 @@ MUTATIONS: list[Mutation] = [
         tests=(EXACT_UNCONFIRMED,),
     ),
     Mutation(
+        name="writes-myob-card-look-up-misses-the-unconfirmed-card",
+        claim="MYOB: the next find-or-create finds by e-mail the card an unconfirmed POST made",
+        path="connectors/myob/customers.py",
+        find='return api.first(RESOURCE, f"Addresses/any(a: a/Email eq {quoted(email.lower())})")',
+        replace="return None",
+        tests=(
+            f"{MYOB_UNCONFIRMED}::test_an_unconfirmed_customer_card_post_is_looked_up_not_posted_again",
+        ),
+    ),
+    Mutation(
         name="writes-order-skips-the-customer-claim",
         claim="simultaneous first orders from one shopper make one customer card (the order's "
         "find-or-create holds the claim)",
