@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from connectors.errors import TransientError
+from connectors.errors import Wait
 from connectors.models import FindOrCreateClaim
 
 CLAIM_TTL = timedelta(seconds=60)  # longer than one find-or-create, rate waits included
@@ -23,8 +23,9 @@ POLL_EVERY = 0.05  # seconds
 WAIT_AT_MOST = 15.0  # seconds; then the job goes back to the queue
 
 
-class ClaimBusy(TransientError):
-    """Another job is finding or creating the same customer: try again shortly."""
+class ClaimBusy(Wait):
+    """Another job is finding or creating the same customer: this one waits its turn (a wait, not
+    an attempt)."""
 
 
 def identity_of(customer) -> str | None:
@@ -53,9 +54,10 @@ def claim_take(key: str, holder: str) -> bool:
 
 
 @contextmanager
-def find_or_create_claim(connection, customer, *, wait: float = WAIT_AT_MOST):
+def find_or_create_claim(connection, customer, *, wait: float | None = None):
     """Hold the customer's lease while the block runs; raises ClaimBusy when another job keeps
     it longer than `wait` seconds (the job is re-queued, not failed)."""
+    wait = WAIT_AT_MOST if wait is None else wait
     identity = identity_of(customer)
     if identity is None:
         yield
@@ -65,9 +67,8 @@ def find_or_create_claim(connection, customer, *, wait: float = WAIT_AT_MOST):
     while not claim_take(key, holder):
         if time.monotonic() >= deadline:
             raise ClaimBusy(
-                "Another sync is creating or updating this customer in the ERP right now. This "
-                "one waits its turn and tries again shortly, so the customer is not created "
-                "twice. Nothing to do.",
+                "Another sync is creating or updating this customer in the ERP right now; this "
+                "one waits its turn, so the customer is not created twice",
                 retry_after=5,
             )
         time.sleep(POLL_EVERY)

@@ -31,9 +31,14 @@ class RateLimited(TransientError):
     """The budget is spent; `retry_after` says when there is room again."""
 
 
-class BudgetWait(RateLimited):
-    """Our own shared budget for a vendor has no room yet (nothing was sent): the job waits
-    `retry_after` seconds, which is not a failed attempt."""
+class Wait(TransientError):
+    """Nothing was sent and nothing went wrong: the job waits `retry_after` seconds for room (our
+    budget, another job's turn at the same customer). A wait is not a failed attempt, so it never
+    exhausts the job."""
+
+
+class BudgetWait(RateLimited, Wait):
+    """Our own shared budget for a vendor has no room yet (nothing was sent)."""
 
 
 class PermanentError(ConnectorError):

@@ -383,7 +383,7 @@ class ApiClient:
             what = f"answered {response.status_code}"
             status = response.status_code
         return AmbiguousWrite(
-            f"{system} did not confirm the create ({operation}): it {what}, so it may or may "
+            f"{system} did not confirm the write ({operation}): it {what}, so it may or may "
             "not have been made. ml-connector does not send it again blindly: it looks it up "
             "by its reference before it tries again, and creates it only if it is not there. "
             "Nothing to do unless this keeps happening.",

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.models import JobState, Lane, SyncJob
-from connectors.errors import BudgetWait
+from connectors.errors import Wait
 from connectors.lease import lapsed
 from connectors.models import TenantTurn
 from tenants.models import ConnectionStatus
@@ -65,7 +65,7 @@ def runs_started_lately(now) -> bool:
 
 
 # --- waiting for a budget ------------------------------------------------------------------
-def postpone_for_budget(owned_job, wait: BudgetWait) -> float | None:
+def postpone_for_budget(owned_job, wait: Wait) -> float | None:
     """Put the job (`owned_job`: its row while the run holds its lease) back until the budget has
     room: the exact wait, no exponential step, and the attempt it was claimed as is given back (a
     wait is not a failed attempt, so it never exhausts the job). Returns the delay in seconds;

@@ -34,9 +34,9 @@ from connectors.claims import find_or_create_claim
 from connectors.erp import ExternalRef, UpdateNotAllowed
 from connectors.errors import (
     INFRASTRUCTURE_ERRORS,
-    BudgetWait,
     ConnectorError,
     PermanentError,
+    Wait,
     infrastructure_message,
 )
 from connectors.registry import connector_class_for, erp_kind
@@ -162,7 +162,7 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
             result = _finish(job, state, error=message)
         except leases.LeaseLost as exc:  # another worker runs it now: leave everything to it
             result, error = None, exc.message
-        except BudgetWait as exc:  # our own budget has no room yet: a wait, not an attempt
+        except Wait as exc:  # no room yet (our budget, another job's customer): not an attempt
             result = _wait_for_budget(job, exc)
         except PermanentError as exc:
             result = _finish(job, JobState.FAILED, error=exc.message)
@@ -229,7 +229,7 @@ def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
     return RunResult(JobState.PENDING, retry_in=delay)
 
 
-def _wait_for_budget(job: SyncJob, wait: BudgetWait) -> RunResult | None:
+def _wait_for_budget(job: SyncJob, wait: Wait) -> RunResult | None:
     delay = scheduling.postpone_for_budget(_owned(job), wait)
     return RunResult(JobState.PENDING, retry_in=delay) if delay is not None else None
 

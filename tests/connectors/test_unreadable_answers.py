@@ -98,6 +98,9 @@ def test_an_order_answer_that_is_not_json_is_retried_with_a_plain_message(
         ({**ORDER, "id": [100]}, "is not a record id"),
         ({**ORDER, "billing_address": "Sydney"}, "BigCommerce answered an order in a form"),
         ({k: v for k, v in ORDER.items() if k != "date_modified"}, "KeyError: 'date_modified'"),
+        # The lines and ship-to addresses come inside the order (include=consignments...).
+        ({**ORDER, "consignments": "shipping"}, "BigCommerce answered an order in a form"),
+        ({**ORDER, "consignments": {"shipping": [{"line_items": []}]}}, "KeyError: 'id'"),
     ],
 )
 def test_an_order_of_the_wrong_shape_fails_with_a_plain_message(

@@ -184,3 +184,37 @@ def test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_run
     for due, run in zip(waits, runs[1:], strict=True):
         assert run.started_at >= due - timedelta(seconds=0.5), (due, run.started_at)
     assert job.attempts == 1 and erp.creates() == 1
+
+
+def test_waiting_for_another_jobs_turn_at_the_same_customer_is_not_an_attempt(
+    shop_budget, monkeypatch
+):
+    """The shopper's find-or-create claim is held by another job (say a worker that froze with
+    it): this job waits its turn, and however often that happens it never exhausts the job."""
+    from connectors import claims
+    from connectors.models import FindOrCreateClaim
+
+    store, connection, erp = shop_budget
+    job = order_job(store, connection)
+    monkeypatch.setattr(claims, "WAIT_AT_MOST", 0.2)  # the claim's patience, not its behaviour
+    order = store.orders.get(pk=job.source_id)
+    shopper = {order.billing_address["email"].lower()}
+    if order.customer:
+        shopper |= {order.customer.email.lower(), f"bc:{order.customer.pk}"}
+    for identity in shopper:  # whichever the pipeline goes by, it is held
+        FindOrCreateClaim.objects.create(
+            key=f"{connection.pk}:{identity}",
+            holder="another-job",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+    for _ in range(MAX_ATTEMPTS + 2):
+        run_job(job.pk, trigger="retry")
+        job.refresh_from_db()
+        assert (job.state, job.attempts) == (JobState.PENDING, 0), job.last_error
+        assert "waits its turn, so the customer is not created twice" in job.last_error
+        assert f"starts at {job.next_attempt_at:%H:%M:%S} UTC" in job.last_error
+        move_back(job, 60, "next_attempt_at")
+    FindOrCreateClaim.objects.all().delete()
+    assert run_job(job.pk, trigger="retry").state == JobState.SUCCEEDED
+    job.refresh_from_db()
+    assert job.attempts == 1 and erp.creates() == 1

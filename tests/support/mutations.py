@@ -650,8 +650,8 @@ MUTATIONS: list[Mutation] = [
         name="order-mapping-unguarded",
         claim="a BigCommerce order with a missing or malformed field fails with a plain message",
         path="connectors/bigcommerce/mapping.py",
-        find='@reading(LABEL, "an order")\n',
-        replace="",
+        find='@reading(LABEL, "an order")\ndef order_from_consignments(',
+        replace="def order_from_consignments(",
         tests=("tests/connectors/test_unreadable_answers.py",),
     ),
     Mutation(

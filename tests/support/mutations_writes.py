@@ -161,8 +161,19 @@ MUTATIONS: list[Mutation] = [
         name="writes-claim-busy-fails-the-job",
         claim="a claim not obtained in time re-queues the job (transient), never fails it",
         path="connectors/claims.py",
-        find="from connectors.errors import TransientError",
-        replace="from connectors.errors import PermanentError as TransientError",
+        find="from connectors.errors import Wait",
+        replace="from connectors.errors import PermanentError as Wait",
         tests=(CLAIM_TESTS,),
+    ),
+    Mutation(
+        name="writes-claim-wait-counted-as-attempt",
+        claim="waiting for another job's turn at the same customer is not an attempt",
+        path="connectors/claims.py",
+        find="class ClaimBusy(Wait):",
+        replace="class ClaimBusy(Wait.__mro__[1]):  # a plain TransientError",
+        tests=(
+            "tests/pipeline/test_scheduling.py::"
+            "test_waiting_for_another_jobs_turn_at_the_same_customer_is_not_an_attempt",
+        ),
     ),
 ]
