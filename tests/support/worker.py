@@ -34,8 +34,11 @@ _started = itertools.count(1)
 
 
 class WorkerProcess:
-    def __init__(self, concurrency: int = 2, extra_env: dict | None = None):
+    def __init__(
+        self, concurrency: int = 2, extra_env: dict | None = None, queues: tuple = QUEUES
+    ):
         self.concurrency = concurrency
+        self.queues = queues
         self.extra_env = extra_env or {}
         self.proc = None
         from django.conf import settings
@@ -55,7 +58,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "tests.support.celery_app", "worker",
-                "-Q", ",".join(QUEUES), "--pool=threads", f"--concurrency={self.concurrency}",
+                "-Q", ",".join(self.queues), "--pool=threads", f"--concurrency={self.concurrency}",
                 "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "INFO",
                 "-n", f"{self.name}@%h",
             ],
@@ -85,6 +88,18 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def procfile_worker_queues(procfile: str = "Procfile.dev") -> list[tuple[str, ...]]:
+    """The queues of each Celery worker process a Procfile starts, in its order: tests start their
+    workers as the product runs them (so a change to the Procfile's split is tested)."""
+    workers = []
+    for line in (ROOT / procfile).read_text().splitlines():
+        _, _, command = line.partition(":")
+        words = command.split()
+        if "celery" in " ".join(words[:1]) and "worker" in words and "-Q" in words:
+            workers.append(tuple(words[words.index("-Q") + 1].split(",")))
+    return workers
 
 
 def jobs_settled(connection, count: int, kind: str | None = None):
