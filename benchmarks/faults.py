@@ -2,7 +2,8 @@
 
 The production stack on loopback (benchmarks/harness.py): PostgreSQL (its own database), a
 redis-server of its own (rate budgets, cache, Celery broker), gunicorn serving the app and the
-sandboxes, a Celery worker and beat as in Procfile.dev (beat schedule from sync_beat_schedule).
+sandboxes, the Celery events and sync workers and beat as in Procfile.dev (beat schedule from
+sync_beat_schedule).
 Tenants each have their own sandbox BigCommerce store, connected to their own MYOB company file on
 the ONE sandbox MYOB API key (8 calls/s shared, as in production); one more tenant on Exact Online
 in the `faults` scenario. Orders are placed in the sandbox stores, whose webhooks reach the app
@@ -692,6 +693,7 @@ def main() -> int:
             from benchmarks.bc_sender import SENDER_QUEUE
 
             stack.sender_start("benchmarks.bc_sender", SENDER_QUEUE)
+            stack.events_start()
             stack.worker_start()
             stack.beat_start()
             run = Run(shops=shops_create(stack, scenario_specs(args)))

@@ -1,6 +1,7 @@
 """The production stack on loopback for benchmarks: a PostgreSQL database of its own, a redis-server
 of its own (rate budgets, cache and Celery broker, so it can be stopped and restarted), gunicorn
-(the app and the sandboxes under /sandbox/), a Celery worker and beat as in Procfile.dev.
+(the app and the sandboxes under /sandbox/), the Celery events and sync workers and beat as in
+Procfile.dev.
 
 Every wait has a deadline; `Stack.stop()` stops everything it started, by pid (the worker by its
 process group: prefork children included), and is called from `with Stack(...)`, also on error,
@@ -22,7 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-QUEUES = "webhooks,sync,poll,default"  # config/celery.py
+# As Procfile.dev: webhook hand-overs on a worker of their own, so intake never waits behind sync jobs.
+EVENT_QUEUES = "webhooks"
+QUEUES = "sync,poll,default"
 
 
 def free_port() -> int:
@@ -79,7 +82,7 @@ class Stack:
         self.dir = Path(tempfile.mkdtemp(prefix="mlc-bench-"))
         self.redis_port, self.web_port = free_port(), free_port()
         self.base_url = f"http://{HOST}:{self.web_port}"
-        self.redis = self.web = self.worker = self.beat = self.sender = None
+        self.redis = self.web = self.worker = self.events = self.beat = self.sender = None
         self.workers_started = 0
 
     # --- environment ----------------------------------------------------------------------
@@ -203,6 +206,18 @@ class Stack:
         if self.worker.poll() is not None:
             raise RuntimeError(f"the worker exited; see {log}")
 
+    def events_start(self) -> None:
+        """The events worker (webhook hand-overs), as Procfile.dev's `events:`."""
+        self.events = self._spawn("events", [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", EVENT_QUEUES,
+            "--concurrency", "1", "-l", "INFO", "-n", "benchevents@%h",
+        ], group=True)  # fmt: skip
+        log = self.dir / "events.log"
+        wait_for(lambda: "ready" in log.read_text(errors="replace") or self.events.poll() is not None,
+                 timeout=60, interval=0.3, what="the events worker ready")  # fmt: skip
+        if self.events.poll() is not None:
+            raise RuntimeError(f"the events worker exited; see {log}")
+
     def worker_kill(self) -> None:
         """kill -9 of the worker and its pool processes, as an OOM kill or a lost host would."""
         with contextlib.suppress(ProcessLookupError):
@@ -229,7 +244,10 @@ class Stack:
         ])  # fmt: skip
 
     def stop(self) -> None:
-        stopping = ((self.beat, False), (self.sender, True), (self.worker, True), (self.web, False))
+        stopping = (
+            (self.beat, False), (self.sender, True), (self.worker, True), (self.events, True),
+            (self.web, False),
+        )  # fmt: skip
         for process, group in stopping:
             with contextlib.suppress(Exception):
                 _stop(process, group=group)

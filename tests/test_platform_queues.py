@@ -1,12 +1,15 @@
 """Every task of ours lands on a queue the worker consumes, polls never share a queue with
-webhook intake, and the Procfile's worker listens to every queue."""
+webhook intake, and every process layout (Procfile, Procfile.dev, docker-compose.yml) consumes every
+queue, webhook intake on workers of its own."""
 
-import re
 from pathlib import Path
 
+import pytest
+import yaml
 from django.utils.module_loading import autodiscover_modules
 
 from config.celery import QUEUES, app
+from tests.support.worker import procfile_worker_queues
 
 ROOT = Path(__file__).resolve().parents[1]
 OUR_PACKAGES = ("audit.", "connectors.", "tenants.", "webhooks.")
@@ -35,7 +38,22 @@ def test_polls_run_on_the_poll_queue_and_intake_on_its_own():
     assert "webhooks" not in {_queue(name) for name in others}
 
 
-def test_the_procfile_worker_consumes_every_queue():
-    procfile = (ROOT / "Procfile").read_text()
-    consumed = re.search(r"^worker:.* -Q (\S+)", procfile, re.M).group(1).split(",")
-    assert sorted(consumed) == sorted(QUEUES)
+def _compose_worker_queues() -> list[tuple[str, ...]]:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = [service.get("command") or [] for service in services.values()]
+    return [
+        tuple(command[command.index("-Q") + 1].split(","))
+        for command in commands
+        if command[:1] == ["celery"] and "worker" in command and "-Q" in command
+    ]
+
+
+@pytest.mark.parametrize("layout", ["Procfile", "Procfile.dev", "docker-compose.yml"])
+def test_the_workers_consume_every_queue_and_webhooks_has_workers_of_its_own(layout):
+    workers = (
+        _compose_worker_queues() if layout.endswith(".yml") else procfile_worker_queues(layout)
+    )
+    assert sorted({queue for queues in workers for queue in queues}) == sorted(QUEUES), workers
+    # A sync job can hold its process for seconds (an ERP's budget, a slow ERP): an event queued
+    # behind it would wait as long (tests/myob/test_event_intake.py measures it).
+    assert [queues for queues in workers if "webhooks" in queues] == [("webhooks",)], workers

@@ -1,6 +1,6 @@
 """The quick start itself: `./bin/run` in embedded mode (SQLite and the file-system broker) starts
-web, a real worker and beat; the printed login works; a task sent through the broker runs in the
-worker; and a restart keeps the generated keys, so what was encrypted stays readable."""
+web, the events and sync workers and beat; the printed login works; a task sent through the broker
+runs in the worker; and a restart keeps the generated keys, so what was encrypted stays readable."""
 
 import os
 import re
@@ -39,7 +39,7 @@ class RunCommand:
         from tests.support import secret_scan
 
         self.log = self.log_path.open("w")
-        secret_scan.watch_log(self.log_path)  # web, worker and beat all write here
+        secret_scan.watch_log(self.log_path)  # web, events, worker and beat all write here
         self.proc = subprocess.Popen(
             ["./bin/run"], cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -47,7 +47,7 @@ class RunCommand:
         return self
 
     def __exit__(self, *exc):
-        # honcho (exec'd by bin/run) stops web, worker and beat on SIGTERM.
+        # honcho (exec'd by bin/run) stops web, events, worker and beat on SIGTERM.
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=30)
@@ -140,6 +140,7 @@ def test_run_starts_web_worker_and_beat_on_sqlite_and_the_file_broker(tmp_path):
         username, password = login.groups()
         run.wait_for(re.escape(f"open {run.base_url}/admin/"))
         run.wait_for(r"celery@\S+ ready")
+        run.wait_for(r"events@\S+ ready")  # webhook hand-overs on a worker of their own
         run.wait_for(r"beat: Starting")
         assert "transport:   filesystem://" in run.output()
         assert (var_dir / "db.sqlite3").exists()

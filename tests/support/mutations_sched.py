@@ -12,6 +12,12 @@ DEAD_RUN = (
     "tests/pipeline/test_scheduling.py::test_a_run_message_reaches_a_dead_run_behind_a_backlog"
 )
 FAIRNESS = "tests/myob/test_fairness.py"
+INTAKE = "tests/myob/test_event_intake.py::test_a_webhook_is_taken_in_within_seconds_while_every_sync_thread_waits_on_myob"
+LAYOUTS = "tests/test_platform_queues.py::test_the_workers_consume_every_queue_and_webhooks_has_workers_of_its_own"
+ONE_WORKER_FOR_ALL = (
+    "events: .venv/bin/celery -A config worker -Q webhooks --concurrency 1 -n events@%h -l INFO\n"
+    "worker: .venv/bin/celery -A config worker -Q sync,poll,default"
+)
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -109,5 +115,46 @@ MUTATIONS: list[Mutation] = [
         find='asc(nulls_first=True), "lane_rank", "due_since"',
         replace='asc(nulls_first=True), "due_since"',
         tests=(LIVE_FIRST,),
+    ),
+    Mutation(
+        name="events-queue-behind-sync-jobs-dev",
+        claim="a webhook becomes a queued job within seconds while every sync thread is busy",
+        path="Procfile.dev",
+        find=ONE_WORKER_FOR_ALL,
+        replace="worker: .venv/bin/celery -A config worker -Q webhooks,sync,poll,default",
+        tests=(INTAKE, LAYOUTS),
+    ),
+    Mutation(
+        name="events-queue-behind-sync-jobs-dev-embedded",
+        claim="the same on SQLite and the file broker (./bin/run's embedded mode)",
+        path="Procfile.dev",
+        find=ONE_WORKER_FOR_ALL,
+        replace="worker: .venv/bin/celery -A config worker -Q webhooks,sync,poll,default",
+        tests=(INTAKE,),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+    Mutation(
+        name="events-share-the-production-sync-worker",
+        claim="in production the webhooks queue has workers of its own",
+        path="Procfile",
+        find="-Q sync,poll,default",
+        replace="-Q webhooks,sync,poll,default",
+        tests=(LAYOUTS,),
+    ),
+    Mutation(
+        name="events-share-the-compose-sync-worker",
+        claim="docker-compose gives the webhooks queue workers of its own",
+        path="docker-compose.yml",
+        find='"-Q", "sync,poll,default"',
+        replace='"-Q", "webhooks,sync,poll,default"',
+        tests=(LAYOUTS,),
+    ),
+    Mutation(
+        name="events-worker-missing-from-compose",
+        claim="docker-compose's workers together consume every queue",
+        path="docker-compose.yml",
+        find='"-Q", "webhooks", "--concurrency"',
+        replace='"-Q", "default", "--concurrency"',
+        tests=(LAYOUTS,),
     ),
 ]

@@ -34,9 +34,7 @@ _started = itertools.count(1)
 
 
 class WorkerProcess:
-    def __init__(
-        self, concurrency: int = 2, extra_env: dict | None = None, queues: tuple = QUEUES
-    ):
+    def __init__(self, concurrency: int = 2, extra_env: dict | None = None, queues: tuple = QUEUES):
         self.concurrency = concurrency
         self.queues = queues
         self.extra_env = extra_env or {}
