@@ -3,8 +3,8 @@
 A run message is a run slot, not a promise to run one particular job: the worker that takes one
 asks `next_job` for the fairest due job — the tenant whose last turn is oldest, then live before
 backfill, then the longest due — so one tenant's burst never queues the other tenants behind it.
-Every job made pending gets one message, so the messages always cover the pending jobs, and the
-sweeper queues another only for a job whose message is long overdue (lost with the broker).
+Every job made pending gets one message, and the sweeper tops the sync queue up to the number of
+due jobs, so messages lost with the broker are replaced at its next pass, whatever else is running.
 
 A wait for our own rate budget is not a failed attempt: the job waits exactly as long as the budget
 says, and a wait never exhausts it.
@@ -27,8 +27,8 @@ from tenants.models import ConnectionStatus
 
 # A countdown message may arrive this much before the time it was sent for.
 EARLY = timedelta(seconds=0.5)
-# A run message this far past its due time was lost (the broker restarted empty): queue another.
-LOST_AFTER = timedelta(seconds=30)
+# The queue the run messages wait in (config/celery.py routes sync_* there).
+SYNC_QUEUE = "sync"
 # Jobs released by one budget window are spread a little, not all sent at the same instant.
 BUDGET_JITTER_SECONDS = (0.05, 0.5)
 # Candidates tried when a claim loses its race to another worker.
@@ -50,18 +50,10 @@ def dead_run(now) -> Q:
     return lapsed(now)
 
 
-def without_a_message(now) -> Q:
-    """No run message on its way, or only a lost one: long overdue while no run started anywhere.
-    While runs are starting the workers are taking messages, so an overdue one is waiting its turn
-    behind a backlog (any message runs the job when its turn comes: messages are run slots); the
-    sweeper adding one per job and sweep would only swell the queue."""
-    if runs_started_lately(now):
-        return Q(queued_for__isnull=True)
-    return Q(queued_for__isnull=True) | Q(queued_for__lt=now - LOST_AFTER)
-
-
-def runs_started_lately(now) -> bool:
-    return TenantTurn.objects.filter(last_turn_at__gte=now - LOST_AFTER).exists()
+def without_a_message() -> Q:
+    """No run message noted on its way. A noted one lost with the broker is the sweeper's to
+    replace (`top_up`), by count."""
+    return Q(queued_for__isnull=True)
 
 
 # --- waiting for a budget ------------------------------------------------------------------
@@ -94,10 +86,9 @@ def postpone_for_budget(owned_job, wait: Wait) -> float | None:
 def note_message(job_id: int, due_at) -> bool:
     """Note on the job that a run message due at `due_at` is on its way. False when one already
     is, due no later (the one message is enough)."""
-    now = timezone.now()
     return bool(
         SyncJob.objects.filter(pk=job_id)
-        .filter(without_a_message(now) | Q(queued_for__gt=due_at))
+        .filter(without_a_message() | Q(queued_for__gt=due_at))
         .update(queued_for=due_at, updated_at=F("updated_at"))
     )
 
@@ -124,6 +115,51 @@ def queue_run(job_id: int, *, trigger: str, countdown: float = 0.0) -> bool:
         return False
     send_message(job_id, trigger=trigger, countdown=countdown, due_at=due_at)
     return True
+
+
+def runnable(now):
+    """Jobs a run slot runs: due jobs of active connections, and runs whose worker died."""
+    return SyncJob.objects.filter(
+        due(now) | dead_run(now), connection__status=ConnectionStatus.ACTIVE
+    )
+
+
+def needing_a_slot(now):
+    """The runnable jobs, those without a message noted first, then the longest noted (the
+    likeliest lost): the ones the sweeper's messages are sent for."""
+    return runnable(now).order_by(F("queued_for").asc(nulls_first=True), "updated_at", "id")
+
+
+def waiting_run_messages() -> int:
+    """Run messages waiting in the broker's sync queue (Redis: the list's length; file broker:
+    its files). Messages a worker has reserved are not counted: with prefetch 1 they are a few
+    per worker, and the top-up errs on sending."""
+    from kombu.exceptions import ChannelError
+
+    from config.celery import app
+
+    with app.connection_for_read() as conn:
+        try:
+            return conn.default_channel.queue_declare(SYNC_QUEUE, passive=True).message_count
+        except ChannelError:  # Redis keeps no empty list: no queue is no message
+            return 0
+
+
+def top_up(limit: int = 500) -> int:
+    """The sweeper's rule: send as many run messages as due jobs outnumber the messages waiting.
+    Messages lost with the broker are replaced at the next pass, even while other runs go on; a
+    surplus is harmless (a slot with nothing due runs nothing) and never grows by sweeping, since
+    the queue is only filled up to the due count. Returns the number sent."""
+    now = timezone.now()
+    jobs = needing_a_slot(now)
+    missing = min(jobs.count(), limit) - waiting_run_messages()
+    if missing <= 0:
+        return 0
+    ids = list(jobs.values_list("id", flat=True)[:missing])
+    SyncJob.objects.filter(pk__in=ids).update(queued_for=now, updated_at=F("updated_at"))
+    for job_id in ids:
+        send_message(job_id, trigger="sweeper", due_at=now)
+    return len(ids)
 
 
 # --- the fair choice -----------------------------------------------------------------------
@@ -160,10 +196,7 @@ def next_job(*, preferred: int) -> SyncJob | None:
 
 
 def _fairest_candidate() -> int | None:
-    now = timezone.now()
-    jobs = SyncJob.objects.filter(
-        due(now) | dead_run(now), connection__status=ConnectionStatus.ACTIVE
-    )
+    jobs = runnable(timezone.now())
     if db_connection.features.has_select_for_update_skip_locked:
         # Two workers choosing at once each take a different row (SQLite serialises writes).
         jobs = jobs.select_for_update(skip_locked=True, of=("self",))

@@ -396,18 +396,6 @@ def dispatch(job_id: int, *, trigger: str) -> None:
         )
 
 
-def due_job_ids(limit: int = 500) -> list[int]:
-    """Jobs the sweeper should (re)queue: due jobs without a run message on its way (its send
-    failed, the job waited longer than a countdown, or the message is long overdue: lost with the
-    broker), and runs whose worker died."""
-    now = timezone.now()
-    active = SyncJob.objects.filter(connection__status=ConnectionStatus.ACTIVE)
-    due = active.filter(scheduling.due(now)).filter(scheduling.without_a_message(now))
-    stale = active.filter(leases.lapsed(now))
-    ids = (due | stale).order_by("updated_at").values_list("id", flat=True)[:limit]
-    return list(ids)
-
-
 def jobs_dispatch_waiting(*, connection) -> int:
     """After activation: run the jobs that waited while the connection was paused."""
     ids = list(

@@ -33,13 +33,10 @@ def sync_job(job_id: int, trigger: str = ""):
 
 @shared_task
 def dispatch_due_jobs():
+    """Tops the sync queue up to the due jobs: replaces lost run messages, never swells it."""
     from connectors import scheduling
-    from connectors.sync import due_job_ids
 
-    ids = due_job_ids()
-    for job_id in ids:
-        scheduling.queue_run(job_id, trigger="sweeper")
-    return len(ids)
+    return scheduling.top_up()
 
 
 @shared_task

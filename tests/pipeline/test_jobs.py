@@ -13,7 +13,8 @@ from audit.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
 from connectors.http import ApiClient, VendorRules
 from connectors.lease import Lease, LeaseLost, holding, lease_expiry
 from connectors.replay import job_replay
-from connectors.sync import _claim, _finish, due_job_ids, request_sync, run_job
+from connectors.scheduling import needing_a_slot
+from connectors.sync import _claim, _finish, request_sync, run_job
 from sandbox.bigcommerce.services import place_test_order, store_create
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
@@ -157,7 +158,9 @@ def test_a_run_that_lost_its_lease_writes_nothing_and_sends_nothing(shop):
 
 
 @pytest.mark.django_db
-def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, other_connection):
+def test_the_sweeper_counts_due_jobs_and_dead_runs_only_those_without_a_message_first(
+    active, other_connection
+):
     now = timezone.now()
     due = SyncJobFactory(connection=active, next_attempt_at=now - timedelta(seconds=1))
     not_yet = SyncJobFactory(connection=active, next_attempt_at=now + timedelta(minutes=5))
@@ -172,9 +175,10 @@ def test_the_sweeper_finds_due_retries_lost_messages_and_dead_runs_only(active, 
         lease_expires_at=lease_expiry(),
     )  # fmt: skip
     paused = SyncJobFactory(connection=other_connection, next_attempt_at=now - timedelta(seconds=1))
-    ids = set(due_job_ids())
-    assert {due.pk, lost.pk, dead.pk} <= ids
-    assert not ({not_yet.pk, fresh.pk, alive.pk, paused.pk} & ids)
+    ids = list(needing_a_slot(timezone.now()).values_list("id", flat=True))
+    assert set(ids) == {due.pk, lost.pk, dead.pk, fresh.pk}
+    assert not ({not_yet.pk, alive.pk, paused.pk} & set(ids))
+    assert ids[-1] == fresh.pk  # the sweeper's messages go to the others first
 
 
 @pytest.mark.django_db

@@ -80,8 +80,7 @@ def test_run_messages_lost_with_the_broker_are_replaced_while_orders_keep_coming
         .annotate(first=Min("started_at"))
     )
     waits = sorted(
-        ((first_runs[job.pk] - max(back, job.created_at)).total_seconds(), job.pk)
-        for job in jobs
+        ((first_runs[job.pk] - max(back, job.created_at)).total_seconds(), job.pk) for job in jobs
     )
     print(
         f"\n{waiting} run messages lost; first run after the broker's return (or the order's "

@@ -1,5 +1,5 @@
 """When a job runs: a wait for our own rate budget is not an attempt, a job never starts before it
-is due, and one job has at most one run message on its way (the sweeper replaces only a lost one).
+is due, and one job has at most one run message on its way (the sweeper replaces only lost ones, by count).
 """
 
 import time
@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import JobState, Lane, SyncAttempt, SyncJob
 from connectors import ratelimit
-from connectors.models import TenantTurn
+from connectors.scheduling import waiting_run_messages
 from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
 from connectors.tasks import dispatch_due_jobs, sync_job
 from tests.pipeline.test_jobs import order_job, shop  # noqa: F401 - the fixture
@@ -78,36 +77,46 @@ def test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job(shop_budget)
     assert SyncAttempt.objects.filter(job=job).count() == MAX_ATTEMPTS + 5
 
 
-def test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one(shop_budget):
+def test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones(shop_budget):
     store, connection, _ = shop_budget
     take_queued("sync")
     job = order_job(store, connection)
     spend_store_budget(store, 30)
     sync_job(job.pk, trigger="webhook")  # the task, run here: its re-queue goes to the broker
-    assert queued_runs_of(job) == 1  # the countdown message for the budget's time
+    assert waiting_run_messages() == 1  # the countdown message for the budget's time
 
-    # The wait is over and the countdown message is on its way: the sweeper adds nothing.
+    # The wait is over and the message waits, long overdue (as behind a long backlog): the
+    # sweeper adds nothing, however often it passes.
     move_back(job, 60, "next_attempt_at")
-    for _ in range(3):
-        dispatch_due_jobs()
-    assert queued_runs_of(job) == 0
-    # The message is long overdue, but runs are starting (the one above, just now): the
-    # workers are taking messages, and it waits its turn behind a backlog.
     move_back(job, 31 + 60, "queued_for")
     for _ in range(3):
         dispatch_due_jobs()
-    assert queued_runs_of(job) == 0
-    # No run has started for as long (the broker restarted empty): the sweeper queues one, once.
-    TenantTurn.objects.update(last_turn_at=F("last_turn_at") - timedelta(seconds=60))
+    assert queued_runs_of(job) == 1  # taken off the broker here: lost, as in a restart
     for _ in range(3):
         dispatch_due_jobs()
-    assert queued_runs_of(job) == 1
+    assert queued_runs_of(job) == 1  # replaced, once
+    SyncJob.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED)
 
-    # A job whose first message never left (the broker was down) is found at the next sweep.
-    lost = order_job(store, connection)
-    SyncJob.objects.filter(pk=lost.pk).update(queued_for=None)
-    dispatch_due_jobs()
-    assert queued_runs_of(lost) == 1
+    # A backlog, each job with its message waiting: sweeping never swells the queue ...
+    backlog = [order_job(store, connection) for _ in range(4)]
+    for queued in backlog:
+        with transaction.atomic():
+            dispatch(queued.pk, trigger="webhook")
+    for _ in range(3):
+        dispatch_due_jobs()
+    assert waiting_run_messages() == 4
+    # ... nor when messages outnumber the due jobs (one ran on another's message).
+    SyncJob.objects.filter(pk=backlog[0].pk).update(state=JobState.SUCCEEDED)
+    for _ in range(3):
+        dispatch_due_jobs()
+    assert waiting_run_messages() == 4
+    # The broker restarts empty: the next pass sends one message for each due job.
+    take_queued("sync")
+    for _ in range(3):
+        dispatch_due_jobs()
+    sent = sorted(args[0] for task, args in take_queued("sync") if task.endswith("sync_job"))
+    assert sent == sorted(queued.pk for queued in backlog[1:])
+
     # A webhook and its redelivery ask for a run of a new order twice: one message.
     order = order_job(store, connection)
     with transaction.atomic():
