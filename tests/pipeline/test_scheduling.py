@@ -81,8 +81,11 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones(shop_bu
     store, connection, _ = shop_budget
     take_queued("sync")
     job = order_job(store, connection)
+    with transaction.atomic():
+        dispatch(job.pk, trigger="webhook")  # noted: its message is on its way
+    assert queued_runs_of(job) == 1  # taken: the test runs the task itself
     spend_store_budget(store, 30)
-    sync_job(job.pk, trigger="webhook")  # the task, run here: its re-queue goes to the broker
+    sync_job(job.pk, trigger="webhook")  # its re-queue goes to the broker
     assert waiting_run_messages() == 1  # the countdown message for the budget's time
 
     # The wait is over and the message waits, long overdue (as behind a long backlog): the

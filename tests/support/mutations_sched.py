@@ -5,7 +5,8 @@ See tests/support/mutations.py for the fields."""
 from tests.support.mutations import Mutation
 
 BUDGET_WAIT = "tests/pipeline/test_scheduling.py::test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job"
-ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_a_lost_one"
+ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones"
+LOST_WHILE_RUNNING = "tests/pipeline/test_lost_run_messages.py"
 ONE_RUN_PER_DUE_TIME = "tests/pipeline/test_scheduling.py::test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_running"
 LIVE_FIRST = "tests/pipeline/test_scheduling.py::test_within_a_tenant_a_live_order_runs_before_an_older_backfill_one"
 DEAD_RUN = (
@@ -45,19 +46,36 @@ MUTATIONS: list[Mutation] = [
         tests=(BUDGET_WAIT,),
     ),
     Mutation(
-        name="sched-sweeper-requeues-a-job-with-a-message-on-its-way",
-        claim="the sweeper never queues a job whose run message is on its way",
-        path="connectors/sync.py",
-        find="active.filter(scheduling.due(now)).filter(scheduling.without_a_message(now))",
-        replace="active.filter(scheduling.due(now))",
+        name="sched-sweeper-ignores-waiting-messages",
+        claim="the sweeper never queues a job whose run message is waiting, however overdue",
+        path="connectors/scheduling.py",
+        find="missing = min(jobs.count(), limit) - waiting_run_messages()",
+        replace="missing = min(jobs.count(), limit)",
         tests=(ONE_MESSAGE,),
     ),
     Mutation(
-        name="sched-lost-message-never-replaced",
-        claim="a run message lost with the broker is replaced by the sweeper",
+        name="sched-sweeper-ignores-waiting-messages-on-the-file-broker",
+        claim="the sweeper counts the messages waiting on the embedded file-system broker too",
         path="connectors/scheduling.py",
-        find="return Q(queued_for__isnull=True) | Q(queued_for__lt=now - LOST_AFTER)",
-        replace="return Q(queued_for__isnull=True)",
+        find="            return conn.default_channel.queue_declare(SYNC_QUEUE, passive=True).message_count",
+        replace="            return 0",
+        tests=(ONE_MESSAGE,),
+        env={"TEST_BACKEND": "embedded"},
+    ),
+    Mutation(
+        name="sched-lost-message-replaced-only-without-a-note",
+        claim="run messages lost with the broker are replaced within seconds while runs go on",
+        path="connectors/scheduling.py",
+        find="    jobs = needing_a_slot(now)\n    missing",
+        replace="    jobs = needing_a_slot(now).filter(queued_for__isnull=True)\n    missing",
+        tests=(LOST_WHILE_RUNNING,),
+    ),
+    Mutation(
+        name="sched-lost-message-never-replaced",
+        claim="a run message lost with the broker is replaced by the sweeper, once",
+        path="connectors/scheduling.py",
+        find="return runnable(now).order_by(",
+        replace="return runnable(now).filter(queued_for__isnull=True).order_by(",
         tests=(ONE_MESSAGE,),
     ),
     Mutation(
@@ -101,11 +119,11 @@ MUTATIONS: list[Mutation] = [
         tests=(DEAD_RUN,),
     ),
     Mutation(
-        name="sched-backlog-message-taken-for-lost",
-        claim="a message waiting its turn behind a backlog is not taken for lost",
+        name="sched-sweep-overfills-the-queue",
+        claim="sweeping never fills the sync queue beyond the due jobs",
         path="connectors/scheduling.py",
-        find="    if runs_started_lately(now):\n",
-        replace="    if False:\n",
+        find="    if missing <= 0:\n        return 0\n",
+        replace="",
         tests=(ONE_MESSAGE,),
     ),
     Mutation(
