@@ -152,7 +152,7 @@ def top_up(limit: int = 500) -> int:
     the queue is only filled up to the due count. Returns the number sent."""
     now = timezone.now()
     jobs = needing_a_slot(now)
-    missing = min(jobs.count(), limit) - waiting_run_messages()
+    missing = min(jobs.count() - waiting_run_messages(), limit)  # a bounded pass
     if missing <= 0:
         return 0
     ids = list(jobs.values_list("id", flat=True)[:missing])

@@ -49,7 +49,7 @@ MUTATIONS: list[Mutation] = [
         name="sched-sweeper-ignores-waiting-messages",
         claim="the sweeper never queues a job whose run message is waiting, however overdue",
         path="connectors/scheduling.py",
-        find="missing = min(jobs.count(), limit) - waiting_run_messages()",
+        find="missing = min(jobs.count() - waiting_run_messages(), limit)",
         replace="missing = min(jobs.count(), limit)",
         tests=(ONE_MESSAGE,),
     ),
