@@ -54,9 +54,9 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sweeper-ignores-lapsed-leases",
         claim="a run killed mid-job is finished by another worker within a minute",
-        path="connectors/sync.py",
-        find="stale = active.filter(leases.lapsed(now))",
-        replace="stale = active.none()",
+        path="connectors/scheduling.py",
+        find="    jobs = needing_a_slot(now)\n",
+        replace="    jobs = needing_a_slot(now).exclude(state=JobState.RUNNING)\n",
         tests=(
             f"{DEAD_RUNS}::test_a_run_killed_mid_job_is_finished_by_another_worker_within_a_minute",
         ),
