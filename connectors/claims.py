@@ -3,8 +3,9 @@
 Looking a customer up and then creating it is two HTTP calls: two jobs for the same new shopper
 both find nothing and both create. The job takes a lease row first (a conditional INSERT, or an
 UPDATE of a lapsed lease), does its find-or-create, and gives the row back; the others poll until
-it is free. The lease outlives one find-or-create (a worker killed mid-way loses it after
-CLAIM_TTL) and is never held across a transaction, so it works on PostgreSQL and SQLite alike.
+it is free. The lease outlives one find-or-create; a worker killed mid-way loses it when its
+sync run's lease lapses (or after CLAIM_TTL outside a run). It is never held across a transaction,
+so it works on PostgreSQL and SQLite alike.
 """
 
 import secrets
@@ -13,9 +14,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from audit.models import SyncJob
 from connectors.errors import Wait
+from connectors.lease import current_lease
 from connectors.models import FindOrCreateClaim
 
 CLAIM_TTL = timedelta(seconds=60)  # longer than one find-or-create, rate waits included
@@ -41,9 +45,20 @@ def identity_of(customer) -> str | None:
 
 def claim_take(key: str, holder: str) -> bool:
     now = timezone.now()
-    lease = {"holder": holder, "expires_at": now + CLAIM_TTL}
-    # A lapsed lease (its holder died) is taken over; the condition makes only one taker win.
-    if FindOrCreateClaim.objects.filter(key=key, expires_at__lte=now).update(**lease):
+    run = current_lease()
+    lease = {
+        "holder": holder,
+        "expires_at": now + CLAIM_TTL,
+        "job_lease_owner": run.owner if run else "",
+    }
+    # A lapsed claim, or one whose sync run lost its lease (its worker died: the job goes to
+    # another worker, which must not wait out CLAIM_TTL), is taken over; the condition makes
+    # only one taker win.
+    run_alive = SyncJob.objects.filter(
+        lease_owner=OuterRef("job_lease_owner"), lease_expires_at__gt=now
+    )
+    abandoned = Q(expires_at__lte=now) | (~Q(job_lease_owner="") & ~Exists(run_alive))
+    if FindOrCreateClaim.objects.filter(abandoned, key=key).update(**lease):
         return True
     try:
         with transaction.atomic():

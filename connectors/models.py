@@ -33,6 +33,9 @@ class FindOrCreateClaim(models.Model):
     key = models.CharField(max_length=320, primary_key=True)
     holder = models.CharField(max_length=40)
     expires_at = models.DateTimeField()
+    # The lease owner of the sync run holding it: once that run's lease lapses (its worker died or
+    # froze) the claim is free at once, not only after `expires_at`.
+    job_lease_owner = models.CharField(max_length=40, blank=True)
 
     def __str__(self):
         return self.key

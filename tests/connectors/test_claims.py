@@ -56,3 +56,23 @@ def test_other_shoppers_and_other_connections_do_not_wait(connection, other_conn
             pass
         with find_or_create_claim(other_connection, customer(email="ada@example.com"), wait=0.2):
             pass
+
+
+def test_a_claim_held_by_a_run_that_lost_its_lease_is_free_at_once(connection):
+    """A worker killed (or frozen) mid find-or-create: its job goes to another worker once the
+    run's lease lapses, and that worker must not wait out the claim's own expiry."""
+    from audit.models import SyncJob
+
+    job = SyncJob.objects.create(
+        connection=connection, tenant=connection.tenant, kind="order", source_id="1",
+        state="running", lease_owner="the-run", lease_expires_at=timezone.now() + timedelta(seconds=20),
+    )  # fmt: skip
+    key = f"{connection.pk}:ada@example.com"
+    FindOrCreateClaim.objects.create(
+        key=key, holder="its-claim", job_lease_owner="the-run",
+        expires_at=timezone.now() + timedelta(seconds=60),
+    )  # fmt: skip
+    assert not claim_take(key, "another-job")  # the run is alive: its claim holds
+    SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert claim_take(key, "another-job")  # its lease lapsed: the claim is free now
+    assert FindOrCreateClaim.objects.get(key=key).holder == "another-job"

@@ -176,4 +176,16 @@ MUTATIONS: list[Mutation] = [
             "test_waiting_for_another_jobs_turn_at_the_same_customer_is_not_an_attempt",
         ),
     ),
+    Mutation(
+        name="writes-claim-outlives-its-dead-run",
+        claim="a customer claim held by a run whose worker died is free once the run's lease lapses",
+        path="connectors/claims.py",
+        find='abandoned = Q(expires_at__lte=now) | (~Q(job_lease_owner="") & ~Exists(run_alive))',
+        replace="abandoned = Q(expires_at__lte=now)",
+        tests=(
+            CLAIM_TESTS,
+            "tests/myob/test_dead_runs.py::"
+            "test_a_run_killed_mid_job_is_finished_by_another_worker_within_a_minute",
+        ),
+    ),
 ]
