@@ -6,19 +6,7 @@ tests failed (caught) or passed (survived). When a claim gets a test, add its br
 example TEST_BACKEND=embedded to run the tests on SQLite and the file broker).
 """
 
-from dataclasses import dataclass, field
-
-
-@dataclass(frozen=True)
-class Mutation:
-    name: str
-    claim: str
-    path: str
-    find: str
-    replace: str
-    tests: tuple[str, ...]
-    env: dict = field(default_factory=dict)
-
+from tests.support.mutation_spec import Mutation
 
 MUTATIONS: list[Mutation] = [
     Mutation(

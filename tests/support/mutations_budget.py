@@ -2,7 +2,7 @@
 
 See tests/support/mutations.py for the fields."""
 
-from tests.support.mutations import Mutation
+from tests.support.mutation_spec import Mutation
 
 BUDGET_TESTS = "tests/pipeline/test_store_budget.py"
 SPEC_TESTS = "tests/sandbox/test_bigcommerce_spec.py"

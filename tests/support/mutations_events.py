@@ -2,7 +2,7 @@
 
 See tests/support/mutations.py for the fields."""
 
-from tests.support.mutations import Mutation
+from tests.support.mutation_spec import Mutation
 
 OUTAGE = "tests/webhooks/test_broker_outage.py"
 HELD = f"{OUTAGE}::test_while_the_web_process_runs_its_held_events_go_within_seconds_of_the_brokers_return"

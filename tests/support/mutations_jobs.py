@@ -2,7 +2,7 @@
 
 See tests/support/mutations.py for the fields."""
 
-from tests.support.mutations import Mutation
+from tests.support.mutation_spec import Mutation
 
 DEAD_RUNS = "tests/myob/test_dead_runs.py"
 REDIS_OUTAGE = "tests/myob/test_redis_outage.py"

@@ -2,7 +2,7 @@
 
 See tests/support/mutations.py for the fields."""
 
-from tests.support.mutations import Mutation
+from tests.support.mutation_spec import Mutation
 
 BUDGET_WAIT = "tests/pipeline/test_scheduling.py::test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job"
 ONE_MESSAGE = "tests/pipeline/test_scheduling.py::test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones"

@@ -2,7 +2,7 @@
 
 See tests/support/mutations.py for the fields."""
 
-from tests.support.mutations import Mutation
+from tests.support.mutation_spec import Mutation
 
 CLIENT_TESTS = "tests/connectors/test_unsafe_writes.py"
 MYOB_UNCONFIRMED = "tests/myob/test_unconfirmed_create.py"
@@ -127,7 +127,7 @@ MUTATIONS: list[Mutation] = [
         name="writes-claim-never-expires-a-dead-holder",
         claim="a claim whose holder died is taken over once its lease lapses",
         path="connectors/claims.py",
-        find="FindOrCreateClaim.objects.filter(key=key, expires_at__lte=now).update(**lease)",
+        find="FindOrCreateClaim.objects.filter(abandoned, key=key).update(**lease)",
         replace="FindOrCreateClaim.objects.none().update(**lease)",
         tests=(CLAIM_TESTS,),
         env={"TEST_BACKEND": "embedded"},
