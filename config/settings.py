@@ -271,6 +271,7 @@ CELERY_MAX_COUNTDOWN = 60 * 60
 # A running sync job's lease (connectors/lease.py): renewed 4 times per lease while the run lives;
 # a dead run is taken over once it lapses (plus up to one sweep, every 10 s).
 SYNC_LEASE_SECONDS = env.float("SYNC_LEASE_SECONDS", default=20.0)
+SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=30.0)
 # Webhook intake sends the events each web process stored within this window as one message.
 WEBHOOK_HANDOVER_SECONDS = env.float("WEBHOOK_HANDOVER_SECONDS", default=0.05)
 

@@ -20,6 +20,7 @@ import random
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -45,7 +46,6 @@ from tenants.models import Connection, ConnectionStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=2)
 # Our own Redis, broker or database away: soon again, with jitter so the jobs do not all return at
 # once; no backoff, since waiting is free (it is not an attempt).
@@ -217,7 +217,8 @@ def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
         return _finish(
             job, JobState.FAILED, error=f"Gave up after {job.attempts} attempts: {exc.message}"
         )
-    step = min(RETRY_CAP, RETRY_BASE * 2 ** (job.attempts - 1)).total_seconds()
+    base = settings.SYNC_RETRY_BASE_SECONDS  # the first retry's step, doubled each attempt
+    step = min(RETRY_CAP.total_seconds(), base * 2 ** (job.attempts - 1))
     delay = max(exc.retry_after or 0, step * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
     when = timezone.now() + timedelta(seconds=delay)
     _owned(job).update(

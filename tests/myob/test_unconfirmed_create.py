@@ -16,7 +16,9 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture
 def worker_env():
-    return {"HTTP_READ_TIMEOUT": str(READ_TIMEOUT)}
+    # A short read timeout so the hang times out quickly; a short retry step so the look-up
+    # that follows comes in seconds (the test is about what it finds, not when).
+    return {"HTTP_READ_TIMEOUT": str(READ_TIMEOUT), "SYNC_RETRY_BASE_SECONDS": "2"}
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
