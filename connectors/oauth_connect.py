@@ -5,6 +5,7 @@ code for tokens, and storing what the sign-in brought back."""
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -55,6 +56,19 @@ def connection_to_set_up(request, pk, *, erp_kind: str):
     if not can_write(request.user, connection.tenant_id):
         raise PermissionDenied
     return connection
+
+
+def erp_settings_merge(connection, values: dict):
+    """Save `values` into the connection's ERP settings, keeping the others."""
+    connection.erp_settings = {**(connection.erp_settings or {}), **values}
+    connection.save(update_fields=["erp_settings", "updated_at"])
+    return connection
+
+
+def redirect_uri_for(kind: str, configured: str) -> str:
+    """Where the vendor sends the browser back: `configured` (the address registered with the
+    vendor's app, exactly as written: a trailing slash matters) or this site's callback page."""
+    return configured or f"{settings.PUBLIC_BASE_URL}{reverse(f'{kind}:connect-callback')}"
 
 
 def change_page(connection) -> str:

@@ -21,9 +21,9 @@ SCOPED = sorted(
 VIEWER_BUTTONS = {"tenants_connection_test"}
 # The ERP set-up pages outside the admin, and the kind of connection each is for.
 SETUP_PAGES = {
-    "myob-connect": "myob", "myob-company-file": "myob", "myob-mappings": "myob",
-    "exact-connect": "exact_online", "exact-division": "exact_online",
-    "exact-mappings": "exact_online",
+    "myob:connect": "myob", "myob:picker": "myob", "myob:mappings": "myob",
+    "exact_online:connect": "exact_online", "exact_online:picker": "exact_online",
+    "exact_online:mappings": "exact_online",
 }  # fmt: skip
 # Views under these URL namespaces have their own sweeps (tests/api/) or none of a tenant's rows.
 NOT_SETUP = {"admin", "api", "sandbox"}
@@ -158,7 +158,7 @@ def setup_page_names() -> set[str]:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, entry.namespace or namespace)
             elif namespace not in NOT_SETUP and "pk" in entry.pattern.regex.groupindex:
-                yield entry.name
+                yield f"{namespace}:{entry.name}" if namespace else entry.name
 
     return set(walk(get_resolver().url_patterns))
 

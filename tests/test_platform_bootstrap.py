@@ -166,7 +166,7 @@ def test_connect_exact_online_in_the_demo_reaches_the_consent_page_and_back(
 
     connection = Connection.objects.get(tenant=demo_on_live_server, erp_kind="exact_online")
     client.force_login(get_user_model().objects.get(username=DEMO_EMAIL))
-    start = client.get(reverse("exact-connect", args=[connection.pk]))
+    start = client.get(reverse("exact_online:connect", args=[connection.pk]))
     consent = requests.get(start["Location"], timeout=10)
     assert consent.status_code == 200 and "not a registered app" not in consent.text
     form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', consent.text))
@@ -175,4 +175,4 @@ def test_connect_exact_online_in_the_demo_reaches_the_consent_page_and_back(
     assert back.status_code == 302, back.text
     callback = urlsplit(back.headers["Location"])
     page = client.get(f"{callback.path}?{callback.query}")
-    assert page["Location"] == reverse("exact-division", args=[connection.pk])
+    assert page["Location"] == reverse("exact_online:picker", args=[connection.pk])

@@ -9,14 +9,19 @@ from audit.redaction import register_secrets
 from connectors.answers import reading
 from connectors.errors import ConnectorError, PermanentError
 from connectors.exact_online.auth import SYSTEM, base_url, token_client
-from connectors.oauth_connect import SignInClient, sign_in_tokens, signed_in
+from connectors.oauth_connect import (
+    SignInClient,
+    erp_settings_merge,
+    redirect_uri_for,
+    sign_in_tokens,
+    signed_in,
+)
 
-CALLBACK_PATH = "/exact/connect/callback/"
 TOKEN_LIFETIME = 600  # seconds, when a token answer names none (Exact's tokens last 10 minutes)
 
 
 def redirect_uri() -> str:
-    return settings.EXACT_REDIRECT_URI or f"{settings.PUBLIC_BASE_URL}{CALLBACK_PATH}"
+    return redirect_uri_for("exact_online", settings.EXACT_REDIRECT_URI)
 
 
 def authorize_url(connection, state: str) -> str:
@@ -73,9 +78,7 @@ def division_choices(connection) -> list[tuple[int, str]]:
 
 
 def division_save(connection, division: int):
-    connection.erp_settings = {**(connection.erp_settings or {}), "division": int(division)}
-    connection.save(update_fields=["erp_settings", "updated_at"])
-    return connection
+    return erp_settings_merge(connection, {"division": int(division)})
 
 
 def is_connected(connection) -> bool:

@@ -9,7 +9,7 @@ from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
 from connectors.myob.auth import SYSTEM, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
-from connectors.oauth_connect import SignInClient, sign_in_tokens, signed_in
+from connectors.oauth_connect import SignInClient, redirect_uri_for, sign_in_tokens, signed_in
 
 # Granular scopes (keys made after March 2025; "CompanyFile" is deprecated for them). Which scope
 # covers which endpoint is UNCONFIRMED; these are the families our calls touch.
@@ -20,16 +20,14 @@ SCOPES = (
     "sme-inventory",
     "sme-general-ledger",
 )
-CALLBACK_PATH = "/myob/connect/callback/"
 TOKEN_LIFETIME = 1200  # seconds, when a token answer names none (MYOB's tokens last 20 minutes)
 
 
 def redirect_uri() -> str:
-    """Registered with the MYOB app exactly as written (a trailing slash matters)."""
-    return settings.MYOB_REDIRECT_URI or f"{settings.PUBLIC_BASE_URL}{CALLBACK_PATH}"
+    return redirect_uri_for("myob", settings.MYOB_REDIRECT_URI)
 
 
-def authorize_url(state: str) -> str:
+def authorize_url(connection, state: str) -> str:
     params = {
         "client_id": settings.MYOB_CLIENT_ID,
         "redirect_uri": redirect_uri(),

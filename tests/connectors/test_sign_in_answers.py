@@ -26,8 +26,8 @@ HOSTILE = {
 }
 
 VENDORS = {
-    "myob": ("myob-connect", "myob-connect-callback", "MYOB", {"businessId": "bid-1"}),
-    "exact_online": ("exact-connect", "exact-connect-callback", "Exact Online", {}),
+    "myob": ("myob:connect", "myob:connect-callback", "MYOB", {"businessId": "bid-1"}),
+    "exact_online": ("exact_online:connect", "exact_online:connect-callback", "Exact Online", {}),
 }
 
 

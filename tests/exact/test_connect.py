@@ -41,10 +41,12 @@ def back_path(location: str) -> str:
 
 def connected(client, owner, draft, division):
     client.force_login(owner)
-    start = client.get(reverse("exact-connect", args=[draft.pk]))
+    start = client.get(reverse("exact_online:connect", args=[draft.pk]))
     page = client.get(back_path(approve(start["Location"], division)))
-    assert page["Location"] == reverse("exact-division", args=[draft.pk])
-    chosen = client.post(reverse("exact-division", args=[draft.pk]), {"division": division.code})
+    assert page["Location"] == reverse("exact_online:picker", args=[draft.pk])
+    chosen = client.post(
+        reverse("exact_online:picker", args=[draft.pk]), {"division": division.code}
+    )
     assert chosen.status_code == 302, chosen.content.decode()[-2000:]
     draft.refresh_from_db()
     return draft
@@ -55,22 +57,26 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
 ):
     other = division_create(division.code + 1, "Second B.V.")
     client.force_login(owner)
-    start = client.get(reverse("exact-connect", args=[draft.pk]))
+    start = client.get(reverse("exact_online:connect", args=[draft.pk]))
     query = parse_qs(urlsplit(start["Location"]).query)
     assert start["Location"].startswith(f"{live_server.url}/sandbox/exact/api/oauth2/auth?")
     assert query["redirect_uri"] == [f"{live_server.url}/exact/connect/callback/"]
     back = approve(start["Location"], division)
-    assert client.get(back_path(back))["Location"] == reverse("exact-division", args=[draft.pk])
+    assert client.get(back_path(back))["Location"] == reverse(
+        "exact_online:picker", args=[draft.pk]
+    )
     token = OAuthToken.objects.get(connection=draft, system="exact_online")
     assert token.access_token.startswith("sbx-exact-at-")
     assert 590 <= (token.expires_at - token.obtained_at).total_seconds() <= 600
     assert "[redacted]" in ApiCall.objects.get(operation="oauth.code_exchange").request_body
     assert ExactAuthCode.objects.get().used
 
-    page = client.get(reverse("exact-division", args=[draft.pk])).content.decode()
+    page = client.get(reverse("exact_online:picker", args=[draft.pk])).content.decode()
     assert f'value="{division.code}"' in page and f'value="{other.code}"' in page
-    chosen = client.post(reverse("exact-division", args=[draft.pk]), {"division": division.code})
-    assert chosen["Location"] == reverse("exact-mappings", args=[draft.pk])
+    chosen = client.post(
+        reverse("exact_online:picker", args=[draft.pk]), {"division": division.code}
+    )
+    assert chosen["Location"] == reverse("exact_online:mappings", args=[draft.pk])
     draft.refresh_from_db()
     assert draft.erp_settings["division"] == division.code
     # The callback is single use (the state is gone).
@@ -79,12 +85,12 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
 
 def test_denied_consent_and_a_forged_state_say_so(client, owner, draft, division):
     client.force_login(owner)
-    start = client.get(reverse("exact-connect", args=[draft.pk]))
+    start = client.get(reverse("exact_online:connect", args=[draft.pk]))
     denied = client.get(
         back_path(approve(start["Location"], division, decision="deny")), follow=True
     )
     assert "access was not granted" in denied.content.decode()
-    forged = client.get(reverse("exact-connect-callback") + "?code=x&state=made-up")
+    forged = client.get(reverse("exact_online:connect-callback") + "?code=x&state=made-up")
     assert forged.status_code == 400 and "not started here" in forged.content.decode()
 
 
@@ -92,7 +98,7 @@ def test_mapping_pickers_list_the_divisions_values_and_only_those_save(
     client, owner, draft, division
 ):
     connection = connected(client, owner, draft, division)
-    url = reverse("exact-mappings", args=[connection.pk])
+    url = reverse("exact_online:mappings", args=[connection.pk])
     page = client.get(url).content.decode()
     for value in ("70", "8000", "8050", "WEB", "UK", "SHIPPING", "TENT-2P"):
         assert f'value="{value}"' in page
@@ -120,9 +126,9 @@ def test_reconnecting_revives_a_connection_that_needed_it(client, owner, draft, 
 
 def test_viewers_and_other_tenants_cannot_connect(client, member, outsider, draft):
     client.force_login(member)
-    assert client.get(reverse("exact-connect", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("exact_online:connect", args=[draft.pk])).status_code == 403
     client.force_login(outsider)
-    for name in ("exact-connect", "exact-division", "exact-mappings"):
+    for name in ("exact_online:connect", "exact_online:picker", "exact_online:mappings"):
         assert client.get(reverse(name, args=[draft.pk])).status_code == 404
 
 

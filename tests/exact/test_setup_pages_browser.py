@@ -27,14 +27,14 @@ def test_connect_division_and_mappings_pages_are_admin_pages_with_visible_button
     page.check(f"input[name=division][value='{division.code}']")  # Exact's own consent page
     page.click("#approve")
 
-    page.wait_for_url(f"**{reverse('exact-division', args=[draft.pk])}")
+    page.wait_for_url(f"**{reverse('exact_online:picker', args=[draft.pk])}")
     browser.assert_inside_admin(page)
     browser.assert_visible_button(page, "#save-division")
     browser.screenshots(page, "exact-division")
     page.select_option("select[name=division]", str(division.code))
     page.click("#save-division")
 
-    page.wait_for_url(f"**{reverse('exact-mappings', args=[draft.pk])}")
+    page.wait_for_url(f"**{reverse('exact_online:mappings', args=[draft.pk])}")
     browser.assert_inside_admin(page)
     browser.assert_visible_button(page, "#save-mappings")
     rules = page.locator("textarea[name=cost_center_rules]")  # several lines: a text area
@@ -60,7 +60,7 @@ def test_a_sign_in_that_was_not_started_here_is_explained_inside_the_admin(
 ):
     page = browser_page
     browser.sign_in(page, live_server, owner)
-    page.goto(f"{live_server.url}{reverse('exact-connect-callback')}?state=forged&code=x")
-    assert "not started here" in page.locator("#exact-error").inner_text()
+    page.goto(f"{live_server.url}{reverse('exact_online:connect-callback')}?state=forged&code=x")
+    assert "not started here" in page.locator("#sign-in-error").inner_text()
     browser.assert_inside_admin(page)
     browser.screenshots(page, "exact-connect-error")

@@ -32,7 +32,7 @@ def approve(authorize_url: str, business, decision="approve") -> str:
 
 
 def start(client, connection) -> str:
-    response = client.get(reverse("myob-connect", args=[connection.pk]))
+    response = client.get(reverse("myob:connect", args=[connection.pk]))
     assert response.status_code == 302
     return response["Location"]
 
@@ -55,7 +55,7 @@ def test_connect_asks_for_consent_with_granular_scopes_and_stores_the_tokens(
     back = approve(url, business)
     assert parse_qs(urlsplit(back).query)["businessId"] == [str(business.uid)]
     page = client.get(callback_path(back))
-    assert page["Location"] == reverse("myob-company-file", args=[draft.pk])
+    assert page["Location"] == reverse("myob:picker", args=[draft.pk])
     draft.refresh_from_db()
     assert draft.erp_settings["business_id"] == str(business.uid)
     token = OAuthToken.objects.get(connection=draft, system="myob")
@@ -94,7 +94,7 @@ def connected(client, owner, draft, business):
 
 def test_the_company_file_user_is_checked_and_stored_encrypted(client, owner, draft, business):
     connection = connected(client, owner, draft, business)
-    url = reverse("myob-company-file", args=[connection.pk])
+    url = reverse("myob:picker", args=[connection.pk])
     page = client.get(url).content.decode()
     assert business.name in page and str(business.uid) in page
     wrong = client.post(
@@ -102,7 +102,7 @@ def test_the_company_file_user_is_checked_and_stored_encrypted(client, owner, dr
     ).content.decode()
     assert "company file credentials" in wrong and "cf-password-secret" not in wrong
     right = client.post(url, {"username": CF_USER, "password": CF_PASSWORD})
-    assert right["Location"] == reverse("myob-mappings", args=[connection.pk])
+    assert right["Location"] == reverse("myob:mappings", args=[connection.pk])
     connection.refresh_from_db()
     assert connection.erp_secrets["company_file_password"] == CF_PASSWORD
     assert connection.erp_settings["company_file_username"] == CF_USER
@@ -111,10 +111,10 @@ def test_the_company_file_user_is_checked_and_stored_encrypted(client, owner, dr
 def test_mapping_pickers_list_the_files_values_and_only_those_save(client, owner, draft, business):
     connection = connected(client, owner, draft, business)
     client.post(
-        reverse("myob-company-file", args=[connection.pk]),
+        reverse("myob:picker", args=[connection.pk]),
         {"username": CF_USER, "password": CF_PASSWORD},
     )
-    url = reverse("myob-mappings", args=[connection.pk])
+    url = reverse("myob:mappings", args=[connection.pk])
     page = client.get(url).content.decode()
     for value in ("GST", "FRE", "N-T", "4-1000", "4-2000", "SHIPPING"):
         assert f'value="{value}"' in page
@@ -143,10 +143,10 @@ def test_reconnecting_revives_a_connection_that_needed_it(client, owner, draft, 
 
 def test_viewers_and_other_tenants_cannot_connect(client, member, outsider, draft):
     client.force_login(member)
-    assert client.get(reverse("myob-connect", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("myob:connect", args=[draft.pk])).status_code == 403
     client.force_login(outsider)
-    assert client.get(reverse("myob-connect", args=[draft.pk])).status_code == 404
-    assert client.get(reverse("myob-mappings", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("myob:connect", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("myob:mappings", args=[draft.pk])).status_code == 404
 
 
 def test_mapping_settings_saved_through_the_connection_form_are_checked_against_the_file(
@@ -175,7 +175,7 @@ def test_the_connection_page_has_the_connect_button_for_owners_only(
     client.force_login(owner)
     page = client.get(url).content.decode()
     assert (
-        reverse("myob-connect", args=[myob_connection.pk]) in page and 'id="myob-mappings"' in page
+        reverse("myob:connect", args=[myob_connection.pk]) in page and 'id="myob-mappings"' in page
     )
     client.force_login(member)
     assert 'id="connect-myob"' not in client.get(url).content.decode()

@@ -26,7 +26,7 @@ def test_connect_company_file_and_mappings_pages_are_admin_pages_with_visible_bu
     page.check(f"input[name=business][value='{business.uid}']")  # MYOB's own consent page
     page.click("#approve")
 
-    page.wait_for_url(f"**{reverse('myob-company-file', args=[draft.pk])}")
+    page.wait_for_url(f"**{reverse('myob:picker', args=[draft.pk])}")
     assert business.name in page.locator("#business-name").inner_text()
     browser.assert_inside_admin(page)
     browser.assert_visible_button(page, "#confirm-company-file")
@@ -42,7 +42,7 @@ def test_connect_company_file_and_mappings_pages_are_admin_pages_with_visible_bu
     page.fill("input[name=password]", CF_PASSWORD)
     page.click("#confirm-company-file")
 
-    page.wait_for_url(f"**{reverse('myob-mappings', args=[draft.pk])}")
+    page.wait_for_url(f"**{reverse('myob:mappings', args=[draft.pk])}")
     browser.assert_inside_admin(page)
     browser.assert_visible_button(page, "#save-mappings")
     browser.screenshots(page, "myob-mappings")
@@ -59,7 +59,7 @@ def test_a_sign_in_that_was_not_started_here_is_explained_inside_the_admin(
 ):
     page = browser_page
     browser.sign_in(page, live_server, owner)
-    page.goto(f"{live_server.url}{reverse('myob-connect-callback')}?state=forged&code=x")
-    assert "not started here" in page.locator("#myob-error").inner_text()
+    page.goto(f"{live_server.url}{reverse('myob:connect-callback')}?state=forged&code=x")
+    assert "not started here" in page.locator("#sign-in-error").inner_text()
     browser.assert_inside_admin(page)
     browser.screenshots(page, "myob-connect-error")
