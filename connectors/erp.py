@@ -1,4 +1,21 @@
-"""The one interface every ERP connector implements (DESIGN §4). Vendor quirks stay inside."""
+"""The one interface every ERP connector implements. Vendor quirks stay inside.
+
+Each ERP package (`connectors/<kind>/`) names the parts that play the same role the same way:
+
+    auth.py       SYSTEM, token_manager(connection)  (its refresh is connectors.auth.RefreshGrant)
+    client.py     RULES (VendorRules), NotConnected, the audited client of the connection's books
+    api.py        <Kind>Api: pages/list/first/get/create/update on connectors.odata, quoted(value)
+    setup.py      redirect_uri(), authorize_url(connection, state), code_exchange(connection, code),
+                  connection_connect(connection, tokens=..., ...), is_connected(connection),
+                  picker_choices(connection), mapping_problems(connection, values)
+    views.py      PAGES: the set-up pages (connectors.oauth_views.SetupPages) and their form fields
+    urls.py       app_name = kind; PAGES.urlpatterns() (connect, connect-callback, picker, mappings)
+    mapping.py    MappingSettings, Resolved, order_reference(order), pure payload builders:
+                  invoice_payload(order, customer_id, settings, resolved, ...),
+                  customer_payload(customer, ...)
+    customers.py  customer_upsert(api, customer, ...): find the ERP's customer, else create it
+    connector.py  <Kind>Connector, the ErpConnector below
+"""
 
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -13,7 +13,7 @@ from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.exact_online import mapping
 from connectors.exact_online.api import ExactApi, current_me, quoted
 from connectors.exact_online.client import NotConnected, division_of
-from connectors.exact_online.customers import account_upsert
+from connectors.exact_online.customers import customer_upsert
 
 ADDRESSES = "crm/Addresses"
 INVOICES = "salesinvoice/SalesInvoices"
@@ -68,14 +68,14 @@ class ExactOnlineConnector(ErpConnector):
     # -- accounts -----------------------------------------------------------------------
     @reading("Exact Online", "an account")
     def upsert_customer(self, customer) -> ExternalRef:
-        return account_upsert(self.api, customer)
+        return customer_upsert(self.api, customer)
 
     # -- invoices -----------------------------------------------------------------------
     @reading("Exact Online", "the search for the order's invoice")
     def find_sales_document(self, order) -> ExternalRef | None:
         found = self.api.first(
             INVOICES, select="InvoiceID,InvoiceNumber,Status",
-            filter=f"YourRef eq {quoted(mapping.reference(order))}",
+            filter=f"YourRef eq {quoted(mapping.order_reference(order))}",
         )  # fmt: skip
         if found is None:
             return None
@@ -113,8 +113,8 @@ class ExactOnlineConnector(ErpConnector):
         settings = self.settings
         resolved = self.resolve(order, settings)
         address_id = ""
-        if address := mapping.delivery_address_body(customer.id, order):
+        if address := mapping.delivery_address_payload(customer.id, order):
             address_id = self.api.create(ADDRESSES, address)["ID"]
-        body = mapping.invoice_body(order, customer.id, settings, resolved, address_id)
+        body = mapping.invoice_payload(order, customer.id, settings, resolved, address_id)
         created = self.api.create(INVOICES, body)
         return ExternalRef(created["InvoiceID"], number=str(created.get("InvoiceNumber") or ""))

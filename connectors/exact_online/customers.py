@@ -37,12 +37,12 @@ def _find(api: ExactApi, link: ExactAccountLink | None, email: str) -> dict | No
     return api.first(ACCOUNTS, select=FIELDS, filter=f"Email eq {quoted(email)}")
 
 
-def account_upsert(api: ExactApi, customer) -> ExternalRef:
+def customer_upsert(api: ExactApi, customer) -> ExternalRef:
     connection = api.connection
     link = ExactAccountLink.objects.filter(
         connection=connection, source_id=customer.source_id
     ).first()
-    wanted = mapping.account_body(customer)
+    wanted = mapping.customer_payload(customer)
     found = _find(api, link, (customer.email or "").strip().lower())
     if found is None:
         found = api.create(ACCOUNTS, wanted)

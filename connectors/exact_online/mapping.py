@@ -13,7 +13,7 @@ from connectors.errors import PermanentError
 RULE_FIELDS = {"channel": "channel id", "currency": "currency", "country": "shipping country"}
 
 
-def reference(order: Order) -> str:
+def order_reference(order: Order) -> str:
     return f"BC-{order.source_id}"
 
 
@@ -102,7 +102,7 @@ def _line(item: str, quantity, price: Decimal, vat: str, gl: str, cost_center: s
     return line
 
 
-def invoice_body(order: Order, account_id: str, settings: MappingSettings, resolved: Resolved,
+def invoice_payload(order: Order, account_id: str, settings: MappingSettings, resolved: Resolved,
                  delivery_address_id: str = "") -> dict:  # fmt: skip
     cost_center = settings.cost_center_for(order)
     gl = resolved.gl_accounts.get(settings.gl_revenue, "")
@@ -131,7 +131,7 @@ def invoice_body(order: Order, account_id: str, settings: MappingSettings, resol
         lines.append(_line(item, 1, order.shipping_ex_tax, vat, shipping_gl, cost_center, text))
     body = {
         "OrderedBy": account_id, "InvoiceTo": account_id, "DeliverTo": account_id,
-        "Journal": settings.journal, "YourRef": reference(order), "Currency": order.currency,
+        "Journal": settings.journal, "YourRef": order_reference(order), "Currency": order.currency,
         "Description": f"BigCommerce order {order.number}"[:60],
         "InvoiceDate": order.created_at.date().isoformat(),
         "OrderDate": order.created_at.date().isoformat(),
@@ -142,7 +142,7 @@ def invoice_body(order: Order, account_id: str, settings: MappingSettings, resol
     return body
 
 
-def account_body(customer) -> dict:
+def customer_payload(customer) -> dict:
     """An Exact account (Status C: a customer) from a canonical customer."""
     address = customer.billing_address
     name = customer.company or f"{customer.first_name} {customer.last_name}".strip()
@@ -156,7 +156,7 @@ def account_body(customer) -> dict:
     return body
 
 
-def delivery_address_body(account_id: str, order: Order) -> dict | None:
+def delivery_address_payload(account_id: str, order: Order) -> dict | None:
     address = order.shipping_address
     if address is None:
         return None

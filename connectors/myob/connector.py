@@ -78,7 +78,7 @@ class MyobConnector(ErpConnector):
     # -- invoices -------------------------------------------------------------------------
     @reading("MYOB", "the search for the order's invoice")
     def find_sales_document(self, order) -> ExternalRef | None:
-        reference = mapping.reference_for(order)
+        reference = mapping.order_reference(order)
         try:
             found = self.api.first(INVOICES, f"CustomerPurchaseOrderNumber eq {quoted(reference)}")
         except PermanentError as exc:

@@ -59,7 +59,7 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def reference_for(order: Order) -> str:
+def order_reference(order: Order) -> str:
     """The invoice's CustomerPurchaseOrderNumber: the BigCommerce order id, prefixed so a manual
     invoice with a bare customer PO number is never taken for ours."""
     return f"{REFERENCE_PREFIX}{order.source_id}"
@@ -166,8 +166,8 @@ def invoice_payload(
     invoice = {
         "Date": order.created_at.replace(tzinfo=None).isoformat(timespec="seconds"),
         "Customer": {"UID": customer_uid},
-        "CustomerPurchaseOrderNumber": reference_for(order),
-        "JournalMemo": f"BigCommerce order #{order.number} ({reference_for(order)})"[:MEMO],
+        "CustomerPurchaseOrderNumber": order_reference(order),
+        "JournalMemo": f"BigCommerce order #{order.number} ({order_reference(order)})"[:MEMO],
         "ShipToAddress": ship_to_text(order.shipping_address or order.billing_address),
         "IsTaxInclusive": inclusive,
         "Comment": order.customer_message[:255] or None,

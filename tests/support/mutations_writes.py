@@ -90,7 +90,7 @@ MUTATIONS: list[Mutation] = [
         claim="Exact Online: the retry's look-up by YourRef finds the invoice the unconfirmed "
         "POST made",
         path="connectors/exact_online/connector.py",
-        find='filter=f"YourRef eq {quoted(mapping.reference(order))}",',
+        find='filter=f"YourRef eq {quoted(mapping.order_reference(order))}",',
         replace="filter=\"YourRef eq 'none'\",",
         tests=(EXACT_UNCONFIRMED,),
     ),
