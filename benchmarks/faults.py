@@ -157,8 +157,8 @@ def _exact_connect(connection, number: int):
     from django.conf import settings
 
     from connectors.exact_online.setup import connection_connect, redirect_uri
-    from sandbox.exact.oauth import issue_token, token_body
-    from sandbox.exact.services import app_create, division_create
+    from sandbox.exact_online.oauth import issue_token, token_body
+    from sandbox.exact_online.services import app_create, division_create
 
     app = app_create(settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET,
                      redirect_uri=redirect_uri())  # fmt: skip
@@ -392,7 +392,7 @@ def fault_schedule(stack: Stack, run: Run, span: float, done: threading.Event) -
 def documents(shops: list[Shop]) -> dict[tuple[int, str], list[datetime]]:
     """(connection shop index, order id) -> creation times of its ERP documents, from the
     sandboxes' own records (reference "BC-<order id>")."""
-    from sandbox.exact.models import ExactRecord
+    from sandbox.exact_online.models import ExactRecord
     from sandbox.myob.models import MyobRecord
 
     found = defaultdict(list)
@@ -443,7 +443,7 @@ def _p(values) -> str:
 
 def figures(run: Run, settled_at: float | None, scenario: str) -> bool:
     from audit.models import ApiCall, JobState, SyncJob
-    from sandbox.exact.models import ExactApiRequest, ExactRecord
+    from sandbox.exact_online.models import ExactApiRequest, ExactRecord
     from sandbox.myob.models import MyobApiRequest, MyobRecord
     from webhooks.models import InboundEvent
 

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "webhooks",
     "sandbox",
     "sandbox.myob",
-    "sandbox.exact",
+    "sandbox.exact_online",
     "sandbox.bigcommerce",
 ]
 
@@ -353,7 +353,7 @@ EXACT_CLIENT_SECRET = env.str(
     "EXACT_CLIENT_SECRET", default="sandbox-exact-secret" if DEMO_MODE else ""
 )
 # Blank: each connection's country host, https://start.exactonline.<country>.
-EXACT_BASE_URL = env.str("EXACT_BASE_URL", default=f"{_SANDBOX}/exact" if DEMO_MODE else "")
+EXACT_BASE_URL = env.str("EXACT_BASE_URL", default=f"{_SANDBOX}/exact_online" if DEMO_MODE else "")
 # Blank: PUBLIC_BASE_URL + /exact/connect/callback/.
 EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 # Exact counts 60 calls a minute per division; tests shrink the minute (with the sandbox's).

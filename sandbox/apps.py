@@ -1,5 +1,5 @@
 from django.apps import AppConfig
 
 
-class SandboxConfig(AppConfig):
+class SandboxAppConfig(AppConfig):
     name = "sandbox"

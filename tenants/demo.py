@@ -99,7 +99,7 @@ def _connect_sandbox_exact(connection: Connection) -> None:
     """Signed in to the sandbox Exact Online's demo division, as 'Connect Exact Online' would leave
     it; its mapping defaults (journal 70, VAT codes 2 and 0, item SHIPPING) are that division's."""
     try:
-        from sandbox.exact.services import demo_division, demo_tokens
+        from sandbox.exact_online.services import demo_division, demo_tokens
     except ImportError:
         return
     from connectors.exact_online.setup import connection_connect, is_connected, redirect_uri

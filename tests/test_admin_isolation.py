@@ -48,7 +48,7 @@ PLATFORM_APPS = {
     "axes",
     "sandbox_bigcommerce",
     "sandbox_myob",
-    "sandbox_exact",
+    "sandbox_exact_online",
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)

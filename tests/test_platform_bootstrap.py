@@ -116,7 +116,7 @@ def demo_on_live_server(live_server, transactional_db, settings):
         f"{sandbox}/myob/oauth2",
         f"{sandbox}/myob/accountright",
     )
-    settings.EXACT_BASE_URL = f"{sandbox}/exact"
+    settings.EXACT_BASE_URL = f"{sandbox}/exact_online"
     call_command("bootstrap", verbosity=0)
     return Tenant.objects.get(slug="demo")
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class SandboxBigCommerceConfig(AppConfig):
+class SandboxBigCommerceAppConfig(AppConfig):
     name = "sandbox.bigcommerce"
     label = "sandbox_bigcommerce"
     verbose_name = "Sandbox BigCommerce"

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class SandboxMyobConfig(AppConfig):
+class SandboxMyobAppConfig(AppConfig):
     name = "sandbox.myob"
     label = "sandbox_myob"
     verbose_name = "Sandbox MYOB"

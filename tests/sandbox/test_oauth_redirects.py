@@ -8,13 +8,13 @@ import pytest
 import requests
 
 from connectors.myob.setup import redirect_uri as myob_redirect_uri
-from sandbox.exact.services import app_create, division_create
+from sandbox.exact_online.services import app_create, division_create
 from sandbox.myob.services import api_key_create, business_create
 from tenants.demo import demo_setup
 
 ELSEWHERE = "https://attacker.example/callback"
 MYOB = "/sandbox/myob/oauth2/account/authorize"
-EXACT = "/sandbox/exact/api/oauth2/auth"
+EXACT = "/sandbox/exact_online/api/oauth2/auth"
 
 
 @pytest.fixture

@@ -171,7 +171,7 @@ MUTATIONS: list[Mutation] = [
         replace='    if headers.get("webhook-signature") and not headers.get(SECRET_HEADER):',
         tests=(
             "tests/myob/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
-            "tests/exact/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+            "tests/exact_online/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
         ),
     ),
     Mutation(
@@ -182,7 +182,7 @@ MUTATIONS: list[Mutation] = [
         replace="""    raw = f"{payload['scope']}|{payload['hash']}|{__import__('uuid').uuid4()}\"""",
         tests=(
             "tests/myob/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
-            "tests/exact/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
+            "tests/exact_online/test_end_to_end.py::test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay",
         ),
     ),
     Mutation(
@@ -193,7 +193,7 @@ MUTATIONS: list[Mutation] = [
         find='if k in MANAGED and v and str(found.get(k) or "") != str(v)',
         replace="if k in MANAGED and v",
         tests=(
-            "tests/exact/test_end_to_end.py::test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs",
+            "tests/exact_online/test_end_to_end.py::test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pongs",
         ),
     ),
     Mutation(
@@ -268,7 +268,7 @@ MUTATIONS: list[Mutation] = [
         find="MINUTELY, DAILY = 55, 4900",
         replace="MINUTELY, DAILY = 550, 4900",
         tests=(
-            "tests/exact/test_end_to_end.py::test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429",
+            "tests/exact_online/test_end_to_end.py::test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429",
         ),
     ),
     Mutation(
@@ -412,7 +412,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sandbox-exact-prefix-redirect",
         claim="the sandbox Exact sign-in redirects only to the registered address, exactly",
-        path="sandbox/exact/oauth.py",
+        path="sandbox/exact_online/oauth.py",
         find='    if params["redirect_uri"] != app.redirect_uri:',
         replace='    if not params["redirect_uri"].startswith(app.redirect_uri):',
         tests=("tests/sandbox/test_oauth_redirects.py",),
@@ -489,7 +489,7 @@ MUTATIONS: list[Mutation] = [
         replace="context",
         tests=(
             "tests/myob/test_setup_pages_browser.py",
-            "tests/exact/test_setup_pages_browser.py",
+            "tests/exact_online/test_setup_pages_browser.py",
         ),
     ),
     Mutation(
@@ -500,7 +500,7 @@ MUTATIONS: list[Mutation] = [
         replace="        pass\n",
         tests=(
             "tests/myob/test_setup_pages_browser.py",
-            "tests/exact/test_setup_pages_browser.py",
+            "tests/exact_online/test_setup_pages_browser.py",
         ),
     ),
     Mutation(

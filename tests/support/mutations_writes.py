@@ -6,7 +6,7 @@ from tests.support.mutation_spec import Mutation
 
 CLIENT_TESTS = "tests/connectors/test_unsafe_writes.py"
 MYOB_UNCONFIRMED = "tests/myob/test_unconfirmed_create.py"
-EXACT_UNCONFIRMED = "tests/exact/test_unconfirmed_create.py"
+EXACT_UNCONFIRMED = "tests/exact_online/test_unconfirmed_create.py"
 CLAIM_TESTS = "tests/connectors/test_claims.py"
 ONE_CARD = (
     "tests/myob/test_one_card_per_shopper.py::test_first_orders_at_once_make_one_customer_card"

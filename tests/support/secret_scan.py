@@ -22,7 +22,7 @@ SECRET_MARKERS = (
     "sbx-at-",  # sandbox MYOB tokens and codes (sandbox/myob/models.py)
     "sbx-rt-",
     "sbx-code-",
-    "sbx-exact-at-",  # sandbox Exact Online tokens and codes (sandbox/exact/models.py)
+    "sbx-exact-at-",  # sandbox Exact Online tokens and codes (sandbox/exact_online/models.py)
     "sbx-exact-rt-",
     "sbx-exact-code-",
     "sbx-bc-at-",  # the sandbox store's API token and app secret (sandbox/bigcommerce/models.py)

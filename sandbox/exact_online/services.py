@@ -4,14 +4,14 @@ from collections import Counter
 
 from django.db import transaction
 
-from sandbox.exact.models import (
+from sandbox.exact_online.models import (
     ExactApiRequest,
     ExactApp,
     ExactDivision,
     ExactRecord,
     ExactTokenRequest,
 )
-from sandbox.exact.resources import RESOURCES, create
+from sandbox.exact_online.resources import RESOURCES, create
 
 # (code, description, Exact's GL type: 110 revenue, 20 accounts receivable)
 GL_ACCOUNTS = [
@@ -119,6 +119,6 @@ def demo_division(client_id: str, client_secret: str, redirect_uri: str) -> Exac
 
 def demo_tokens(client_id: str, division: ExactDivision) -> dict:
     """A consented token for the division, shaped as the token endpoint answers it."""
-    from sandbox.exact.oauth import issue_token, token_body
+    from sandbox.exact_online.oauth import issue_token, token_body
 
     return token_body(issue_token(ExactApp.objects.get(client_id=client_id), division))

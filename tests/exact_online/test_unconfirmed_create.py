@@ -10,8 +10,8 @@ import pytest
 
 from audit.models import JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order
-from sandbox.exact.services import faults_set
-from tests.exact.test_end_to_end import invoices, shop  # noqa: F401 - the fixture
+from sandbox.exact_online.services import faults_set
+from tests.exact_online.test_end_to_end import invoices, shop  # noqa: F401 - the fixture
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT, posted_once_then_found
 from tests.support.worker import jobs_settled, wait_until
 

@@ -8,8 +8,8 @@ import requests
 from django.urls import reverse
 
 from audit.models import ApiCall
-from sandbox.exact.models import ExactAuthCode
-from sandbox.exact.services import division_create
+from sandbox.exact_online.models import ExactAuthCode
+from sandbox.exact_online.services import division_create
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory
 
@@ -59,7 +59,7 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
     client.force_login(owner)
     start = client.get(reverse("exact_online:connect", args=[draft.pk]))
     query = parse_qs(urlsplit(start["Location"]).query)
-    assert start["Location"].startswith(f"{live_server.url}/sandbox/exact/api/oauth2/auth?")
+    assert start["Location"].startswith(f"{live_server.url}/sandbox/exact_online/api/oauth2/auth?")
     assert query["redirect_uri"] == [f"{live_server.url}/exact/connect/callback/"]
     back = approve(start["Location"], division)
     assert client.get(back_path(back))["Location"] == reverse(

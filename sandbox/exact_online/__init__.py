@@ -1,5 +1,5 @@
-"""A stand-in for Exact Online (start.exactonline.*), served at /sandbox/exact/: a client needs only
-the base URL `{server}/sandbox/exact` in place of `https://start.exactonline.nl`.
+"""A stand-in for Exact Online (start.exactonline.*), served at /sandbox/exact_online/: a client
+needs only the base URL `{server}/sandbox/exact_online` in place of `https://start.exactonline.nl`.
 
 OAuth (oauth.py)
 - GET/POST /api/oauth2/auth?client_id&redirect_uri&response_type=code&state[&force_login]: a

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 
 from sandbox.bigcommerce.admin import SuperuserOnly
-from sandbox.exact.models import (
+from sandbox.exact_online.models import (
     ExactApiRequest,
     ExactApp,
     ExactDivision,
@@ -13,7 +13,7 @@ from sandbox.exact.models import (
     ExactToken,
     ExactTokenRequest,
 )
-from sandbox.exact.services import faults_set
+from sandbox.exact_online.services import faults_set
 
 NO_FAULTS = {
     "fault_error_rate": 0.0,

@@ -12,8 +12,8 @@ from audit.models import ApiCall
 from connectors.errors import PermanentError, ReconnectRequired
 from connectors.exact_online.auth import token_manager
 from connectors.exact_online.connector import ExactOnlineConnector
-from sandbox.exact.models import ExactToken, ExactTokenRequest
-from sandbox.exact.services import records
+from sandbox.exact_online.models import ExactToken, ExactTokenRequest
+from sandbox.exact_online.services import records
 from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tests.support.orders import D, address, customer, line, order
 

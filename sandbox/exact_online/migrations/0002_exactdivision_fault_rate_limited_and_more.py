@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox_exact', '0001_initial'),
+        ('sandbox_exact_online', '0001_initial'),
     ]
 
     operations = [

@@ -13,12 +13,12 @@ from connectors.exact_online.customers import accounts_poll
 from connectors.exact_online.models import ExactAccountLink
 from sandbox.bigcommerce.models import BcCustomer
 from sandbox.bigcommerce.services import place_test_order, store_create
-from sandbox.exact.models import ExactApiRequest, ExactRecord
-from sandbox.exact.oauth import issue_token
-from sandbox.exact.services import call_counts, division_create, faults_set, records
+from sandbox.exact_online.models import ExactApiRequest, ExactRecord
+from sandbox.exact_online.oauth import issue_token
+from sandbox.exact_online.services import call_counts, division_create, faults_set, records
 from tenants.models import Connection, OAuthToken
 from tenants.services import connection_activate
-from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.exact_online.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.factories import ConnectionFactory
 from tests.support.windows import max_in_any_window
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
@@ -54,7 +54,7 @@ def shop(live_server, tenant, exact_app, settings, worker_env):
     ratelimit.limiter().reset(f"exact:{division.code}")
     worker = WorkerProcess(concurrency=4, extra_env={
         "EXACT_CLIENT_ID": CLIENT_ID, "EXACT_CLIENT_SECRET": CLIENT_SECRET,
-        "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact",
+        "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact_online",
         "EXACT_RATE_WINDOW_SECONDS": str(WINDOW), **worker_env,
     }).start()  # fmt: skip
     try:

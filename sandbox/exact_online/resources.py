@@ -11,9 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox.exact.errors import ApiError
-from sandbox.exact.models import ExactDivision, ExactRecord
-from sandbox.exact.properties import PROPERTIES
+from sandbox.exact_online.errors import ApiError
+from sandbox.exact_online.models import ExactDivision, ExactRecord
+from sandbox.exact_online.properties import PROPERTIES
 
 CENT = Decimal("0.01")
 

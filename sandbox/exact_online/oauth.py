@@ -1,4 +1,4 @@
-"""Exact Online's OAuth 2.0 authorization-code flow, at /sandbox/exact/api/oauth2/.
+"""Exact Online's OAuth 2.0 authorization-code flow, at /sandbox/exact_online/api/oauth2/.
 
 - auth: the consent page; a person approves and picks the administration (division); the
   redirect carries `code` and `state`.
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sandbox.exact.models import (
+from sandbox.exact_online.models import (
     ExactApp,
     ExactAuthCode,
     ExactDivision,
@@ -68,7 +68,7 @@ def _redirect_with(redirect_uri: str, params: dict) -> HttpResponseRedirect:
 
 
 def _page(request, context: dict, status: int = 200):
-    return render(request, "sandbox_exact/authorize.html", context, status=status)
+    return render(request, "sandbox_exact_online/authorize.html", context, status=status)
 
 
 @csrf_exempt  # the stand-in for another site's page: its form is not ours to protect

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox_exact', '0002_exactdivision_fault_rate_limited_and_more'),
+        ('sandbox_exact_online', '0002_exactdivision_fault_rate_limited_and_more'),
     ]
 
     operations = [

@@ -9,15 +9,15 @@ import pytest
 import requests
 from django.utils import timezone
 
-from sandbox.exact.models import ExactDivision, ExactToken, ExactTokenRequest
-from sandbox.exact.services import (
+from sandbox.exact_online.models import ExactDivision, ExactToken, ExactTokenRequest
+from sandbox.exact_online.services import (
     call_counts,
     faults_set,
     record_create,
     records,
     token_calls,
 )
-from tests.exact.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.exact_online.conftest import CLIENT_ID, CLIENT_SECRET
 
 
 def guid_of(division, resource, **data):
@@ -29,7 +29,9 @@ def guid_of(division, resource, **data):
 
 def token_call(live_server, **form):
     body = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **form}
-    return requests.post(f"{live_server.url}/sandbox/exact/api/oauth2/token", data=body, timeout=10)
+    return requests.post(
+        f"{live_server.url}/sandbox/exact_online/api/oauth2/token", data=body, timeout=10
+    )
 
 
 def new_account(raw_api, **fields):
@@ -52,11 +54,11 @@ def test_consent_code_exchange_and_a_single_use_code(live_server, exact_app, div
     }
     session = requests.Session()
     page = session.get(
-        f"{live_server.url}/sandbox/exact/api/oauth2/auth", params=params, timeout=10
+        f"{live_server.url}/sandbox/exact_online/api/oauth2/auth", params=params, timeout=10
     )
     assert page.status_code == 200 and str(division.code) in page.text
     approved = session.post(
-        f"{live_server.url}/sandbox/exact/api/oauth2/auth",
+        f"{live_server.url}/sandbox/exact_online/api/oauth2/auth",
         data={**params, "decision": "approve", "division": division.code},
         allow_redirects=False, timeout=10,
     )  # fmt: skip
@@ -75,7 +77,7 @@ def test_consent_code_exchange_and_a_single_use_code(live_server, exact_app, div
     assert token_calls(CLIENT_ID, "authorization_code") == 2
 
     me = requests.get(
-        f"{live_server.url}/sandbox/exact/api/v1/current/Me",
+        f"{live_server.url}/sandbox/exact_online/api/v1/current/Me",
         params={"$select": "CurrentDivision"},
         headers={"Authorization": f"Bearer {tokens.json()['access_token']}"}, timeout=10,
     )  # fmt: skip
@@ -101,7 +103,7 @@ def test_a_refresh_token_works_once_and_reusing_it_kills_the_chain(live_server, 
     )
     assert dead.status_code == 401
     me = requests.get(
-        f"{live_server.url}/sandbox/exact/api/v1/current/Me",
+        f"{live_server.url}/sandbox/exact_online/api/v1/current/Me",
         headers={"Authorization": f"Bearer {newest['access_token']}"}, timeout=10,
     )  # fmt: skip
     assert me.status_code == 401
@@ -270,7 +272,7 @@ def test_malformed_json_and_another_divisions_url(raw_api, live_server, division
         "POST", "crm/Accounts", data=b"{nope", headers={"Content-Type": "application/json"}
     )
     assert broken.status_code == 400 and "not valid JSON" in broken.text
-    other = raw_api("GET", f"{live_server.url}/sandbox/exact/api/v1/999/financial/Journals")
+    other = raw_api("GET", f"{live_server.url}/sandbox/exact_online/api/v1/999/financial/Journals")
     assert (
         other.status_code == 403
         and other.json()["error"]["message"]["value"] == "Forbidden - WrongDivision"
@@ -326,7 +328,7 @@ def test_fault_switches(raw_api, division):
 
 def test_me_names_the_current_division_and_is_not_rate_limited(live_server, division, token):
     me = requests.get(
-        f"{live_server.url}/sandbox/exact/api/v1/current/Me",
+        f"{live_server.url}/sandbox/exact_online/api/v1/current/Me",
         headers={"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"},
         timeout=10,
     )
@@ -475,7 +477,7 @@ def test_a_429_storm_and_latency(raw_api, division):
 
 def test_the_admin_is_for_superusers_and_switches_faults_off(admin_client, client, division):
     faults_set(division, fault_error_rate=0.5, fault_rate_limited=3)
-    url = "/admin/sandbox_exact/exactdivision/"
+    url = "/admin/sandbox_exact_online/exactdivision/"
     assert admin_client.get(url).status_code == 200
     admin_client.post(url, {"action": "clear_faults", "_selected_action": [division.pk]})
     division = ExactDivision.objects.get(pk=division.pk)

@@ -6,8 +6,8 @@ import pytest
 import requests
 from django.test import override_settings
 
-from sandbox.exact.oauth import issue_token
-from sandbox.exact.services import app_create, division_create
+from sandbox.exact_online.oauth import issue_token
+from sandbox.exact_online.services import app_create, division_create
 
 CLIENT_ID = "test-exact-app"
 CLIENT_SECRET = "test-exact-secret-xyz"
@@ -23,7 +23,7 @@ def exact_app(transactional_db, live_server):
     with override_settings(
         EXACT_CLIENT_ID=CLIENT_ID,
         EXACT_CLIENT_SECRET=CLIENT_SECRET,
-        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact",
+        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact_online",
         EXACT_REDIRECT_URI=f"{live_server.url}/exact/connect/callback/",
         PUBLIC_BASE_URL=live_server.url,
     ):
@@ -44,7 +44,7 @@ def token(exact_app, division):
 @pytest.fixture
 def raw_api(live_server, division, token):
     """Plain HTTP to the division, with the headers Exact wants unless told otherwise."""
-    base = f"{live_server.url}/sandbox/exact/api/v1/{division.code}"
+    base = f"{live_server.url}/sandbox/exact_online/api/v1/{division.code}"
 
     def call(method, path, *, headers=None, **kwargs):
         sent = {"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"}

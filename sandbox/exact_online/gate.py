@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sandbox.exact.errors import ApiError
-from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactToken
+from sandbox.exact_online.errors import ApiError
+from sandbox.exact_online.models import ExactApiRequest, ExactDivision, ExactToken
 
 ERROR_STATUSES = (400, 401, 403, 404)
 

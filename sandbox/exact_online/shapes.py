@@ -6,7 +6,7 @@ expanded."""
 
 from datetime import UTC, datetime
 
-from sandbox.exact.resources import RESOURCES, Resource, bad
+from sandbox.exact_online.resources import RESOURCES, Resource, bad
 
 DATE_FIELDS = {"Created", "Modified", "InvoiceDate", "OrderDate", "DueDate", "DeliveryDate"}
 LINES = "SalesInvoiceLines"

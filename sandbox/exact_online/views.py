@@ -10,17 +10,24 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import odata
-from sandbox.exact import gate
-from sandbox.exact.errors import ApiError, error_response
-from sandbox.exact.models import ExactApiRequest, ExactDivision, ExactRecord
-from sandbox.exact.resources import RESOURCES, Resource, bad, check_properties, create, naive_utc
-from sandbox.exact.shapes import LINES, key_literal, parse_select, render
+from sandbox.exact_online import gate
+from sandbox.exact_online.errors import ApiError, error_response
+from sandbox.exact_online.models import ExactApiRequest, ExactDivision, ExactRecord
+from sandbox.exact_online.resources import (
+    RESOURCES,
+    Resource,
+    bad,
+    check_properties,
+    create,
+    naive_utc,
+)
+from sandbox.exact_online.shapes import LINES, key_literal, parse_select, render
 
 KEY_IN_PATH = re.compile(r"^(?P<path>.+?)\(guid'(?P<guid>[^']+)'\)$")
 
 
 def _base(request, division: int) -> str:
-    return request.build_absolute_uri(f"/sandbox/exact/api/v1/{division}/")
+    return request.build_absolute_uri(f"/sandbox/exact_online/api/v1/{division}/")
 
 
 def _json(body, status=200, headers=None) -> JsonResponse:
