@@ -11,7 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from config.schedule import NAME_PREFIX, periodic_tasks
 from connectors.myob.setup import is_connected
-from tenants.demo import DEMO_CONNECTIONS, DEMO_EMAIL
+from sandbox.demo import DEMO_CONNECTIONS, DEMO_EMAIL
 from tenants.models import Connection, ConnectionStatus, Membership, OAuthToken, Role, Tenant
 
 PASSWORD_SHOWN = re.compile(rf"as {re.escape(DEMO_EMAIL)} with password (\S+)")

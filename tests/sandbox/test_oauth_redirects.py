@@ -8,9 +8,9 @@ import pytest
 import requests
 
 from connectors.myob.setup import redirect_uri as myob_redirect_uri
+from sandbox.demo import demo_setup
 from sandbox.exact_online.services import app_create, division_create
 from sandbox.myob.services import api_key_create, business_create
-from tenants.demo import demo_setup
 
 ELSEWHERE = "https://attacker.example/callback"
 MYOB = "/sandbox/myob/oauth2/account/authorize"

@@ -14,7 +14,7 @@ class Command(BaseCommand):
             self._demo()
 
     def _demo(self):
-        from tenants.demo import DEMO_EMAIL, demo_setup
+        from sandbox.demo import DEMO_EMAIL, demo_setup
 
         tenant, password = demo_setup()
         where = f"sign in at {settings.PUBLIC_BASE_URL}/admin/ as {DEMO_EMAIL}"

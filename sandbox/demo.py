@@ -9,6 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from sandbox.bigcommerce.services import demo_store_credentials, hooks_register
+from sandbox.exact_online import services as exact_online
+from sandbox.myob import services as myob
 from tenants.models import Connection, ConnectionStatus, Role, Tenant
 from tenants.services import member_add, tenant_create
 
@@ -52,7 +55,7 @@ def demo_setup() -> tuple[Tenant, str | None]:
 def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connection:
     """The kind's demo connection on its own sandbox store: signed in to the sandbox ERP, active
     and with its hooks, so a test order there becomes a document with nothing typed in."""
-    store = _sandbox_store(demo.store_hash)
+    store = demo_store_credentials(demo.store_hash)
     connection, _ = Connection.objects.get_or_create(
         tenant=tenant,
         name=demo.name,
@@ -75,54 +78,47 @@ def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connect
 def _connect_sandbox_myob(connection: Connection) -> None:
     """Signed in to the sandbox MYOB's demo company file, as 'Connect MYOB' would leave it, so the
     demo's orders become invoices with nothing typed in."""
-    try:
-        from sandbox.myob.services import demo_company_file, demo_tokens
-    except ImportError:
-        return
     from connectors.myob.setup import connection_connect, is_connected, redirect_uri
 
     # Registered on every start: 'Connect MYOB' again signs in at this address (PORT may change).
-    business = demo_company_file(
+    business = myob.demo_company_file(
         settings.MYOB_CLIENT_ID, settings.MYOB_CLIENT_SECRET, redirect_uri()
     )
     if is_connected(connection):
         return
     connection_connect(
         connection,
-        tokens=demo_tokens(settings.MYOB_CLIENT_ID, business),
+        tokens=myob.demo_tokens(settings.MYOB_CLIENT_ID, business),
         business_id=str(business.uid),
         business_name=business.name,
     )
 
 
-def _connect_sandbox_exact(connection: Connection) -> None:
+def _connect_sandbox_exact_online(connection: Connection) -> None:
     """Signed in to the sandbox Exact Online's demo division, as 'Connect Exact Online' would leave
     it; its mapping defaults (journal 70, VAT codes 2 and 0, item SHIPPING) are that division's."""
-    try:
-        from sandbox.exact_online.services import demo_division, demo_tokens
-    except ImportError:
-        return
     from connectors.exact_online.setup import connection_connect, is_connected, redirect_uri
 
     # Registered on every start: 'Connect Exact Online' signs in at this address (PORT may change).
-    division = demo_division(settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, redirect_uri())
+    division = exact_online.demo_division(
+        settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, redirect_uri()
+    )
     if is_connected(connection):
         return
     connection_connect(
         connection,
-        tokens=demo_tokens(settings.EXACT_CLIENT_ID, division),
+        tokens=exact_online.demo_tokens(settings.EXACT_CLIENT_ID, division),
         division=division.code,
     )
 
 
-SIGN_INS = {"myob": _connect_sandbox_myob, "exact_online": _connect_sandbox_exact}
+SIGN_INS = {"myob": _connect_sandbox_myob, "exact_online": _connect_sandbox_exact_online}
 
 
 def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
     from connectors.bigcommerce.hooks import webhook_destination
     from connectors.polling import ORDERS_CURSOR, write_cursor
-    from sandbox.bigcommerce.services import hooks_register
     from webhooks.services import SUBSCRIBED_SCOPES
     from webhooks.verification import SECRET_HEADER
 
@@ -136,12 +132,3 @@ def _go_live(connection: Connection) -> None:
         status=ConnectionStatus.ACTIVE, next_poll_at=timezone.now()
     )
     write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
-
-
-def _sandbox_store(store_hash: str) -> dict:
-    """A sandbox BigCommerce store's credentials, creating the store if the sandbox has one."""
-    try:
-        from sandbox.bigcommerce.services import demo_store_credentials
-    except ImportError:
-        return {}
-    return demo_store_credentials(store_hash)
