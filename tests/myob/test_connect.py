@@ -12,7 +12,7 @@ from audit.models import ApiCall
 from sandbox.myob.models import MyobAuthCode
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory
-from tests.myob.conftest import CF_PASSWORD, CF_USER
+from tests.support.myob_sandbox import CF_PASSWORD, CF_USER
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sandbox.myob.models import MyobApiKey, MyobApiRequest, MyobToken, MyobToken
 from sandbox.myob.services import faults_set, record_create, records
 from tenants.models import Connection, OAuthToken
 from tests.factories import ConnectionFactory, TenantFactory
+from tests.support.myob_sandbox import invoices
 from tests.support.orders import D, address, customer, line, order
 
 
@@ -26,12 +27,6 @@ def post_order(connection, the_order):
     ref = erp.upsert_customer(the_order.customer)
     existing = erp.find_sales_document(the_order)
     return existing or erp.create_sales_document(the_order, ref)
-
-
-def invoices(business):
-    return list(records(business, "Sale/Invoice/Item")) + list(
-        records(business, "Sale/Invoice/Service")
-    )
 
 
 def test_check_says_connected_and_which_part_failed(myob_connection, business, myob_key):

@@ -16,8 +16,7 @@ from connectors.sync import dispatch, request_sync
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set
 from tenants.services import connection_activate
-from tests.myob.conftest import myob_shop, myob_worker_env
-from tests.myob.test_end_to_end import invoices
+from tests.support.myob_sandbox import invoices, myob_shop, myob_worker_env
 from tests.support.sweeper import Sweeper
 from tests.support.worker import WorkerProcess, wait_until
 

@@ -12,7 +12,7 @@ from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set, records
 from tenants.models import Connection
 from tenants.services import connection_activate
-from tests.myob.conftest import myob_shop, myob_worker_env
+from tests.support.myob_sandbox import invoices, myob_shop, myob_worker_env
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 from webhooks.models import InboundEvent
 
@@ -34,12 +34,6 @@ def shop(live_server, tenant, myob_key, worker_env, worker_concurrency):
         yield store, connection_activate(connection=connection), business
     finally:
         worker.stop()
-
-
-def invoices(business):
-    return list(records(business, "Sale/Invoice/Item")) + list(
-        records(business, "Sale/Invoice/Service")
-    )
 
 
 def test_an_order_webhook_becomes_one_invoice_through_duplicates_and_a_replay(shop):

@@ -14,8 +14,8 @@ from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.models import MyobBusiness
 from sandbox.myob.services import faults_set
 from tenants.services import connection_activate
-from tests.myob.conftest import myob_shop, myob_worker_env
 from tests.myob.test_fairness import hand_over, tenant_on_myob
+from tests.support.myob_sandbox import myob_shop, myob_worker_env
 from tests.support.worker import WorkerProcess, procfile_worker_queues, wait_until
 from webhooks.models import EventState, InboundEvent
 

@@ -17,7 +17,7 @@ from sandbox.myob.oauth import issue_token
 from sandbox.myob.services import business_create
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory, TenantFactory
-from tests.myob.conftest import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
+from tests.support.myob_sandbox import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
 from tests.support.worker import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.embedded]  # on PostgreSQL and on SQLite

@@ -17,8 +17,8 @@ from myob.exceptions import MyobBadRequest, MyobConflict, MyobRateLimitExceeded
 
 from sandbox.myob.models import MyobApiKey
 from sandbox.myob.services import faults_set
-from tests.myob.conftest import CLIENT_ID, CLIENT_SECRET, cftoken
 from tests.myob.test_connector import post_order
+from tests.support.myob_sandbox import CLIENT_ID, CLIENT_SECRET, cftoken
 from tests.support.orders import order
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from sandbox.myob.models import MyobApiKey
 from sandbox.myob.oauth import issue_token
 from sandbox.myob.services import faults_set, records
-from tests.myob.conftest import SCOPES, cftoken
+from tests.support.myob_sandbox import SCOPES, cftoken
 
 
 def uid_of(records_qs, **data):

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ConnectionFactory
-from tests.myob.conftest import CF_PASSWORD, CF_USER
 from tests.support import browser
+from tests.support.myob_sandbox import CF_PASSWORD, CF_USER
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,9 @@ import pytest
 
 from audit.models import ApiCall, JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order
-from tests.myob.test_end_to_end import invoices, shop  # noqa: F401 - the store, MYOB and worker
+from tests.myob.test_end_to_end import shop  # noqa: F401 - the store, MYOB and worker
 from tests.pipeline.test_store_budget import run_again_on_webhook, store_calls
+from tests.support.myob_sandbox import invoices
 from tests.support.worker import jobs_settled, wait_until
 
 pytestmark = pytest.mark.worker

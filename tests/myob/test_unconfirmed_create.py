@@ -7,7 +7,8 @@ import pytest
 from audit.models import ApiCall, JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set, records
-from tests.myob.test_end_to_end import invoices, shop  # noqa: F401 - the fixture
+from tests.myob.test_end_to_end import shop  # noqa: F401 - the fixture
+from tests.support.myob_sandbox import invoices
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT, posted_once_then_found
 from tests.support.worker import jobs_settled, wait_until
 

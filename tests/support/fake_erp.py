@@ -3,7 +3,8 @@ JSON file under VAR_DIR, locked for each change, so the worker process and the t
 documents on either backend (PostgreSQL + Redis, or the embedded SQLite + file broker).
 
 Like a real ERP it keeps every document it is asked to create: a second create for one order is a
-second document, never an overwrite, so a duplicate shows.
+second document, never an overwrite, so a duplicate shows. Like the sandboxes it has switches the
+ERP contract suite uses: an API key its check compares, and creates that are kept but unconfirmed.
 """
 
 import fcntl
@@ -18,13 +19,16 @@ from django.conf import settings
 from connectors import registry
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef
-from connectors.errors import PermanentError
+from connectors.errors import AmbiguousWrite, PermanentError
 
 KIND = "fake_erp"
 
 
 def _empty() -> dict:
-    return {"documents": [], "customers": {}, "unknown_skus": [], "calls": []}
+    return {
+        "documents": [], "customers": {}, "unknown_skus": [], "calls": [],
+        "api_key": "", "unconfirmed_creates": 0,
+    }  # fmt: skip
 
 
 def ledger(connection_id) -> "FakeLedger":
@@ -94,6 +98,17 @@ class FakeLedger:
         with self._locked(write=True) as state:
             state["unknown_skus"] = sorted(set(state["unknown_skus"]) - {sku})
 
+    def api_key_require(self, key: str) -> None:
+        """The check then wants this key in the connection's secrets (none set: any will do)."""
+        with self._locked(write=True) as state:
+            state["api_key"] = key
+
+    def creates_unconfirmed(self, count: int) -> None:
+        """The next `count` creates keep their document, then fail as a create whose answer never
+        came (a timeout and a 5xx reach the pipeline as the same AmbiguousWrite)."""
+        with self._locked(write=True) as state:
+            state["unconfirmed_creates"] = count
+
     def clear(self) -> None:
         with self._locked(write=True) as state:
             state.clear()
@@ -108,7 +123,19 @@ class FakeErp(ErpConnector):
         self.ledger = ledger(connection.pk)
 
     def check(self) -> CheckResult:
-        return CheckResult(self.label, ok=True, message="Fake ERP is always reachable.")
+        wanted = self.ledger._read().get("api_key")
+        given = (self.connection.erp_secrets or {}).get("api_key")
+        if not given and wanted:
+            return CheckResult(
+                self.label, ok=False, message="Connect Fake ERP: no API key is set yet.",
+                hint="Enter the Fake ERP API key in the connection's settings.",
+            )  # fmt: skip
+        if wanted and given != wanted:
+            return CheckResult(
+                self.label, ok=False, message="Fake ERP refused the API key.",
+                hint="Correct the Fake ERP API key in the connection's settings.",
+            )  # fmt: skip
+        return CheckResult(self.label, ok=True, message="Fake ERP is reachable.")
 
     def upsert_customer(self, customer) -> ExternalRef:
         self.ledger._called("upsert_customer")
@@ -144,10 +171,18 @@ class FakeErp(ErpConnector):
                         [line.sku, str(line.quantity), str(line.unit_price_ex_tax)]
                         for line in order.lines
                     ],
+                    "total_ex_tax": str(order.total_ex_tax),
+                    "total_tax": str(order.total_tax),
                     "total_inc_tax": str(order.total_inc_tax),
+                    "shipping_ex_tax": str(order.shipping_ex_tax),
+                    "line_totals_ex_tax": [str(line.total_ex_tax) for line in order.lines],
                     "status_id": order.status_id,
                 }
             )
+            unconfirmed = state.get("unconfirmed_creates", 0)
+            state["unconfirmed_creates"] = max(0, unconfirmed - 1)
+        if unconfirmed:
+            raise AmbiguousWrite("Fake ERP did not confirm the create (switched on by the test).")
         return ref
 
     def update_sales_document(self, ref, order, customer) -> ExternalRef:
