@@ -4,29 +4,18 @@ import itertools
 
 import pytest
 import requests
-from django.test import override_settings
 
 from sandbox.exact_online.oauth import issue_token
-from sandbox.exact_online.services import app_create, division_create
+from sandbox.exact_online.services import division_create
+from tests.support import exact_online_sandbox
 
-CLIENT_ID = "test-exact-app"
-CLIENT_SECRET = "test-exact-secret-xyz"
 _codes = itertools.count(500001)
 
 
 @pytest.fixture
 def exact_app(transactional_db, live_server):
     """Our platform's Exact app, registered at the sandbox."""
-    app = app_create(
-        CLIENT_ID, CLIENT_SECRET, redirect_uri=f"{live_server.url}/exact/connect/callback/"
-    )
-    with override_settings(
-        EXACT_CLIENT_ID=CLIENT_ID,
-        EXACT_CLIENT_SECRET=CLIENT_SECRET,
-        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact_online",
-        EXACT_REDIRECT_URI=f"{live_server.url}/exact/connect/callback/",
-        PUBLIC_BASE_URL=live_server.url,
-    ):
+    with exact_online_sandbox.exact_app(live_server) as app:
         yield app
 
 

@@ -8,18 +8,15 @@ import pytest
 from django.utils import timezone
 
 from audit.models import ApiCall, BulkRun, JobState, SyncJob
-from connectors import ratelimit
 from connectors.exact_online.customers import accounts_poll
 from connectors.exact_online.models import ExactAccountLink
 from sandbox.bigcommerce.models import BcCustomer
-from sandbox.bigcommerce.services import place_test_order, store_create
+from sandbox.bigcommerce.services import place_test_order
 from sandbox.exact_online.models import ExactApiRequest, ExactRecord
-from sandbox.exact_online.oauth import issue_token
-from sandbox.exact_online.services import call_counts, division_create, faults_set, records
-from tenants.models import Connection, OAuthToken
+from sandbox.exact_online.services import call_counts, faults_set, records
+from tenants.models import Connection
 from tenants.services import connection_activate
-from tests.exact_online.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.factories import ConnectionFactory
+from tests.support.exact_online_sandbox import exact_shop, exact_worker_env, invoices
 from tests.support.windows import max_in_any_window
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 from webhooks.models import InboundEvent
@@ -37,26 +34,14 @@ def shop(live_server, tenant, exact_app, settings, worker_env):
     """A sandbox store joined to a sandbox Exact division (with Exact's own 60-call limit per
     window), active, and a worker whose settings point at the sandboxes."""
     settings.EXACT_RATE_WINDOW_SECONDS = WINDOW
-    division = division_create(next(_divisions), minutely_limit=60, window_seconds=WINDOW)
-    token = issue_token(exact_app, division)
-    store = store_create(f"exacte2e{next(_hashes)}", quota=1_000_000)
-    connection = ConnectionFactory(
-        tenant=tenant, store_hash=store.store_hash, erp_kind="exact_online",
-        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
-        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
-        erp_settings={"country": "nl", "division": division.code, "cost_center": "WEB",
-                      "cost_center_rules": "country=GB -> UK"},
+    store, connection, division = exact_shop(
+        live_server, tenant, exact_app, name=f"exacte2e{next(_hashes)}",
+        division=next(_divisions), window=WINDOW,
+        cost_center="WEB", cost_center_rules="country=GB -> UK",
     )  # fmt: skip
-    OAuthToken.objects.create(
-        connection=connection, system="exact_online", access_token=token.access_token,
-        refresh_token=token.refresh_token, expires_at=token.expires_at, obtained_at=token.issued_at,
-    )  # fmt: skip
-    ratelimit.limiter().reset(f"exact:{division.code}")
-    worker = WorkerProcess(concurrency=4, extra_env={
-        "EXACT_CLIENT_ID": CLIENT_ID, "EXACT_CLIENT_SECRET": CLIENT_SECRET,
-        "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact_online",
-        "EXACT_RATE_WINDOW_SECONDS": str(WINDOW), **worker_env,
-    }).start()  # fmt: skip
+    worker = WorkerProcess(
+        concurrency=4, extra_env={**exact_worker_env(live_server, WINDOW), **worker_env}
+    ).start()
     try:
         yield store, connection_activate(connection=connection), division
     finally:
@@ -71,10 +56,6 @@ def busiest_window(connection, division) -> int:
         connection=connection, system="exact_online", url__contains=f"/api/v1/{division.code}/"
     ).values_list("created_at", "duration_ms")
     return max_in_any_window([created.timestamp() - ms / 1000 for created, ms in rows], WINDOW)
-
-
-def invoices(division):
-    return [record.data for record in records(division, "salesinvoice/SalesInvoices")]
 
 
 def test_activation_pulls_every_store_customer_into_exact_accounts_with_progress(shop):

@@ -17,7 +17,7 @@ from sandbox.exact_online.services import (
     records,
     token_calls,
 )
-from tests.exact_online.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support.exact_online_sandbox import CLIENT_ID, CLIENT_SECRET
 
 
 def guid_of(division, resource, **data):

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from django.test import override_settings
 
 from connectors import ratelimit
-from sandbox.exact.oauth import issue_token
-from sandbox.exact.services import app_create, division_create, records
+from sandbox.exact_online.oauth import issue_token
+from sandbox.exact_online.services import app_create, division_create, records
 
 CLIENT_ID = "test-exact-app"
 CLIENT_SECRET = "test-exact-secret-xyz"
@@ -23,7 +23,7 @@ def exact_app(live_server):
     with override_settings(
         EXACT_CLIENT_ID=CLIENT_ID,
         EXACT_CLIENT_SECRET=CLIENT_SECRET,
-        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact",
+        EXACT_BASE_URL=f"{live_server.url}/sandbox/exact_online",
         EXACT_REDIRECT_URI=f"{live_server.url}/exact/connect/callback/",
         PUBLIC_BASE_URL=live_server.url,
     ):
@@ -35,7 +35,7 @@ def exact_worker_env(live_server, window: int) -> dict:
     Exact's rate "minute" shrunk to `window` seconds (the division's must match)."""
     return {
         "EXACT_CLIENT_ID": CLIENT_ID, "EXACT_CLIENT_SECRET": CLIENT_SECRET,
-        "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact",
+        "EXACT_BASE_URL": f"{live_server.url}/sandbox/exact_online",
         "EXACT_RATE_WINDOW_SECONDS": str(window),
     }  # fmt: skip
 

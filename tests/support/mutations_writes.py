@@ -6,7 +6,8 @@ from tests.support.mutation_spec import Mutation
 
 CLIENT_TESTS = "tests/connectors/test_unsafe_writes.py"
 MYOB_UNCONFIRMED = "tests/myob/test_unconfirmed_create.py"
-EXACT_UNCONFIRMED = "tests/exact_online/test_unconfirmed_create.py"
+# The invoice half, for every ERP: [<kind>-<fault>], fault "hang" or "5xx".
+UNCONFIRMED_INVOICE = "tests/erp_contract/test_find_before_create.py::test_an_unconfirmed_create_is_looked_up_not_sent_again"
 CLAIM_TESTS = "tests/connectors/test_claims.py"
 ONE_CARD = (
     "tests/myob/test_one_card_per_shopper.py::test_first_orders_at_once_make_one_customer_card"
@@ -22,7 +23,7 @@ MUTATIONS: list[Mutation] = [
         replace="repeatable = True",
         tests=(
             CLIENT_TESTS,
-            f"{MYOB_UNCONFIRMED}::test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again[hang]",
+            f"{UNCONFIRMED_INVOICE}[myob-hang]",
         ),
     ),
     Mutation(
@@ -81,9 +82,7 @@ MUTATIONS: list[Mutation] = [
         path="connectors/myob/connector.py",
         find='found = self.api.first(INVOICES, f"CustomerPurchaseOrderNumber eq {quoted(reference)}")',
         replace="found = self.api.first(INVOICES, \"CustomerPurchaseOrderNumber eq 'none'\")",
-        tests=(
-            f"{MYOB_UNCONFIRMED}::test_an_unconfirmed_invoice_post_is_looked_up_not_posted_again[5xx]",
-        ),
+        tests=(f"{UNCONFIRMED_INVOICE}[myob-5xx]",),
     ),
     Mutation(
         name="writes-exact-look-up-misses-the-unconfirmed-invoice",
@@ -92,7 +91,7 @@ MUTATIONS: list[Mutation] = [
         path="connectors/exact_online/connector.py",
         find='filter=f"YourRef eq {quoted(mapping.order_reference(order))}",',
         replace="filter=\"YourRef eq 'none'\",",
-        tests=(EXACT_UNCONFIRMED,),
+        tests=(f"{UNCONFIRMED_INVOICE}[exact_online-hang]",),
     ),
     Mutation(
         name="writes-myob-card-look-up-misses-the-unconfirmed-card",

@@ -4,8 +4,8 @@ charges 10 % GST, so the kit gives the division a 10 % VAT code and maps taxed l
 import itertools
 from contextlib import ExitStack
 
-from sandbox.exact.models import ExactDivision, ExactRecord, ExactToken
-from sandbox.exact.services import call_counts, faults_set, record_create
+from sandbox.exact_online.models import ExactDivision, ExactRecord, ExactToken
+from sandbox.exact_online.services import call_counts, faults_set, record_create
 from tenants.models import OAuthToken
 from tests.erp_contract.kits import Document, Kit, cents
 from tests.factories import ConnectionFactory
