@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class AuditConfig(AppConfig):
+class AuditAppConfig(AppConfig):
     name = "audit"
 
     def ready(self):

@@ -9,16 +9,17 @@ import json
 import re
 import threading
 from collections.abc import Iterable
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "[redacted]"
 MIN_SECRET_LENGTH = 6  # shorter values would mask innocent text
 
+# Every ERP's own secret headers come from its spec (connectors/<kind>/spec.py).
 SECRET_HEADERS = {
     "authorization",
     "proxy-authorization",
     "x-auth-token",
-    "x-myobapi-cftoken",
     "cookie",
     "set-cookie",
     "webhook-signature",
@@ -67,6 +68,20 @@ def _normal(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
+@cache
+def _erp_secret_headers() -> frozenset[str]:
+    # Asked for on first use, not at import: gunicorn's logger imports this module before Django
+    # is set up.
+    from connectors.registry import erp_secret_headers
+
+    return erp_secret_headers()
+
+
+def is_secret_header(name: str) -> bool:
+    name = name.lower()
+    return name in SECRET_HEADERS or name in _erp_secret_headers()
+
+
 def is_secret_key(key: str) -> bool:
     return _normal(key) in SECRET_KEYS
 
@@ -113,7 +128,7 @@ def collect_secret_values(data) -> list[str]:
 
 def redact_headers(headers) -> dict:
     return {
-        k: (MASK if k.lower() in SECRET_HEADERS else known_secrets.mask(str(v)))
+        k: (MASK if is_secret_header(k) else known_secrets.mask(str(v)))
         for k, v in dict(headers or {}).items()
     }
 

@@ -5,7 +5,7 @@ log format names them) and the error log ("Error handling request /…?code=…"
 from gunicorn.glogging import Logger
 
 from audit.logging import RedactSecretsFilter
-from audit.redaction import MASK, SECRET_HEADERS, redact_text
+from audit.redaction import MASK, is_secret_header, redact_text
 
 
 class RedactingGunicornLogger(Logger):
@@ -22,7 +22,7 @@ class RedactingGunicornLogger(Logger):
 def _masked(name: str, value):
     if not isinstance(value, str):
         return value
-    if _header_of(name) in SECRET_HEADERS:
+    if is_secret_header(_header_of(name)):
         return MASK
     return redact_text(value)
 

@@ -1,20 +1,11 @@
-"""Every periodic task, declared once. `manage.py sync_beat_schedule` writes these into
-django-celery-beat's tables (the run command calls it), so the schedule is code-reviewed and the
-database scheduler only executes it. Per-tenant cadence is not here: it lives on Connection
+"""Every periodic task, declared once: the platform's here, each ERP's in its spec
+(connectors/<kind>/spec.py). `manage.py sync_beat_schedule` writes them into django-celery-beat's
+tables (the run command calls it), so the schedule is code-reviewed and the database scheduler
+only executes it. Per-tenant cadence is not here: it lives on Connection
 (`next_poll_at`) and one fan-out task reads it.
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    task: str
-    every_seconds: int | None = None
-    crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week"
-    queue: str | None = None
-
+from config.periodic import Periodic
 
 PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Catch-up polls: one fan-out reads every connection's own cadence (next_poll_at).
@@ -31,18 +22,6 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     Periodic(
         "Refresh expiring tokens", "connectors.tasks.refresh_expiring_tokens", every_seconds=60
     ),
-    # MYOB has no webhooks: customer cards changed in MYOB flow back to the store by polling.
-    Periodic(
-        "Poll MYOB customer changes",
-        "connectors.myob.tasks.poll_myob_customers_all",
-        every_seconds=300,
-    ),
-    # Exact Online's account changes flow back to the store the same way (Modified).
-    Periodic(
-        "Poll Exact Online account changes",
-        "connectors.exact_online.tasks.poll_exact_accounts_all",
-        every_seconds=300,
-    ),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"
@@ -51,15 +30,19 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
 
 
 def periodic_tasks() -> tuple[Periodic, ...]:
-    """Ours, and where the sandbox systems are served, the sandbox store's own (its webhook
-    sender's sweep: BigCommerce's would not depend on our broker)."""
+    """Ours, each installed ERP's (its spec's), and where the sandbox systems are served, the
+    sandbox store's own (its webhook sender's sweep: BigCommerce's would not depend on our
+    broker)."""
     from django.conf import settings
 
+    from connectors.registry import erp_periodic_tasks
+
+    ours = PERIODIC_TASKS + erp_periodic_tasks()
     if not settings.SANDBOX_ENABLED:
-        return PERIODIC_TASKS
+        return ours
     from sandbox.bigcommerce.schedule import SANDBOX_PERIODIC_TASKS
 
-    return PERIODIC_TASKS + SANDBOX_PERIODIC_TASKS
+    return ours + SANDBOX_PERIODIC_TASKS
 
 
 # Rows this command owns carry this prefix, so removing an entry here removes it there too,

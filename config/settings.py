@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 
+from connectors.spec import installed_erp_specs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -62,8 +64,12 @@ INSTALLED_APPS = [
     "axes",
     "tenants",
     "connectors",
+    # The ERPs, in the order the admin offers them; each is found by its spec (spec.py).
     "connectors.myob",
     "connectors.exact_online",
+    "connectors.acumatica",
+    "connectors.business_central",
+    "connectors.syspro",
     "audit",
     "webhooks",
     "sandbox",
@@ -331,33 +337,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Vendor apps (one registration per platform, shared by all tenants) --------------------
-# In demo mode they default to the sandbox's own app, so the demo needs no vendor account.
-_SANDBOX = f"{PUBLIC_BASE_URL}/sandbox"
-MYOB_CLIENT_ID = env.str("MYOB_CLIENT_ID", default="sandbox-myob-key" if DEMO_MODE else "")
-MYOB_CLIENT_SECRET = env.str(
-    "MYOB_CLIENT_SECRET", default="sandbox-myob-secret" if DEMO_MODE else ""
-)
-MYOB_OAUTH_URL = env.str(
-    "MYOB_OAUTH_URL",
-    default=f"{_SANDBOX}/myob/oauth2" if DEMO_MODE else "https://secure.myob.com/oauth2",
-)
-MYOB_API_URL = env.str(
-    "MYOB_API_URL",
-    default=f"{_SANDBOX}/myob/accountright" if DEMO_MODE else "https://api.myob.com/accountright",
-)
-# Registered with the MYOB app exactly as written; blank: PUBLIC_BASE_URL + /myob/connect/callback/.
-MYOB_REDIRECT_URI = env.str("MYOB_REDIRECT_URI", default="")
-EXACT_CLIENT_ID = env.str("EXACT_CLIENT_ID", default="sandbox-exact-app" if DEMO_MODE else "")
-EXACT_CLIENT_SECRET = env.str(
-    "EXACT_CLIENT_SECRET", default="sandbox-exact-secret" if DEMO_MODE else ""
-)
-# Blank: each connection's country host, https://start.exactonline.<country>.
-EXACT_BASE_URL = env.str("EXACT_BASE_URL", default=f"{_SANDBOX}/exact_online" if DEMO_MODE else "")
-# Blank: PUBLIC_BASE_URL + /exact/connect/callback/.
-EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
-# Exact counts 60 calls a minute per division; tests shrink the minute (with the sandbox's).
-EXACT_RATE_WINDOW_SECONDS = env.float("EXACT_RATE_WINDOW_SECONDS", default=60.0)
+# --- ERP settings: each ERP's spec (connectors/<kind>/spec.py) names the variables it reads ---
+# The vendor apps are one registration per platform, shared by all tenants; in demo mode they
+# default to the sandbox's own app, so the demo needs no vendor account.
+for _spec in installed_erp_specs(INSTALLED_APPS):
+    for _setting in _spec.env_settings:
+        vars()[_setting.name] = _setting.read(
+            env,
+            demo=DEMO_MODE,
+            public=PUBLIC_BASE_URL,
+            sandbox=f"{PUBLIC_BASE_URL}/sandbox/{_spec.kind}",
+        )
 
 # How long the HTTP client waits for a vendor's answer (seconds); tests lower it to hit timeouts.
 HTTP_READ_TIMEOUT = env.float("HTTP_READ_TIMEOUT", default=30.0)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
 
 
-class ConnectorsConfig(AppConfig):
+class ConnectorsAppConfig(AppConfig):
     name = "connectors"

@@ -1,54 +1,24 @@
-"""One dict of ERP kinds: label, configuration form and connector class, imported lazily."""
+"""The ERP kinds, found at start-up: the spec (connectors/<kind>/spec.py) of every installed ERP
+app, in INSTALLED_APPS order. Classes named by a spec are imported when first asked for."""
 
-from dataclasses import dataclass
-
+from django.conf import settings
 from django.utils.module_loading import import_string
 
+from connectors.spec import ErpSpec, installed_erp_specs
 
-@dataclass(frozen=True)
-class ErpKind:
-    label: str
-    config_form: str
-    connector: str | None = None  # dotted path; set when the kind's connector lands
-
-    @property
-    def available(self) -> bool:
-        """Orders can be sent to it: its connector has landed. Until then a connection of this
-        kind may be saved as a draft but not activated."""
-        return self.connector is not None
-
-    @property
-    def unavailable_message(self) -> str:
-        return (
-            f"{self.label} is not available yet: its connector is not installed, so nothing can "
-            "be sent to it. Keep this connection as a draft; it can be activated once the "
-            "connector is installed."
-        )
-
-
-ERP_KINDS: dict[str, ErpKind] = {
-    "myob": ErpKind(
-        "MYOB Business (AccountRight)",
-        "connectors.myob.config.MyobConfig",
-        "connectors.myob.connector.MyobConnector",
-    ),
-    "exact_online": ErpKind(
-        "Exact Online",
-        "connectors.exact_online.config.ExactOnlineConfig",
-        "connectors.exact_online.connector.ExactOnlineConnector",
-    ),
-    "acumatica": ErpKind("Acumatica", "connectors.acumatica.config.AcumaticaConfig"),
-    "business_central": ErpKind(
-        "Microsoft Dynamics 365 Business Central",
-        "connectors.business_central.config.BusinessCentralConfig",
-    ),
-    "syspro": ErpKind("SYSPRO", "connectors.syspro.config.SysproConfig"),
+ERP_KINDS: dict[str, ErpSpec] = {
+    spec.kind: spec for spec in installed_erp_specs(settings.INSTALLED_APPS)
 }
 
 ERP_CHOICES = [(kind, spec.label) for kind, spec in ERP_KINDS.items()]
 
+# system -> factory(connection) -> connectors.auth.TokenManager, for the systems that use OAuth.
+TOKEN_MANAGERS: dict[str, str] = {
+    kind: spec.oauth_manager for kind, spec in ERP_KINDS.items() if spec.oauth_manager
+}
 
-def erp_kind(kind: str) -> ErpKind:
+
+def erp_kind(kind: str) -> ErpSpec:
     try:
         return ERP_KINDS[kind]
     except KeyError:
@@ -65,13 +35,16 @@ def connector_class_for(kind: str):
     return import_string(path) if path else None
 
 
-# system -> factory(connection) -> connectors.auth.TokenManager, for the systems that use OAuth.
-TOKEN_MANAGERS: dict[str, str] = {
-    "myob": "connectors.myob.auth.token_manager",
-    "exact_online": "connectors.exact_online.auth.token_manager",
-}
-
-
 def token_manager_for(token):
     """The TokenManager that keeps one stored OAuthToken row fresh."""
     return import_string(TOKEN_MANAGERS[token.system])(token.connection)
+
+
+def erp_secret_headers() -> frozenset[str]:
+    """Headers the ERPs' specs declare secret (lower-case)."""
+    return frozenset(h.lower() for spec in ERP_KINDS.values() for h in spec.secret_headers)
+
+
+def erp_periodic_tasks() -> tuple:
+    """The periodic tasks the ERPs' specs declare."""
+    return tuple(task for spec in ERP_KINDS.values() for task in spec.periodic_tasks)

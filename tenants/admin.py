@@ -94,6 +94,22 @@ class MembershipAdmin(ScopedModelAdmin):
         return HttpResponseRedirect(reverse("admin:tenants_invitation_add"))
 
 
+def erp_links(connection) -> list[dict]:
+    """The buttons of the connection's ERP (its spec's links) that apply to it so far: a link
+    that needs a setting (the company file, the division) shows once the setting is chosen."""
+    chosen = connection.erp_settings or {}
+    return [
+        {
+            "label": link.label.format_map(chosen),
+            "url": reverse(link.url_name, args=[connection.pk]),
+            "css_id": link.css_id,
+            "primary": link.primary,
+        }
+        for link in ERP_KINDS[connection.erp_kind].links
+        if link.requires is None or chosen.get(link.requires)
+    ]
+
+
 @admin.register(Connection)
 class ConnectionAdmin(ScopedModelAdmin):
     list_display = ["name", "tenant", "erp_kind", "status_badge", "store_hash", "updated_at"]
@@ -197,6 +213,8 @@ class ConnectionAdmin(ScopedModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The kind's spec: an ERP without a connector yet is said so, and offers no Activate.
         context["erp_kind_spec"] = ERP_KINDS.get(self._kind(request, obj))
+        if change and obj is not None and self.has_change_permission(request, obj):
+            context["erp_links"] = erp_links(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- display ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class TenantsConfig(AppConfig):
+class TenantsAppConfig(AppConfig):
     name = "tenants"
     verbose_name = "Tenants and connections"
 

@@ -6,12 +6,15 @@ import os
 import re
 from pathlib import Path
 
+from connectors.registry import ERP_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
 
 def _variables_read_by_settings() -> set[str]:
-    """First string argument of every env.<cast>(...) / Env().<cast>(...) call in settings.py."""
+    """First string argument of every env.<cast>(...) / Env().<cast>(...) call in settings.py,
+    and the environment settings of every ERP's spec (settings.py reads those in one loop)."""
     tree = ast.parse((ROOT / "config" / "settings.py").read_text())
     names = set()
     for node in ast.walk(tree):
@@ -30,7 +33,7 @@ def _variables_read_by_settings() -> set[str]:
             and isinstance(node.args[0], ast.Constant)
         ):
             names.add(node.args[0].value)
-    return names
+    return names | {s.name for spec in ERP_KINDS.values() for s in spec.env_settings}
 
 
 def _variables_in_readme_table() -> set[str]:

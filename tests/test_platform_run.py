@@ -187,7 +187,7 @@ def _assert_exact_sign_in_reaches_consent(run: RunCommand) -> None:
         "shell", "-c", "from tenants.models import Connection; "
         "print(Connection.objects.get(erp_kind='exact_online').pk)",
     ).strip().splitlines()[-1]  # fmt: skip
-    consent = run.session.get(f"{run.base_url}/exact/connect/{pk}/", timeout=10)
+    consent = run.session.get(f"{run.base_url}/exact_online/connect/{pk}/", timeout=10)
     assert consent.status_code == 200 and "/sandbox/exact_online/" in consent.url, consent.url
     assert "not a registered app" not in consent.text and "<form" in consent.text
 

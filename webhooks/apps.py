@@ -1,5 +1,5 @@
 from django.apps import AppConfig
 
 
-class WebhooksConfig(AppConfig):
+class WebhooksAppConfig(AppConfig):
     name = "webhooks"

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class ExactOnlineConfig(AppConfig):
+class ExactOnlineAppConfig(AppConfig):
     name = "connectors.exact_online"
     label = "connectors_exact_online"
     verbose_name = "Exact Online connector"

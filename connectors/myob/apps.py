@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class MyobConnectorConfig(AppConfig):
+class MyobAppConfig(AppConfig):
     """The MYOB connector keeps its own links (BigCommerce customer ↔ MYOB card) and templates."""
 
     name = "connectors.myob"

@@ -34,15 +34,21 @@ def approve(authorize_url: str, division, decision="approve") -> str:
     return answer.headers["Location"]
 
 
-def back_path(location: str) -> str:
+def back_path(client, location: str) -> str:
+    """Where the browser lands back: the address registered with Exact, from before the pages
+    moved to /exact_online/, answers with the callback's, query string and all."""
     parts = urlsplit(location)
-    return f"{parts.path}?{parts.query}"
+    assert parts.path == "/exact/connect/callback/"
+    moved = client.get(f"{parts.path}?{parts.query}")
+    assert moved.status_code == 302
+    assert moved["Location"] == f"{reverse('exact_online:connect-callback')}?{parts.query}"
+    return moved["Location"]
 
 
 def connected(client, owner, draft, division):
     client.force_login(owner)
     start = client.get(reverse("exact_online:connect", args=[draft.pk]))
-    page = client.get(back_path(approve(start["Location"], division)))
+    page = client.get(back_path(client, approve(start["Location"], division)))
     assert page["Location"] == reverse("exact_online:picker", args=[draft.pk])
     chosen = client.post(
         reverse("exact_online:picker", args=[draft.pk]), {"division": division.code}
@@ -62,7 +68,7 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
     assert start["Location"].startswith(f"{live_server.url}/sandbox/exact_online/api/oauth2/auth?")
     assert query["redirect_uri"] == [f"{live_server.url}/exact/connect/callback/"]
     back = approve(start["Location"], division)
-    assert client.get(back_path(back))["Location"] == reverse(
+    assert client.get(back_path(client, back))["Location"] == reverse(
         "exact_online:picker", args=[draft.pk]
     )
     token = OAuthToken.objects.get(connection=draft, system="exact_online")
@@ -80,14 +86,14 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
     draft.refresh_from_db()
     assert draft.erp_settings["division"] == division.code
     # The callback is single use (the state is gone).
-    assert client.get(back_path(back)).status_code == 400
+    assert client.get(back_path(client, back)).status_code == 400
 
 
 def test_denied_consent_and_a_forged_state_say_so(client, owner, draft, division):
     client.force_login(owner)
     start = client.get(reverse("exact_online:connect", args=[draft.pk]))
     denied = client.get(
-        back_path(approve(start["Location"], division, decision="deny")), follow=True
+        back_path(client, approve(start["Location"], division, decision="deny")), follow=True
     )
     assert "access was not granted" in denied.content.decode()
     forged = client.get(reverse("exact_online:connect-callback") + "?code=x&state=made-up")

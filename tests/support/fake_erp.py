@@ -198,5 +198,7 @@ def install() -> None:
     """Register the fake ERP kind in this process's registry."""
     myob = registry.ERP_KINDS["myob"]
     registry.ERP_KINDS[KIND] = replace(
-        myob, label="Fake ERP", connector="tests.support.fake_erp.FakeErp"
-    )
+        myob, kind=KIND, label="Fake ERP", connector="tests.support.fake_erp.FakeErp",
+        oauth_manager=None, urls=None, links=(), periodic_tasks=(), secret_headers=(),
+        env_settings=(),
+    )  # fmt: skip

@@ -397,7 +397,7 @@ MUTATIONS: list[Mutation] = [
         name="audit-headers-unredacted",
         claim="the MYOB end-to-end run fails when audit rows keep request headers unredacted",
         path="audit/redaction.py",
-        find="k: (MASK if k.lower() in SECRET_HEADERS else known_secrets.mask(str(v)))",
+        find="k: (MASK if is_secret_header(k) else known_secrets.mask(str(v)))",
         replace="k: str(v)",
         tests=("tests/myob/test_end_to_end.py",),
     ),
