@@ -205,3 +205,6 @@ def test_settings_read_each_specs_environment_settings(tmp_path):
     assert demo["EXACT_BASE_URL"] == "http://demo.test/sandbox/exact_online"
     assert demo["MYOB_CLIENT_ID"] == "sandbox-myob-key"
     assert demo["EXACT_CLIENT_ID"] == "sandbox-exact-app"
+    # The address Exact apps were registered with before the pages moved to /exact_online/.
+    assert demo["EXACT_REDIRECT_URI"] == "http://demo.test/exact/connect/callback/"
+    assert demo["MYOB_REDIRECT_URI"] == ""  # the callback's own address
