@@ -46,6 +46,7 @@ PLATFORM_APPS = {
     "auth",
     "django_celery_beat",
     "axes",
+    "sandbox",
     "sandbox_bigcommerce",
     "sandbox_myob",
     "sandbox_exact_online",

@@ -1,7 +1,7 @@
 """A stand-in for Exact Online (start.exactonline.*), served at /sandbox/exact_online/: a client
 needs only the base URL `{server}/sandbox/exact_online` in place of `https://start.exactonline.nl`.
 
-OAuth (oauth.py)
+OAuth (oauth.py: Exact's settings of the sandboxes' one OAuth server, sandbox/oauth.py)
 - GET/POST /api/oauth2/auth?client_id&redirect_uri&response_type=code&state[&force_login]: a
   consent page where a person picks the division and allows; redirects with `code` and `state`
   (or `error=access_denied`). Codes last 3 minutes and work once.
@@ -33,9 +33,9 @@ Services (services.py) for tests and the demo
   window_seconds=…, errors_per_hour=…): seeded GL accounts 8000/8010/8050/1300, cost centres
   WEB/EU/UK/US, VAT codes 2 (21%)/1 (9%)/0, journals 70 (sales, Type 20)/71/10, items by SKU and
   SHIPPING.
-- demo_division(client_id, client_secret, redirect_uri), demo_tokens(client_id, division): a consented token
-  without the browser, shaped as the token endpoint answers. oauth.issue_token(app, division)
-  gives the ExactToken row itself.
+- demo_division(client_id, client_secret, redirect_uri), demo_tokens(client_id, division): a
+  consented token without the browser, shaped as the token endpoint answers.
+  oauth.issue_token(app, division) gives the IssuedToken row itself.
 - record_create(division, resource, body), records(division, resource): entities in and out.
 - faults_set(division, fault_error_rate=…, fault_latency_ms=…, fault_unauthorized=N,
   fault_server_errors=N, fault_rate_limited=N, fault_create_then_error=N (commit, then 503),

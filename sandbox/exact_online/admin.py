@@ -5,14 +5,7 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 
 from sandbox.bigcommerce.admin import SuperuserOnly
-from sandbox.exact_online.models import (
-    ExactApiRequest,
-    ExactApp,
-    ExactDivision,
-    ExactRecord,
-    ExactToken,
-    ExactTokenRequest,
-)
+from sandbox.exact_online.models import ExactApiRequest, ExactApp, ExactDivision, ExactRecord
 from sandbox.exact_online.services import faults_set
 
 NO_FAULTS = {
@@ -54,17 +47,6 @@ class ExactDivisionAdmin(SuperuserOnly, ModelAdmin):
 class ExactRecordAdmin(SuperuserOnly, ModelAdmin):
     list_display = ["guid", "division", "resource", "modified"]
     list_filter = ["resource"]
-
-
-@admin.register(ExactToken)
-class ExactTokenAdmin(SuperuserOnly, ModelAdmin):
-    list_display = ["pk", "app", "division", "issued_at", "refresh_used", "dead"]
-    exclude = ["access_token", "refresh_token"]
-
-
-@admin.register(ExactTokenRequest)
-class ExactTokenRequestAdmin(SuperuserOnly, ModelAdmin):
-    list_display = ["created_at", "app", "grant_type", "status_code", "message"]
 
 
 @admin.register(ExactApiRequest)

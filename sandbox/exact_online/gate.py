@@ -13,32 +13,33 @@ from django.db.models import F
 from django.utils import timezone
 
 from sandbox.exact_online.errors import ApiError
-from sandbox.exact_online.models import ExactApiRequest, ExactDivision, ExactToken
+from sandbox.exact_online.models import ExactApiRequest, ExactApp, ExactDivision
+from sandbox.models import IssuedToken
 
 ERROR_STATUSES = (400, 401, 403, 404)
 
 
 @dataclass
 class Admission:
-    token: ExactToken
+    token: IssuedToken
     division: ExactDivision | None = None
     headers: dict = field(default_factory=dict)
     log: ExactApiRequest | None = None  # this call's row, its status set by the view
 
 
-def token_of(request) -> ExactToken:
+def token_of(request) -> tuple[IssuedToken, ExactDivision]:
+    """The bearer token and the division it was granted for."""
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     token = None
     if scheme.lower() == "bearer" and value:
-        token = (
-            ExactToken.objects.filter(access_token=value.strip())
-            .select_related("app", "division")
-            .first()
-        )
-    if token is None or token.dead or token.expires_at <= timezone.now():
+        token = IssuedToken.objects.filter(
+            app__vendor=ExactApp.VENDOR, access_token=value.strip()
+        ).first()
+    granted = ExactDivision.objects.filter(code=token.grant).first() if token else None
+    if granted is None or token.dead or token.expires_at <= timezone.now():
         # Exact answers an expired token with 401 and no useful body.
         raise ApiError(401, "Unauthorized")
-    return token
+    return token, granted
 
 
 def _windows(division: ExactDivision, now: float) -> tuple[float, float]:
@@ -146,11 +147,11 @@ def log_refusal(division_code: int | None, method: str, endpoint: str, status: i
 
 
 def admit(request, division_code: int | None, endpoint: str) -> Admission:
-    token = token_of(request)
+    token, granted = token_of(request)
     if division_code is None:
         return Admission(token)  # current/Me: no division, not counted against the limits
     division = ExactDivision.objects.filter(code=division_code).first()
-    if division is None or division.pk != token.division_id:
+    if division is None or division.pk != granted.pk:
         raise ApiError(403, "Forbidden - WrongDivision")
     check_error_budget(division, endpoint)
     headers, log = count_call(division, request.method, endpoint)

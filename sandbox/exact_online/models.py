@@ -1,35 +1,18 @@
-import secrets
 import uuid
 
 from django.db import models, transaction
 from django.db.models import F
 
-
-def new_access_token() -> str:
-    return f"sbx-exact-at-{secrets.token_urlsafe(24)}"
+from sandbox.models import OAuthApp
 
 
-def new_refresh_token() -> str:
-    return f"sbx-exact-rt-{secrets.token_urlsafe(24)}"
-
-
-def new_auth_code() -> str:
-    return f"sbx-exact-code-{secrets.token_urlsafe(18)}"
-
-
-class ExactApp(models.Model):
+class ExactApp(OAuthApp):
     """An app registered in Exact's App Center: client id, secret and redirect URI."""
 
-    client_id = models.CharField(max_length=100, unique=True)
-    client_secret = models.CharField(max_length=100)
-    # Compared exactly; with none registered no sign-in can finish.
-    redirect_uri = models.CharField(max_length=300, blank=True)
+    VENDOR = "exact_online"
     access_token_seconds = models.PositiveIntegerField(default=600)
     min_refresh_seconds = models.PositiveIntegerField(default=570)  # "Access token not expired"
     token_calls_per_day = models.PositiveIntegerField(default=200)
-
-    def __str__(self):
-        return self.client_id
 
 
 class ExactDivision(models.Model):
@@ -60,49 +43,6 @@ class ExactDivision(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-
-class ExactAuthCode(models.Model):
-    code = models.CharField(max_length=100, unique=True, default=new_auth_code)
-    app = models.ForeignKey(ExactApp, on_delete=models.CASCADE, related_name="+")
-    division = models.ForeignKey(ExactDivision, on_delete=models.CASCADE, related_name="+")
-    redirect_uri = models.CharField(max_length=300)
-    expires_at = models.DateTimeField()
-    used = models.BooleanField(default=False)
-
-    def __str__(self):
-        return f"code for {self.division}"
-
-
-class ExactToken(models.Model):
-    """One access/refresh pair. `chain` ties the pairs of one consent: reusing a spent refresh
-    token kills the whole chain, as Exact does."""
-
-    app = models.ForeignKey(ExactApp, on_delete=models.CASCADE, related_name="tokens")
-    division = models.ForeignKey(ExactDivision, on_delete=models.CASCADE, related_name="+")
-    chain = models.UUIDField(default=uuid.uuid4, db_index=True)
-    access_token = models.CharField(max_length=100, unique=True, default=new_access_token)
-    refresh_token = models.CharField(max_length=100, unique=True, default=new_refresh_token)
-    issued_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    refresh_used = models.BooleanField(default=False)
-    dead = models.BooleanField(default=False)
-
-    def __str__(self):
-        return f"token {self.pk} ({self.app})"
-
-
-class ExactTokenRequest(models.Model):
-    """Every token-endpoint call, so tests can count them."""
-
-    app = models.CharField(max_length=100, blank=True)
-    grant_type = models.CharField(max_length=40)
-    status_code = models.PositiveSmallIntegerField()
-    message = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.grant_type} → {self.status_code}"
 
 
 class ExactRecord(models.Model):

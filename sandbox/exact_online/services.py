@@ -4,14 +4,9 @@ from collections import Counter
 
 from django.db import transaction
 
-from sandbox.exact_online.models import (
-    ExactApiRequest,
-    ExactApp,
-    ExactDivision,
-    ExactRecord,
-    ExactTokenRequest,
-)
+from sandbox.exact_online.models import ExactApiRequest, ExactApp, ExactDivision, ExactRecord
 from sandbox.exact_online.resources import RESOURCES, create
+from sandbox.models import TokenRequest
 
 # (code, description, Exact's GL type: 110 revenue, 20 accounts receivable)
 GL_ACCOUNTS = [
@@ -104,7 +99,7 @@ def call_counts(division: ExactDivision) -> dict:
 
 def token_calls(client_id: str, grant_type: str = "") -> int:
     """How many times the app called the token endpoint (of one grant type, if given)."""
-    calls = ExactTokenRequest.objects.filter(app=client_id)
+    calls = TokenRequest.objects.filter(vendor=ExactApp.VENDOR, client_id=client_id)
     return calls.filter(grant_type=grant_type).count() if grant_type else calls.count()
 
 

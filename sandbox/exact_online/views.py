@@ -213,10 +213,9 @@ def resource(request, division, path):
 def current_me(request):
     """The signed-in user and the division they last picked; not counted against the limits."""
     try:
-        token = gate.token_of(request)
+        token, division = gate.token_of(request)
     except ApiError as error:
         return error_response(error)
-    division = token.division
     me = {
         "__metadata": {"uri": request.build_absolute_uri(), "type": "Exact.Web.Api.System.Me"},
         "UserID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-exact-user/{token.app_id}")),

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sandbox.models import IssuedToken
 from sandbox.myob.errors import ApiError, rate_limited
-from sandbox.myob.models import MyobApiKey, MyobBusiness, MyobToken
+from sandbox.myob.models import MyobApiKey, MyobBusiness
 
 LEGACY_SCOPE = "CompanyFile"  # keys from before March 2025: one scope for everything
 
@@ -54,11 +55,11 @@ def count_call(key: MyobApiKey) -> None:
         raise rate_limited("per-second")
 
 
-def token_of(request, key: MyobApiKey) -> MyobToken:
+def token_of(request, key: MyobApiKey) -> IssuedToken:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     token = None
     if scheme.lower() == "bearer" and value:
-        token = MyobToken.objects.filter(api_key=key, access_token=value.strip()).first()
+        token = IssuedToken.objects.filter(app=key, access_token=value.strip()).first()
     if token is None or token.expires_at <= timezone.now():
         raise ApiError(
             401,
@@ -80,11 +81,11 @@ def check_version(request) -> None:
         )
 
 
-def business_of(business_id, token: MyobToken) -> MyobBusiness:
+def business_of(business_id, token: IssuedToken) -> MyobBusiness:
     business = MyobBusiness.objects.filter(uid=business_id).first()
     if business is None:
         raise ApiError(404, "NotFound", "The company file was not found", "Business", 150)
-    if token.business_id and token.business_id.lower() != str(business.uid):
+    if token.grant and token.grant.lower() != str(business.uid):
         raise ApiError(
             403,
             "AccessDenied",
@@ -94,7 +95,7 @@ def business_of(business_id, token: MyobToken) -> MyobBusiness:
     return business
 
 
-def check_scope(token: MyobToken, needed: tuple[str, ...]) -> None:
+def check_scope(token: IssuedToken, needed: tuple[str, ...]) -> None:
     granted = set(token.scope.split())
     if not needed or LEGACY_SCOPE in granted or granted & set(needed):
         return

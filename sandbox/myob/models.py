@@ -3,17 +3,7 @@ import uuid
 
 from django.db import models
 
-
-def new_access_token() -> str:
-    return f"sbx-at-{secrets.token_urlsafe(24)}"
-
-
-def new_refresh_token() -> str:
-    return f"sbx-rt-{secrets.token_urlsafe(24)}"
-
-
-def new_auth_code() -> str:
-    return f"sbx-code-{secrets.token_urlsafe(18)}"
+from sandbox.models import OAuthApp
 
 
 def new_row_version() -> str:
@@ -21,16 +11,13 @@ def new_row_version() -> str:
     return str(secrets.randbits(64) - 2**63)
 
 
-class MyobApiKey(models.Model):
+class MyobApiKey(OAuthApp):
     """A developer's API key (client id) with its secret, as registered at MYOB.
 
     MYOB limits calls per API key across every company file: 8 per second and a daily quota.
     """
 
-    client_id = models.CharField(max_length=100, unique=True)
-    client_secret = models.CharField(max_length=100)
-    # MYOB compares the redirect URI exactly; with none registered no sign-in can finish.
-    redirect_uri = models.CharField(max_length=300, blank=True)
+    VENDOR = "myob"
     access_token_seconds = models.PositiveIntegerField(default=1200)
     per_second_limit = models.PositiveIntegerField(default=8)
     daily_limit = models.PositiveIntegerField(default=1_000_000)
@@ -39,9 +26,6 @@ class MyobApiKey(models.Model):
     second_count = models.PositiveIntegerField(default=0)
     day_window = models.BigIntegerField(default=0)
     day_count = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return self.client_id
 
 
 class MyobBusiness(models.Model):
@@ -81,47 +65,6 @@ class MyobBusiness(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.uid})"
-
-
-class MyobAuthCode(models.Model):
-    """An authorization code from the consent page: single use, short lived."""
-
-    code = models.CharField(max_length=100, unique=True, default=new_auth_code)
-    api_key = models.ForeignKey(MyobApiKey, on_delete=models.CASCADE, related_name="codes")
-    business = models.ForeignKey(MyobBusiness, on_delete=models.CASCADE, related_name="+")
-    redirect_uri = models.CharField(max_length=300)
-    scope = models.CharField(max_length=500, blank=True)
-    expires_at = models.DateTimeField()
-    used = models.BooleanField(default=False)
-
-    def __str__(self):
-        return f"code for {self.business}"
-
-
-class MyobToken(models.Model):
-    api_key = models.ForeignKey(MyobApiKey, on_delete=models.CASCADE, related_name="tokens")
-    access_token = models.CharField(max_length=100, unique=True, default=new_access_token)
-    refresh_token = models.CharField(max_length=100, unique=True, default=new_refresh_token)
-    expires_at = models.DateTimeField()
-    refresh_used = models.BooleanField(default=False)
-    # The business the person consented to; blank: a legacy CompanyFile-scope token (any file).
-    business_id = models.CharField(max_length=64, blank=True)
-    scope = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"token {self.pk} for {self.api_key}"
-
-
-class MyobTokenRequest(models.Model):
-    """Every call to the token endpoint, so tests can count them."""
-
-    grant_type = models.CharField(max_length=40)
-    status_code = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.grant_type} → {self.status_code}"
 
 
 class MyobRecord(models.Model):

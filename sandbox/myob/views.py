@@ -273,8 +273,8 @@ def company_files(request):
     except ApiError as exc:
         return error_response(exc)
     files = MyobBusiness.objects.all()
-    if token.business_id:
-        files = files.filter(uid=token.business_id)
+    if token.grant:
+        files = files.filter(uid=token.grant)
     base = request.build_absolute_uri("/sandbox/myob/accountright/")
     return _json([
         {"Id": str(b.uid), "Name": b.name, "LibraryPath": b.name, "ProductVersion": "2026.10",

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from connectors.tasks import refresh_expiring_tokens
-from sandbox.myob.models import MyobApiKey, MyobTokenRequest
+from sandbox.models import TokenRequest
+from sandbox.myob.models import MyobApiKey
 from sandbox.myob.oauth import issue_token
 from tenants.models import OAuthToken
 from tests.support.worker import WorkerProcess, wait_until
@@ -46,4 +47,4 @@ def test_beat_refreshes_tokens_about_to_expire_and_leaves_fresh_ones(
     fresh.refresh_from_db()
     assert expiring.expires_at > timezone.now() + timedelta(minutes=19)
     assert fresh.access_token == later.access_token
-    assert MyobTokenRequest.objects.filter(status_code=200).count() == 1
+    assert TokenRequest.objects.filter(vendor="myob", status_code=200).count() == 1

@@ -13,7 +13,8 @@ from audit.models import ApiCall
 from connectors.auth import NewToken, TokenManager, TokenPolicy
 from connectors.errors import ReconnectRequired, TransientError
 from connectors.myob.auth import token_manager
-from sandbox.myob.models import MyobApiKey, MyobTokenRequest
+from sandbox.models import TokenRequest
+from sandbox.myob.models import MyobApiKey
 from sandbox.myob.oauth import issue_token
 from tenants.models import ConnectionStatus, OAuthToken
 
@@ -66,7 +67,7 @@ def test_twenty_concurrent_workers_cause_exactly_one_token_call(myob_oauth, conn
         thread.join()
 
     assert errors == []
-    assert MyobTokenRequest.objects.count() == 1
+    assert TokenRequest.objects.filter(vendor="myob").count() == 1
     stored = OAuthToken.objects.get(connection=connection)
     assert set(results) == {stored.access_token}  # every worker proceeds with the new token
     newest = myob_oauth.tokens.order_by("-id").first()
@@ -81,7 +82,7 @@ def test_a_fresh_token_is_not_refreshed(myob_oauth, connection):
     token.expires_at = timezone.now() + timedelta(minutes=10)
     token.save()
     assert token_manager(connection).access_token() == token.access_token
-    assert MyobTokenRequest.objects.count() == 0
+    assert TokenRequest.objects.filter(vendor="myob").count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,7 +91,7 @@ def test_a_token_inside_the_margin_is_refreshed_before_it_expires(myob_oauth, co
     token.expires_at = timezone.now() + timedelta(seconds=60)  # margin is 120 s
     token.save()
     assert token_manager(connection).access_token() != token.access_token
-    assert MyobTokenRequest.objects.count() == 1
+    assert TokenRequest.objects.filter(vendor="myob").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -109,7 +110,7 @@ def test_a_dead_refresh_token_sets_needs_reconnect_and_emails_owners_once(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [owner.email]
     assert "needs reconnecting" in mail.outbox[0].subject
     # Calls stop: no second, third… token request once the connection is marked.
-    assert MyobTokenRequest.objects.count() == 1
+    assert TokenRequest.objects.filter(vendor="myob").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

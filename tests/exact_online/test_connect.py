@@ -8,8 +8,8 @@ import requests
 from django.urls import reverse
 
 from audit.models import ApiCall
-from sandbox.exact_online.models import ExactAuthCode
 from sandbox.exact_online.services import division_create
+from sandbox.models import AuthCode
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory
 
@@ -75,7 +75,7 @@ def test_connect_signs_in_then_the_division_is_picked_and_checked(
     assert token.access_token.startswith("sbx-exact-at-")
     assert 590 <= (token.expires_at - token.obtained_at).total_seconds() <= 600
     assert "[redacted]" in ApiCall.objects.get(operation="oauth.code_exchange").request_body
-    assert ExactAuthCode.objects.get().used
+    assert AuthCode.objects.get().used
 
     page = client.get(reverse("exact_online:picker", args=[draft.pk])).content.decode()
     assert f'value="{division.code}"' in page and f'value="{other.code}"' in page

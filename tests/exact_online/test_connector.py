@@ -12,8 +12,8 @@ from audit.models import ApiCall
 from connectors.errors import PermanentError, ReconnectRequired
 from connectors.exact_online.auth import token_manager
 from connectors.exact_online.connector import ExactOnlineConnector
-from sandbox.exact_online.models import ExactToken, ExactTokenRequest
 from sandbox.exact_online.services import records
+from sandbox.models import IssuedToken, TokenRequest
 from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tests.support.orders import D, address, customer, line, order
 
@@ -168,7 +168,7 @@ def _age_token(connection, seconds_left: float, age: float):
     OAuthToken.objects.filter(connection=connection).update(
         expires_at=now + timedelta(seconds=seconds_left), obtained_at=now - timedelta(seconds=age)
     )
-    ExactToken.objects.update(issued_at=now - timedelta(seconds=age))
+    IssuedToken.objects.update(issued_at=now - timedelta(seconds=age))
 
 
 def test_a_token_with_time_left_is_not_refreshed_and_a_too_early_refresh_is_never_sent(
@@ -183,7 +183,7 @@ def test_a_token_with_time_left_is_not_refreshed_and_a_too_early_refresh_is_neve
     with pytest.raises(TransientError) as early:
         manager.access_token()
     assert early.value.retry_after == pytest.approx(70, abs=2)
-    assert ExactTokenRequest.objects.count() == 0
+    assert TokenRequest.objects.filter(vendor="exact_online").count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -207,9 +207,11 @@ def test_twenty_concurrent_refreshes_make_one_token_call_and_keep_a_valid_chain(
     for thread in threads:
         thread.join()
     assert errors == [] and len(set(tokens)) == 1
-    assert ExactTokenRequest.objects.filter(grant_type="refresh_token").count() == 1
+    assert (
+        TokenRequest.objects.filter(vendor="exact_online", grant_type="refresh_token").count() == 1
+    )
     stored = OAuthToken.objects.get(connection=exact_connection)
-    live = ExactToken.objects.get(access_token=stored.access_token)
+    live = IssuedToken.objects.get(access_token=stored.access_token)
     assert live.refresh_token == stored.refresh_token and not live.dead  # the chain goes on
     assert connector(exact_connection).check().ok
 
@@ -218,7 +220,7 @@ def test_a_dead_refresh_token_sets_needs_reconnect_and_emails_the_owners_once(
     exact_connection, mailoutbox, owner
 ):
     _age_token(exact_connection, seconds_left=0, age=700)
-    ExactToken.objects.update(refresh_used=True)  # spent elsewhere: Exact kills the chain
+    IssuedToken.objects.update(refresh_used=True)  # spent elsewhere: Exact kills the chain
     with pytest.raises(ReconnectRequired):
         token_manager(exact_connection).access_token()
     exact_connection.refresh_from_db()
@@ -227,7 +229,7 @@ def test_a_dead_refresh_token_sets_needs_reconnect_and_emails_the_owners_once(
     with pytest.raises(ReconnectRequired):  # no second call to Exact, no second e-mail
         connector(exact_connection).api.http.get("financial/Journals", operation="x")
     assert len(mailoutbox) == 1 and owner.email in mailoutbox[0].to
-    assert ExactTokenRequest.objects.filter(status_code=401).count() == 1
+    assert TokenRequest.objects.filter(vendor="exact_online", status_code=401).count() == 1
 
 
 def test_money_goes_out_as_json_numbers_from_decimals(exact_connection, division):

@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.utils import timezone
 
-from sandbox.exact_online.models import ExactDivision, ExactToken, ExactTokenRequest
+from sandbox.exact_online.models import ExactDivision
 from sandbox.exact_online.services import (
     call_counts,
     faults_set,
@@ -17,6 +17,7 @@ from sandbox.exact_online.services import (
     records,
     token_calls,
 )
+from sandbox.models import IssuedToken, TokenRequest
 from tests.support.exact_online_sandbox import CLIENT_ID, CLIENT_SECRET
 
 
@@ -85,7 +86,9 @@ def test_consent_code_exchange_and_a_single_use_code(live_server, exact_app, div
 
 
 def test_a_refresh_token_works_once_and_reusing_it_kills_the_chain(live_server, exact_app, token):
-    ExactToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(seconds=571))
+    IssuedToken.objects.filter(pk=token.pk).update(
+        issued_at=timezone.now() - timedelta(seconds=571)
+    )
     first = token_call(live_server, grant_type="refresh_token", refresh_token=token.refresh_token)
     assert first.status_code == 200 and first.json()["refresh_token"] != token.refresh_token
 
@@ -97,7 +100,7 @@ def test_a_refresh_token_works_once_and_reusing_it_kills_the_chain(live_server, 
     }
     # The whole chain is dead: the new pair too.
     newest = first.json()
-    ExactToken.objects.update(issued_at=timezone.now() - timedelta(seconds=600))
+    IssuedToken.objects.update(issued_at=timezone.now() - timedelta(seconds=600))
     dead = token_call(
         live_server, grant_type="refresh_token", refresh_token=newest["refresh_token"]
     )
@@ -115,7 +118,9 @@ def test_a_refresh_sooner_than_570_seconds_is_refused(live_server, exact_app, to
         early.status_code == 401 and early.json()["error_description"] == "Access token not expired"
     )
     assert early.reason == "Access token not expired"  # Exact's documented reason phrase
-    ExactToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(seconds=570))
+    IssuedToken.objects.filter(pk=token.pk).update(
+        issued_at=timezone.now() - timedelta(seconds=570)
+    )
     later = token_call(live_server, grant_type="refresh_token", refresh_token=token.refresh_token)
     assert later.status_code == 200  # the refused attempt did not spend the refresh token
 
@@ -128,11 +133,11 @@ def test_token_calls_per_day_are_capped(live_server, exact_app, token):
         for _ in range(3)
     ]
     assert answers == [400, 400, 429]
-    assert ExactTokenRequest.objects.filter(app=CLIENT_ID).count() == 3
+    assert TokenRequest.objects.filter(vendor="exact_online", client_id=CLIENT_ID).count() == 3
 
 
 def test_a_refresh_token_unused_for_30_days_has_expired(live_server, exact_app, token):
-    ExactToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(days=31))
+    IssuedToken.objects.filter(pk=token.pk).update(issued_at=timezone.now() - timedelta(days=31))
     stale = token_call(live_server, grant_type="refresh_token", refresh_token=token.refresh_token)
     assert stale.status_code == 400 and stale.json()["error"] == "invalid_request"
     assert re.fullmatch(
@@ -143,7 +148,7 @@ def test_a_refresh_token_unused_for_30_days_has_expired(live_server, exact_app, 
 def test_wrong_client_secret_and_expired_access_token(live_server, exact_app, token, raw_api):
     wrong = token_call(live_server, client_secret="nope", grant_type="refresh_token")
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_client"
-    ExactToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    IssuedToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
     assert raw_api("GET", "financial/Journals").status_code == 401
 
 

@@ -9,7 +9,7 @@ import requests
 from django.urls import reverse
 
 from audit.models import ApiCall
-from sandbox.myob.models import MyobAuthCode
+from sandbox.models import AuthCode
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory
 from tests.support.myob_sandbox import CF_PASSWORD, CF_USER
@@ -63,7 +63,7 @@ def test_connect_asks_for_consent_with_granular_scopes_and_stores_the_tokens(
     assert 1190 <= (token.expires_at - token.obtained_at).total_seconds() <= 1200
     exchange = ApiCall.objects.get(operation="oauth.code_exchange")
     assert exchange.status_code == 200 and "[redacted]" in exchange.request_body
-    assert MyobAuthCode.objects.get().used
+    assert AuthCode.objects.get().used
     # The code is single use: the same callback again is refused (state is gone too).
     assert client.get(callback_path(back)).status_code == 400
 

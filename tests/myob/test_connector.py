@@ -13,7 +13,8 @@ from audit.models import ApiCall
 from connectors.errors import PermanentError
 from connectors.myob.connector import MyobConnector
 from connectors.myob.models import MyobCustomerLink
-from sandbox.myob.models import MyobApiKey, MyobApiRequest, MyobToken, MyobTokenRequest
+from sandbox.models import IssuedToken, TokenRequest
+from sandbox.myob.models import MyobApiKey, MyobApiRequest
 from sandbox.myob.services import faults_set, record_create, records
 from tenants.models import Connection, OAuthToken
 from tests.factories import ConnectionFactory, TenantFactory
@@ -43,7 +44,7 @@ def test_check_says_connected_and_which_part_failed(myob_connection, business, m
     )
     with override_settings(MYOB_CLIENT_ID="not-our-key"):
         assert "API key" in MyobConnector(myob_connection).check().message
-    MyobToken.objects.update(
+    IssuedToken.objects.update(
         expires_at=timezone.now(), refresh_token="sbx-rt-revoked"
     )  # consent withdrawn
     oauth = MyobConnector(myob_connection).check()
@@ -142,18 +143,23 @@ def test_a_token_that_expires_mid_batch_is_refreshed_once_and_no_call_fails(
             OAuthToken.objects.filter(pk=stored.pk).update(
                 expires_at=timezone.now() + timedelta(seconds=30)
             )
-            MyobToken.objects.update(expires_at=timezone.now() + timedelta(seconds=30))
+            IssuedToken.objects.update(expires_at=timezone.now() + timedelta(seconds=30))
         post_order(myob_connection, order(str(number)))
     assert len(invoices(business)) == 5
-    assert MyobTokenRequest.objects.filter(grant_type="refresh_token", status_code=200).count() == 1
+    assert (
+        TokenRequest.objects.filter(
+            vendor="myob", grant_type="refresh_token", status_code=200
+        ).count()
+        == 1
+    )
     assert not ApiCall.objects.filter(system="myob", status_code__gte=400).exists()
 
 
 def test_a_token_refused_early_is_refreshed_once_after_the_401(myob_connection, business):
-    MyobToken.objects.update(expires_at=timezone.now())  # MYOB ended it before we expected
+    IssuedToken.objects.update(expires_at=timezone.now())  # MYOB ended it before we expected
     post_order(myob_connection, order("3001"))
     assert len(invoices(business)) == 1
-    assert MyobTokenRequest.objects.filter(grant_type="refresh_token").count() == 1
+    assert TokenRequest.objects.filter(vendor="myob", grant_type="refresh_token").count() == 1
     assert ApiCall.objects.filter(system="myob", status_code=401).count() == 1
 
 

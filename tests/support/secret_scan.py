@@ -19,10 +19,10 @@ SECRET_MARKERS = (
     "bc-token-secret",
     "bc-client-secret",
     "cf-password-secret",
-    "sbx-at-",  # sandbox MYOB tokens and codes (sandbox/myob/models.py)
+    "sbx-at-",  # sandbox MYOB tokens and codes (sandbox/myob/oauth.py)
     "sbx-rt-",
     "sbx-code-",
-    "sbx-exact-at-",  # sandbox Exact Online tokens and codes (sandbox/exact_online/models.py)
+    "sbx-exact-at-",  # sandbox Exact Online tokens and codes (sandbox/exact_online/oauth.py)
     "sbx-exact-rt-",
     "sbx-exact-code-",
     "sbx-bc-at-",  # the sandbox store's API token and app secret (sandbox/bigcommerce/models.py)

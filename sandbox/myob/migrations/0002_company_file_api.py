@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             name='MyobAuthCode',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=sandbox.myob.models.new_auth_code, max_length=100, unique=True)),
+                ('code', models.CharField(max_length=100, unique=True)),
                 ('redirect_uri', models.CharField(max_length=300)),
                 ('scope', models.CharField(blank=True, max_length=500)),
                 ('expires_at', models.DateTimeField()),

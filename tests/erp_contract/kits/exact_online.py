@@ -4,8 +4,9 @@ charges 10 % GST, so the kit gives the division a 10 % VAT code and maps taxed l
 import itertools
 from contextlib import ExitStack
 
-from sandbox.exact_online.models import ExactDivision, ExactRecord, ExactToken
+from sandbox.exact_online.models import ExactApp, ExactDivision, ExactRecord
 from sandbox.exact_online.services import call_counts, faults_set, record_create
+from sandbox.models import IssuedToken
 from tenants.models import OAuthToken
 from tests.erp_contract.kits import Document, Kit, cents
 from tests.factories import ConnectionFactory
@@ -92,7 +93,8 @@ class ExactOnlineKit(Kit):
 
     def credentials_spoil(self, connection):
         # Consent withdrawn in Exact: neither the access nor the refresh token works any more.
-        ExactToken.objects.filter(division=self.division).delete()
+        granted = IssuedToken.objects.filter(app__vendor=ExactApp.VENDOR, grant=self.division.code)
+        granted.delete()
 
     def secrets(self, connection):
         tokens = OAuthToken.objects.filter(connection=connection)
