@@ -788,6 +788,7 @@ def _gather() -> None:
         mutations_events,
         mutations_jobs,
         mutations_sched,
+        mutations_specs,
         mutations_writes,
     )
 
@@ -797,6 +798,7 @@ def _gather() -> None:
         mutations_sched,
         mutations_events,
         mutations_budget,
+        mutations_specs,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
