@@ -59,6 +59,8 @@ class ApiCall(models.Model):
 class JobKind(models.TextChoices):
     ORDER = "order", "Order"
     CUSTOMER = "customer", "Customer"
+    CUSTOMER_TO_STORE = "customer_to_store", "Customer, ERP → store"
+    ITEM_TO_STORE = "item_to_store", "Item, ERP → store"
 
 
 class JobState(models.TextChoices):

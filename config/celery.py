@@ -18,7 +18,5 @@ app.conf.task_routes = {
     "connectors.tasks.sync_*": {"queue": "sync"},
     "connectors.tasks.poll_*": {"queue": "poll"},
     "connectors.tasks.dispatch_*": {"queue": "poll"},
-    # Each ERP's own polls (MYOB customers, ...): connectors.<kind>.tasks.poll_*
-    "connectors.*.tasks.poll_*": {"queue": "poll"},
 }
 app.autodiscover_tasks()

@@ -12,3 +12,4 @@ class Periodic:
     every_seconds: int | None = None
     crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week"
     queue: str | None = None
+    kwargs: dict | None = None  # the task's keyword arguments

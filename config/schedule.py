@@ -22,6 +22,20 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     Periodic(
         "Refresh expiring tokens", "connectors.tasks.refresh_expiring_tokens", every_seconds=60
     ),
+    # ERPs send no webhooks: records changed in an ERP reach the store through one poll per
+    # stream, for every connection whose ERP lists that stream's changes.
+    Periodic(
+        "Poll ERP customer changes",
+        "connectors.tasks.poll_erp_stream_all",
+        every_seconds=300,
+        kwargs={"stream": "customers"},
+    ),
+    Periodic(
+        "Poll ERP item changes",
+        "connectors.tasks.poll_erp_stream_all",
+        every_seconds=300,
+        kwargs={"stream": "items"},
+    ),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

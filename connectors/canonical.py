@@ -110,6 +110,19 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class ErpRecord:
+    """A record as the ERP holds it, for a flow into the store. `version` tells our own writes
+    from a person's edits (MYOB's RowVersion; a digest of the fields we manage where the ERP keeps
+    no version); `modified_at` is where the stream's cursor moves past it, in the ERP's own
+    clock; `data` is what the store should take (a StoreCustomer, an ItemChange)."""
+
+    erp_id: str
+    version: str
+    modified_at: datetime
+    data: object
+
+
+@dataclass(frozen=True)
 class ItemChange:
     """A price, cost or stock change flowing from the ERP back to the store."""
 

@@ -12,8 +12,9 @@ Each ERP package (`connectors/<kind>/`) names the parts that play the same role 
     urls.py       app_name = kind; PAGES.urlpatterns() (connect, connect-callback, picker, mappings)
     mapping.py    MappingSettings, Resolved, order_reference(order), pure payload builders:
                   invoice_payload(order, customer_id, settings, resolved, ...),
-                  customer_payload(customer, ...)
-    customers.py  customer_upsert(api, customer, ...): find the ERP's customer, else create it
+                  customer_payload(customer, ...), store_customer(record): the store's side
+    customers.py  customer_upsert(api, customer, ...): find the ERP's customer, else create it;
+                  the customers stream's records (changed since a cursor, one as it is now)
     connector.py  <Kind>Connector, the ErpConnector below
 """
 
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.canonical import Customer, ItemChange, Order
+from connectors.canonical import Customer, ErpRecord, Order
 from connectors.checks import CheckResult
 
 # What the job records of an ERP document (SyncJob.erp_document_id and _number are this long).
@@ -77,5 +78,26 @@ class ErpConnector:
         """Bring an existing document up to date; raise UpdateNotAllowed where the ERP forbids it."""
         raise UpdateNotAllowed(f"{self.label} documents are not updated after they are created.")
 
-    def changed_items(self, since: datetime | None) -> Iterator[ItemChange]:
-        return iter(())
+    # -- ERP → store: one stream per entity (the flow table). A connector supports a stream when
+    # it implements both of the stream's methods; the stream's poll skips the others.
+    def changed_customers(self, since: datetime | None) -> Iterator[list[ErpRecord]]:
+        """Pages of the customer records changed after `since` (None: the stream's first poll),
+        oldest first; each record's data is a bigcommerce.customers.StoreCustomer."""
+        raise NotImplementedError
+
+    def customer_record(self, erp_id: str) -> ErpRecord | None:
+        """The customer record as it is now (None once deleted): the run reads it again."""
+        raise NotImplementedError
+
+    def changed_items(self, since: datetime | None) -> Iterator[list[ErpRecord]]:
+        """Pages of the item records changed after `since`; each record's data is an ItemChange."""
+        raise NotImplementedError
+
+    def item_record(self, erp_id: str) -> ErpRecord | None:
+        raise NotImplementedError
+
+
+def supports_stream(connector_class, stream: str) -> bool:
+    """The connector lists changes of this stream (it overrides `changed_<stream>`)."""
+    method = f"changed_{stream}"
+    return getattr(connector_class, method) is not getattr(ErpConnector, method)

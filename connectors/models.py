@@ -39,3 +39,43 @@ class FindOrCreateClaim(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class LinkEntity(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    ITEM = "item", "Item"
+
+
+class ExternalLink(models.Model):
+    """A store record (a BigCommerce customer or guest e-mail, a SKU) and the ERP record it is
+    linked to, for every ERP.
+
+    The versions tell our own writes from a person's edits in the ERP: a record whose version is
+    the one we wrote (or already pushed to the store) is not pushed back, so nothing ping-pongs.
+    """
+
+    connection = models.ForeignKey(
+        "tenants.Connection", on_delete=models.CASCADE, related_name="external_links"
+    )
+    entity = models.CharField(max_length=20, choices=LinkEntity.choices)
+    source_id = models.CharField(max_length=300)  # BigCommerce customer id, "guest:<email>", SKU
+    erp_id = models.CharField(max_length=100)
+    erp_number = models.CharField(max_length=100, blank=True)  # what a person sees in the ERP
+    written_version = models.CharField(max_length=64, blank=True)  # as our last write left it
+    seen_version = models.CharField(max_length=64, blank=True)  # last pushed to the store
+    # The store's modification time we last wrote to the ERP: older data never overwrites it.
+    source_modified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity", "source_id"], name="one_erp_record_per_record"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["connection", "entity", "erp_id"], name="external_link_erp_id")
+        ]
+
+    def __str__(self):
+        return f"{self.entity} {self.source_id} → {self.erp_number or self.erp_id}"

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.context import correlation
-from audit.models import JobKind, JobState, Lane, SyncAttempt, SyncJob
+from audit.models import JobState, Lane, SyncAttempt, SyncJob
 from connectors import lease as leases
 from connectors import scheduling
 from connectors.bigcommerce import mapping
@@ -40,6 +40,7 @@ from connectors.errors import (
     Wait,
     infrastructure_message,
 )
+from connectors.flows import FLOWS
 from connectors.registry import connector_class_for, erp_kind
 from tenants.models import Connection, ConnectionStatus
 
@@ -158,7 +159,7 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
     error = None
     with correlation(f"job:{job.pk}", sync_job_id=job.pk):
         try:
-            state, message = HANDLERS[job.kind](job)
+            state, message = FLOWS[job.kind].run(job)
             result = _finish(job, state, error=message)
         except leases.LeaseLost as exc:  # another worker runs it now: leave everything to it
             result, error = None, exc.message
@@ -381,9 +382,6 @@ def _warn(job: SyncJob, text: str) -> None:
     job.refresh_from_db(fields=["warnings"])
     if text not in job.warnings:
         _owned(job).update(warnings=[*job.warnings, text][-20:])
-
-
-HANDLERS = {JobKind.ORDER: sync_order, JobKind.CUSTOMER: sync_customer}
 
 
 # --- dispatch ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def _queue(task_name: str) -> str:
 
 def test_every_task_routes_to_a_declared_queue():
     names = _our_tasks()
-    assert "connectors.myob.tasks.poll_myob_customers" in names  # the discovery found the ERPs
+    assert "connectors.tasks.poll_erp_stream" in names
     assert {name: _queue(name) for name in names if _queue(name) not in QUEUES} == {}
 
 

@@ -11,9 +11,10 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import JobKind, Lane
+from audit.models import Lane
 from audit.redaction import redact_headers
 from audit.storable import UNSTORABLE, storable
+from connectors.flows import FLOWS, ORDER_SCOPES, flow_for_scope
 from tenants.models import Connection, ConnectionStatus
 from webhooks.handover import handover
 from webhooks.models import EventState, InboundEvent
@@ -21,21 +22,11 @@ from webhooks.verification import SignatureError, verify
 
 security_log = logging.getLogger("ml_connector.security")
 
-ORDER_SCOPES = {
-    "store/order/created",
-    "store/order/updated",
-    "store/order/statusUpdated",
-    "store/order/archived",
-    "store/order/refund/created",
-    "store/order/transaction/created",
-    "store/order/transaction/updated",
-}
-CUSTOMER_SCOPES = {"store/customer/created", "store/customer/updated"}
 # Accepted and stored, but nothing to sync.
 IGNORED_SCOPES = {"store/customer/deleted", "store/hook/deliveryException"}
-KNOWN_SCOPES = ORDER_SCOPES | CUSTOMER_SCOPES | IGNORED_SCOPES
+KNOWN_SCOPES = {scope for flow in FLOWS.values() for scope in flow.scopes} | IGNORED_SCOPES
 # What we subscribe to when a connection is activated.
-SUBSCRIBED_SCOPES = sorted(ORDER_SCOPES - {"store/order/archived"} | CUSTOMER_SCOPES)
+SUBSCRIBED_SCOPES = sorted(KNOWN_SCOPES - IGNORED_SCOPES - {"store/order/archived"})
 
 
 # BigCommerce's webhooks are a few hundred bytes, two levels deep ({..., "data": {"type", "id"}}).
@@ -290,9 +281,8 @@ def event_process(event_id: int) -> str | None:
         # Paused: keep it; activation dispatches it again.
         InboundEvent.objects.filter(pk=event.pk).update(state=EventState.RECEIVED)
         return EventState.RECEIVED
-    kind = JobKind.ORDER if event.scope in ORDER_SCOPES else None
-    if event.scope in CUSTOMER_SCOPES:
-        kind = JobKind.CUSTOMER
+    flow = flow_for_scope(event.scope)
+    kind = flow.kind if flow else None
     with transaction.atomic():
         claimed = InboundEvent.objects.filter(
             pk=event.pk, state__in=[EventState.RECEIVED, EventState.DISPATCHED]

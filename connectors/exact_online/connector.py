@@ -13,7 +13,7 @@ from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.exact_online import mapping
 from connectors.exact_online.api import ExactApi, current_me, quoted
 from connectors.exact_online.client import NotConnected, division_of
-from connectors.exact_online.customers import customer_upsert
+from connectors.exact_online.customers import customer_now, customer_upsert, customers_changed
 
 ADDRESSES = "crm/Addresses"
 INVOICES = "salesinvoice/SalesInvoices"
@@ -69,6 +69,13 @@ class ExactOnlineConnector(ErpConnector):
     @reading("Exact Online", "an account")
     def upsert_customer(self, customer) -> ExternalRef:
         return customer_upsert(self.api, customer)
+
+    def changed_customers(self, since):
+        return customers_changed(self.api, since)
+
+    @reading("Exact Online", "the account as it is now")
+    def customer_record(self, erp_id: str):
+        return customer_now(self.api, erp_id)
 
     # -- invoices -----------------------------------------------------------------------
     @reading("Exact Online", "the search for the order's invoice")

@@ -7,6 +7,7 @@ and a VAT code. `YourRef` carries "BC-<order id>", the key that stops a second i
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from connectors.bigcommerce.customers import StoreCustomer
 from connectors.canonical import Order
 from connectors.errors import PermanentError
 
@@ -165,3 +166,20 @@ def delivery_address_payload(account_id: str, order: Order) -> dict | None:
         "AddressLine2": address.street_2, "City": address.city, "Postcode": address.postcode,
         "Country": address.country_code, "ContactName": address.name,
     }  # fmt: skip
+
+
+def store_customer(account: dict) -> StoreCustomer:
+    """What the store's customer should be, from an account: its one Name (the company of a
+    business customer, else first and last name), e-mail and phone where it has them, and the
+    first address where the account has a street."""
+    contact = {"email": (account.get("Email") or "").lower(), "phone": account.get("Phone") or ""}
+    address = {
+        "address1": account.get("AddressLine1") or "", "address2": account.get("AddressLine2") or "",
+        "city": account.get("City") or "", "postal_code": account.get("Postcode") or "",
+        "country_code": account.get("Country") or "",
+    }  # fmt: skip
+    return StoreCustomer(
+        {k: v for k, v in contact.items() if v},
+        name=(account.get("Name") or "").strip(),
+        address=address if address["address1"] else {},
+    )

@@ -1,6 +1,5 @@
 """Exact Online: everything the platform needs to know about this package."""
 
-from config.periodic import Periodic
 from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
@@ -19,14 +18,6 @@ SPEC = ErpSpec(
         ),
         ErpLink(
             "Exact Online mappings", "exact_online:mappings", "exact-mappings", requires="division"
-        ),
-    ),
-    periodic_tasks=(
-        # Exact Online's account changes flow back to the store by polling (Modified).
-        Periodic(
-            "Poll Exact Online account changes",
-            "connectors.exact_online.tasks.poll_exact_accounts_all",
-            every_seconds=300,
         ),
     ),
     env_settings=(

@@ -15,7 +15,7 @@ from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.myob import mapping
 from connectors.myob.api import MyobApi, quoted
 from connectors.myob.client import API_KEY, COMPANY_FILE, OAUTH, NotConnected, failed_part
-from connectors.myob.customers import customer_upsert
+from connectors.myob.customers import customer_now, customer_upsert, customers_changed
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
 
 INVOICES = "Sale/Invoice"  # every invoice type; read only
@@ -74,6 +74,13 @@ class MyobConnector(ErpConnector):
     @reading("MYOB", "a customer card")
     def upsert_customer(self, customer) -> ExternalRef:
         return customer_upsert(self.api, customer, self.settings)
+
+    def changed_customers(self, since):
+        return customers_changed(self.api, since)
+
+    @reading("MYOB", "the customer card as it is now")
+    def customer_record(self, erp_id: str):
+        return customer_now(self.api, erp_id)
 
     # -- invoices -------------------------------------------------------------------------
     @reading("MYOB", "the search for the order's invoice")

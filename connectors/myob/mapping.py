@@ -6,6 +6,7 @@ Amounts stay Decimal here; `client.wire` writes them as JSON numbers at the last
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from connectors.bigcommerce.customers import StoreCustomer
 from connectors.canonical import Address, Customer, Order
 
 CENT = Decimal("0.01")
@@ -303,33 +304,22 @@ def customer_update(existing: dict, customer: Customer) -> dict | None:
     return {**existing, **wanted_names, "Addresses": addresses}
 
 
-def bigcommerce_customer_changes(myob: dict, bc: dict) -> dict:
-    """What to change on a BigCommerce v3 customer so it matches the MYOB card: {"customer":
-    {field: value}, "address": {field: value}}, each empty when already equal."""
-    address = next((a for a in myob.get("Addresses") or [] if a.get("Location") == 1), {}) or {}
-    if myob.get("IsIndividual", True):
-        names = {"first_name": myob.get("FirstName") or "", "last_name": myob.get("LastName") or ""}
+def store_customer(card: dict) -> StoreCustomer:
+    """What the store's customer should be, from a MYOB card: the names the card gives (blank
+    ones too), e-mail and phone where the card has them, and address 1 where it has one."""
+    address = next((a for a in card.get("Addresses") or [] if a.get("Location") == 1), {}) or {}
+    if card.get("IsIndividual", True):
+        wanted = {
+            "first_name": card.get("FirstName") or "",
+            "last_name": card.get("LastName") or "",
+        }
     else:
-        names = {"company": myob.get("CompanyName") or ""}
-    wanted = {
-        **names,
-        "email": (address.get("Email") or "").lower(),
-        "phone": address.get("Phone1") or "",
-    }
-    wanted = {k: v for k, v in wanted.items() if v or k in ("first_name", "last_name", "company")}
-    customer = {k: v for k, v in wanted.items() if (bc.get(k) or "") != v}
-    if "email" in customer and not customer["email"]:
-        customer.pop("email")
-    bc_addresses = bc.get("addresses") or []
+        wanted = {"company": card.get("CompanyName") or ""}
+    contact = {"email": (address.get("Email") or "").lower(), "phone": address.get("Phone1") or ""}
+    wanted |= {k: v for k, v in contact.items() if v}
     street_1, _, street_2 = (address.get("Street") or "").partition("\n")
     wanted_address = {
         "address1": street_1, "address2": street_2, "city": address.get("City") or "",
         "state_or_province": address.get("State") or "", "postal_code": address.get("PostCode") or "",
     }  # fmt: skip
-    address_changes = {}
-    if bc_addresses and any(wanted_address.values()):
-        current = bc_addresses[0]
-        address_changes = {k: v for k, v in wanted_address.items() if (current.get(k) or "") != v}
-        if address_changes:
-            address_changes["id"] = current["id"]
-    return {"customer": customer, "address": address_changes}
+    return StoreCustomer(wanted, address=wanted_address if any(wanted_address.values()) else {})

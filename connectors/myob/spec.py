@@ -1,6 +1,5 @@
 """MYOB Business (AccountRight): everything the platform needs to know about this package."""
 
-from config.periodic import Periodic
 from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
@@ -14,14 +13,6 @@ SPEC = ErpSpec(
         ErpLink("Connect MYOB", "myob:connect", "connect-myob", primary=True),
         ErpLink("Company file", "myob:picker", "myob-company-file", requires="business_id"),
         ErpLink("MYOB mappings", "myob:mappings", "myob-mappings", requires="business_id"),
-    ),
-    periodic_tasks=(
-        # MYOB has no webhooks: customer cards changed in MYOB flow back to the store by polling.
-        Periodic(
-            "Poll MYOB customer changes",
-            "connectors.myob.tasks.poll_myob_customers_all",
-            every_seconds=300,
-        ),
     ),
     secret_headers=("x-myobapi-cftoken",),  # the company file's sign-in
     env_settings=(

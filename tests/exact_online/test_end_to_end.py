@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from audit.models import ApiCall, BulkRun, JobState, SyncJob
-from connectors.exact_online.customers import accounts_poll
-from connectors.exact_online.models import ExactAccountLink
+from connectors.links import customer_link
+from connectors.models import ExternalLink
 from sandbox.bigcommerce.models import BcCustomer
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.exact_online.models import ExactApiRequest, ExactRecord
@@ -17,6 +17,7 @@ from sandbox.exact_online.services import call_counts, faults_set, records
 from tenants.models import Connection
 from tenants.services import connection_activate
 from tests.support.exact_online_sandbox import exact_shop, exact_worker_env, invoices
+from tests.support.streams import customers_polled
 from tests.support.windows import max_in_any_window
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 from webhooks.models import InboundEvent
@@ -72,7 +73,7 @@ def test_activation_pulls_every_store_customer_into_exact_accounts_with_progress
     )
     emails = {r.data["Email"] for r in records(division, "crm/Accounts")}
     assert emails == set(BcCustomer.objects.filter(store=store).values_list("email", flat=True))
-    assert ExactAccountLink.objects.filter(connection=connection).count() == wanted
+    assert ExternalLink.objects.filter(connection=connection).count() == wanted
     # A second activation does not pull again.
     connection_activate(connection=Connection.objects.get(pk=connection.pk))
     assert BulkRun.objects.filter(connection=connection, params__what="customers").count() == 1
@@ -117,14 +118,14 @@ def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pong
     store, connection, division = shop
     grace = store.customers.get(email="grace@example.com")
     wait_until(jobs_settled(connection, store.customers.count(), kind="customer"), timeout=60)
-    link = ExactAccountLink.objects.get(connection=connection, source_id=str(grace.pk))
-    account = ExactRecord.objects.get(guid=link.account_id)
+    link = customer_link(connection, str(grace.pk))
+    account = ExactRecord.objects.get(guid=link.erp_id)
     job = SyncJob.objects.get(connection=connection, kind="customer", source_id=str(grace.pk))
     runs = job.attempt_log.count()
     puts = ExactApiRequest.objects.filter(division=division.code, method="PUT")
     puts_before = puts.count()
     # Nothing changed in Exact since our own writes: the poll sends nothing to the store.
-    assert accounts_poll(connection.pk) == 0
+    assert customers_polled(connection) == 0
     # A phone change (unlike an address change) makes the store send customer/updated back.
     account.data = {
         **account.data,
@@ -133,7 +134,7 @@ def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pong
         "Modified": timezone.now().replace(tzinfo=None).isoformat(),
     }
     account.save()
-    assert accounts_poll(connection.pk) == 1
+    assert customers_polled(connection) == 1
     grace.refresh_from_db()
     assert (grace.addresses[0]["city"], grace.phone) == ("Hobart", "+61 3 6200 0000")
     # The echo: the store's webhook syncs the customer to Exact again, which already has it all.
@@ -155,7 +156,7 @@ def test_an_account_edited_in_exact_reaches_the_store_once_and_nothing_ping_pong
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.last_error
     assert puts.count() == puts_before  # nothing written back to Exact: no ping-pong
-    assert accounts_poll(connection.pk) == 0
+    assert customers_polled(connection) == 0
 
 
 def test_a_stream_of_orders_stays_inside_exacts_limit_with_no_429(shop):

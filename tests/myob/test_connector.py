@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from audit.models import ApiCall
 from connectors.errors import PermanentError
+from connectors.links import customer_link
 from connectors.myob.connector import MyobConnector
-from connectors.myob.models import MyobCustomerLink
 from sandbox.models import IssuedToken, TokenRequest
 from sandbox.myob.models import MyobApiKey, MyobApiRequest
 from sandbox.myob.services import faults_set, record_create, records
@@ -104,10 +104,7 @@ def test_an_existing_card_is_matched_by_email_and_a_link_is_kept(myob_connection
     assert ref.id == str(card.uid) and records(business, "Contact/Customer").count() == 1
     card.refresh_from_db()
     assert card.data["CompanyName"] == "Lovelace Engines"  # a guest checkout never rewrites a card
-    assert (
-        MyobCustomerLink.objects.get(connection=myob_connection, source_id=guest.source_id).myob_uid
-        == ref.id
-    )
+    assert customer_link(myob_connection, guest.source_id).erp_id == ref.id
 
 
 def test_a_customer_update_puts_with_row_version_and_resolves_a_conflict(myob_connection, business):
@@ -125,8 +122,8 @@ def test_a_customer_update_puts_with_row_version_and_resolves_a_conflict(myob_co
         .values_list("status_code", flat=True)
     )
     assert statuses == [409, 200]
-    link = MyobCustomerLink.objects.get(connection=myob_connection, source_id="7")
-    assert link.written_row_version == card.row_version
+    link = customer_link(myob_connection, "7")
+    assert link.written_version == card.row_version
     # The same data again (an echo) writes nothing.
     erp.upsert_customer(moved)
     assert ApiCall.objects.filter(operation="contact.customer.update").count() == 2

@@ -4,16 +4,17 @@ back (from either side) change nothing, so nothing ping-pongs."""
 import pytest
 from django.utils import timezone
 
-from audit.models import ApiCall
+from audit.models import ApiCall, JobKind, SyncJob
 from connectors.bigcommerce.mapping import customer_from_v3
 from connectors.bigcommerce.store import BigCommerceStore
+from connectors.links import customer_link
+from connectors.models import ExternalLink
 from connectors.myob.connector import MyobConnector
-from connectors.myob.customers import customers_poll
-from connectors.myob.models import MyobCustomerLink
 from sandbox.bigcommerce.services import store_create
 from sandbox.myob.models import new_row_version
 from sandbox.myob.services import records
 from tenants.models import Connection, ConnectionStatus
+from tests.support.streams import customers_polled
 
 
 @pytest.fixture
@@ -45,8 +46,9 @@ def store_reads() -> int:
 def test_our_own_write_is_not_pushed_back(linked):
     connection, _, _ = linked
     before = store_reads()
-    assert customers_poll(connection.pk) == 0
+    assert customers_polled(connection) == 0
     assert store_reads() == before  # recognised as our echo without even asking the store
+    assert not SyncJob.objects.filter(kind=JobKind.CUSTOMER_TO_STORE).exists()
     assert ApiCall.objects.filter(system="myob", operation="contact.customer.list").exists()
 
 
@@ -59,7 +61,7 @@ def test_a_myob_edit_reaches_the_store_once_and_the_echo_changes_nothing_in_myob
         "PostCode": "2150",
     }
     edit_in_myob(card, LastName="King", Addresses=[address])
-    assert customers_poll(connection.pk) == 1
+    assert customers_polled(connection) == 1
     ada.refresh_from_db()
     assert ada.last_name == "King" and ada.first_name == "Ada"
     assert ada.addresses[0]["address1"] == "3 New Rd" and ada.addresses[0]["city"] == "Parramatta"
@@ -71,14 +73,14 @@ def test_a_myob_edit_reaches_the_store_once_and_the_echo_changes_nothing_in_myob
     assert not ApiCall.objects.filter(operation="contact.customer.update").exists()
     # And the next poll does not push the same card again.
     before = store_reads()
-    assert customers_poll(connection.pk) == 0 and store_reads() == before
-    link = MyobCustomerLink.objects.get(connection=connection, source_id=str(ada.pk))
-    assert link.seen_row_version == version
+    assert customers_polled(connection) == 0 and store_reads() == before
+    link = customer_link(connection, str(ada.pk))
+    assert link.seen_version == version
 
 
 def test_a_card_that_is_not_linked_is_left_alone(linked, business):
     connection, _, card = linked
-    MyobCustomerLink.objects.filter(connection=connection).delete()
+    ExternalLink.objects.filter(connection=connection).delete()
     edit_in_myob(card, LastName="Somebody Else")
     before = store_reads()
-    assert customers_poll(connection.pk) == 0 and store_reads() == before
+    assert customers_polled(connection) == 0 and store_reads() == before

@@ -5,14 +5,15 @@ from decimal import Decimal
 
 import pytest
 
+from connectors.bigcommerce.customers import bigcommerce_customer_changes
 from connectors.myob.mapping import (
     MappingError,
     MappingSettings,
     Resolved,
-    bigcommerce_customer_changes,
     customer_payload,
     customer_update,
     invoice_payload,
+    store_customer,
 )
 from tests.support.orders import D, address, customer, line, order
 
@@ -144,7 +145,7 @@ def test_myob_card_changes_map_to_bigcommerce_fields_only_where_different():
     bc = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "0400 000 000",
           "addresses": [{"id": 5, "address1": "12 Analytical St", "address2": "", "city": "Sydney",
                          "state_or_province": "NSW", "postal_code": "2000"}]}  # fmt: skip
-    changes = bigcommerce_customer_changes(card, bc)
+    changes = bigcommerce_customer_changes(store_customer(card), bc)
     assert changes["customer"] == {"last_name": "King"}
     assert changes["address"] == {"address1": "3 New Rd", "address2": "Unit 2", "id": 5}
     same = {
@@ -152,7 +153,10 @@ def test_myob_card_changes_map_to_bigcommerce_fields_only_where_different():
         "last_name": "King",
         "addresses": [{**bc["addresses"][0], "address1": "3 New Rd", "address2": "Unit 2"}],
     }
-    assert bigcommerce_customer_changes(card, same) == {"customer": {}, "address": {}}
+    assert bigcommerce_customer_changes(store_customer(card), same) == {
+        "customer": {},
+        "address": {},
+    }
 
 
 def test_the_invoice_date_is_the_order_date():

@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 from audit.models import JobState, SyncJob
 from connectors import ratelimit
-from connectors.exact_online.models import ExactAccountLink
+from connectors.models import ExternalLink
 from connectors.myob.api import MyobApi
-from connectors.myob.models import MyobCustomerLink
 from connectors.myob.reference import ReferenceData
 from connectors.sync import run_job
 from tenants.models import Connection, ConnectionStatus, OAuthToken
@@ -149,8 +148,7 @@ def erp_afresh(connection) -> None:
         access_token="fuzz-at-1", refresh_token="fuzz-rt-1", expires_at=now + timedelta(hours=1),
         obtained_at=now - timedelta(hours=1), last_refresh_error="",
     )  # fmt: skip
-    MyobCustomerLink.objects.filter(connection=connection).delete()
-    ExactAccountLink.objects.filter(connection=connection).delete()
+    ExternalLink.objects.filter(connection=connection).delete()
     if connection.erp_kind == "myob":
         ReferenceData(MyobApi(connection)).forget()
     for resource in ("logistics/Items", "financial/GLAccounts"):

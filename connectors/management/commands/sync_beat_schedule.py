@@ -1,3 +1,5 @@
+import json
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
@@ -31,7 +33,13 @@ class Command(BaseCommand):
                 )
             PeriodicTask.objects.update_or_create(
                 name=name,
-                defaults={"task": entry.task, "queue": entry.queue, "enabled": True, **schedule},
+                defaults={
+                    "task": entry.task,
+                    "queue": entry.queue,
+                    "enabled": True,
+                    "kwargs": json.dumps(entry.kwargs or {}),
+                    **schedule,
+                },
             )
         stale = PeriodicTask.objects.filter(name__startswith=NAME_PREFIX).exclude(name__in=wanted)
         removed = stale.count()

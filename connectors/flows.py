@@ -1,0 +1,73 @@
+"""The flows: every kind of record that moves between the store and an ERP, as data.
+
+A flow is a SyncJob kind: its direction, the handler that runs one job of it, and what asks for
+its jobs, either the store's webhook scopes (store → ERP) or an ERP stream that the stream's poll
+reads (ERP → store; `ErpConnector.changed_<stream>`). Webhook dispatch, the stream polls and
+`run_job` read this table, so a new flow is a new row and a handler, not new branches.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+from audit.models import JobKind
+
+TO_ERP = "to_erp"
+TO_STORE = "to_store"
+
+ORDER_SCOPES = frozenset({
+    "store/order/created",
+    "store/order/updated",
+    "store/order/statusUpdated",
+    "store/order/archived",
+    "store/order/refund/created",
+    "store/order/transaction/created",
+    "store/order/transaction/updated",
+})  # fmt: skip
+CUSTOMER_SCOPES = frozenset({"store/customer/created", "store/customer/updated"})
+
+
+@dataclass(frozen=True)
+class Flow:
+    kind: str  # the SyncJob kind
+    entity: str  # the record it moves: "order", "customer", "item" (ExternalLink.entity)
+    direction: str  # TO_ERP or TO_STORE
+    handler: str  # dotted path of handler(job) -> (state, message)
+    scopes: frozenset[str] = frozenset()  # the store's webhooks that ask for a job
+    stream: str = ""  # the ERP stream whose changes ask for a job
+
+    def run(self, job) -> tuple[str, str]:
+        return import_string(self.handler)(job)
+
+
+FLOWS: dict[str, Flow] = {
+    flow.kind: flow
+    for flow in (
+        Flow(JobKind.ORDER, "order", TO_ERP, "connectors.sync.sync_order", scopes=ORDER_SCOPES),
+        Flow(
+            JobKind.CUSTOMER, "customer", TO_ERP, "connectors.sync.sync_customer",
+            scopes=CUSTOMER_SCOPES,
+        ),
+        Flow(
+            JobKind.CUSTOMER_TO_STORE, "customer", TO_STORE,
+            "connectors.to_store.customer_to_store", stream="customers",
+        ),
+        # Declared for the catalog push: no connector lists item changes yet.
+        Flow(
+            JobKind.ITEM_TO_STORE, "item", TO_STORE, "connectors.to_store.item_to_store",
+            stream="items",
+        ),
+    )
+}  # fmt: skip
+
+
+def flow_for_scope(scope: str) -> Flow | None:
+    return next((flow for flow in FLOWS.values() if scope in flow.scopes), None)
+
+
+def flow_for_stream(stream: str) -> Flow:
+    return next(flow for flow in FLOWS.values() if flow.stream == stream)
+
+
+def streams() -> list[str]:
+    return [flow.stream for flow in FLOWS.values() if flow.stream]
