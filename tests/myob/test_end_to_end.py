@@ -5,10 +5,14 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
-from audit.models import ApiCall, JobState, SyncJob
+from audit.models import ApiCall, JobKind, JobState, SyncJob
 from connectors.replay import job_replay
+from connectors.tasks import poll_erp_stream_all
 from sandbox.bigcommerce.services import place_test_order
+from sandbox.myob.models import new_row_version
 from sandbox.myob.services import faults_set, records
 from tenants.models import Connection
 from tenants.services import connection_activate
@@ -119,3 +123,45 @@ def test_a_missing_sku_fails_with_a_clear_message_then_a_fixed_mapping_and_repla
         and invoice.data["CustomerPurchaseOrderNumber"] == f"BC-{order.pk}"
     )
     assert [ln["Account"]["DisplayID"] for ln in invoice.data["Lines"]] == ["4-1100", "4-1000"]
+
+
+def test_a_card_edited_in_myob_becomes_a_job_that_a_person_replays_from_the_admin(
+    shop, client, owner
+):
+    store, connection, business = shop
+    ada = store.customers.get(email="ada@example.com")
+    place_test_order(store, items=[("TENT-2P", 1)], customer=ada)
+    wait_until(jobs_settled(connection, 1, kind="order"), timeout=40, message="no order synced")
+    card = records(business, "Contact/Customer").get()
+    card.data = {**card.data, "LastName": "King"}  # a person saves the card in MYOB
+    card.row_version, card.last_modified = new_row_version(), timezone.now()
+    card.save()
+
+    # The beat's task for the customers stream, through the broker to the worker.
+    poll_erp_stream_all.delay("customers")
+    to_store = SyncJob.objects.filter(connection=connection, kind=JobKind.CUSTOMER_TO_STORE)
+    wait_until(
+        lambda: to_store.filter(state=JobState.SUCCEEDED).exists(),
+        timeout=40,
+        message="the card edited in MYOB did not become a job that ran",
+    )
+    job = to_store.get()
+    assert (job.source_id, job.erp_document_id) == (str(card.uid), str(card.uid))
+    ada.refresh_from_db()
+    assert ada.last_name == "King"
+    written = ApiCall.objects.filter(sync_job=job, operation="customer.update")
+    assert written.count() == 1
+
+    # A person replays it from the job's page: it runs again, reading the card afresh.
+    client.force_login(owner)
+    client.post(reverse("admin:audit_syncjob_replay", args=[job.pk]))
+    wait_until(
+        lambda: job.attempt_log.filter(finished_at__isnull=False).count() == 2,
+        timeout=30,
+        message="the replay did not run",
+    )
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.last_error
+    reads = ApiCall.objects.filter(sync_job=job, operation="contact.customer.get")
+    assert reads.count() == 2
+    assert written.count() == 1  # the store already has the card's data: nothing to write

@@ -1,0 +1,74 @@
+"""The flow table drives the pipeline: a webhook's scope picks the job's kind, a stream's poll
+reads only the connections whose ERP lists that stream's changes, and a job runs the handler of
+its kind's flow."""
+
+import pytest
+
+from audit.models import JobKind, JobState, SyncJob
+from connectors.streams import stream_connection_ids, stream_poll
+from connectors.sync import run_job
+from tenants.models import ConnectionStatus
+from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
+from webhooks.models import EventState
+from webhooks.services import event_process
+
+pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
+
+
+@pytest.fixture
+def active(connection):
+    connection.status = ConnectionStatus.ACTIVE
+    connection.save()
+    return connection
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scope", "kind"),
+    [
+        ("store/order/created", JobKind.ORDER),
+        ("store/order/statusUpdated", JobKind.ORDER),
+        ("store/order/transaction/created", JobKind.ORDER),
+        ("store/customer/created", JobKind.CUSTOMER),
+        ("store/customer/updated", JobKind.CUSTOMER),
+        ("store/customer/deleted", None),
+    ],
+)
+def test_a_webhook_scope_becomes_a_job_of_its_flow(active, scope, kind):
+    event = InboundEventFactory(connection=active, scope=scope, resource_id="42")
+    outcome = event_process(event.pk)
+    jobs = list(SyncJob.objects.filter(connection=active).values_list("kind", "source_id"))
+    if kind is None:
+        assert (outcome, jobs) == (EventState.IGNORED, [])
+    else:
+        assert (outcome, jobs) == (EventState.PROCESSED, [(kind, "42")])
+
+
+@pytest.mark.django_db
+def test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes(tenant):
+    myob, exact, _acumatica, paused = (
+        ConnectionFactory(tenant=tenant, erp_kind=kind, status=status)
+        for kind, status in (
+            ("myob", ConnectionStatus.ACTIVE),
+            ("exact_online", ConnectionStatus.ACTIVE),
+            ("acumatica", ConnectionStatus.ACTIVE),
+            ("myob", ConnectionStatus.PAUSED),
+        )
+    )
+    assert sorted(stream_connection_ids("customers")) == sorted([myob.pk, exact.pk])
+    # No connector lists item changes yet: the items stream reads no ERP and asks for nothing.
+    assert stream_connection_ids("items") == []
+    assert stream_poll(myob.pk, "items") == 0
+    assert stream_poll(paused.pk, "customers") == 0
+
+
+@pytest.mark.django_db
+def test_a_job_runs_the_handler_of_its_flow(active):
+    unlinked = SyncJobFactory(connection=active, kind=JobKind.CUSTOMER_TO_STORE, source_id="uid-1")
+    item = SyncJobFactory(connection=active, kind=JobKind.ITEM_TO_STORE, source_id="SKU-1")
+    assert run_job(unlinked.pk, trigger="poll").state == JobState.SKIPPED
+    assert run_job(item.pk, trigger="poll").state == JobState.FAILED
+    unlinked.refresh_from_db()
+    item.refresh_from_db()
+    assert unlinked.last_error == "The ERP record is not linked to a store customer any more."
+    assert item.last_error == "Item changes are not written to the store yet."
