@@ -1,5 +1,6 @@
 """`manage.py bootstrap`, the run command's set-up step: migrations, beat schedule, demo tenant."""
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ def _schedule():
             row.task,
             row.interval.every if row.interval else None,
             str(row.crontab.minute) + " " + str(row.crontab.hour) if row.crontab else None,
+            json.loads(row.kwargs),
         )
         for row in ours.select_related("interval", "crontab")
     )
@@ -38,6 +40,7 @@ def test_bootstrap_writes_every_periodic_task_once():
             p.task,
             p.every_seconds,
             " ".join(p.crontab.split()[:2]) if p.crontab else None,
+            p.kwargs or {},
         )
         for p in periodic_tasks()
     )
