@@ -786,6 +786,7 @@ def _gather() -> None:
     from tests.support import (
         mutations_budget,
         mutations_events,
+        mutations_flows,
         mutations_jobs,
         mutations_sched,
         mutations_specs,
@@ -799,6 +800,7 @@ def _gather() -> None:
         mutations_events,
         mutations_budget,
         mutations_specs,
+        mutations_flows,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 

@@ -1,0 +1,67 @@
+"""Flows as data: the flow table decides what a webhook, a stream's poll and a run do; records
+changed in an ERP reach the store as jobs, our own echo never does.
+
+See tests/support/mutations.py for the fields."""
+
+from tests.support.mutation_spec import Mutation
+
+FLOWS_TEST = "tests/pipeline/test_flows.py"
+CUSTOMER_SYNC = "tests/myob/test_customer_sync.py"
+MYOB_E2E = "tests/myob/test_end_to_end.py"
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="flows-order-scopes-unlisted",
+        claim="an order webhook becomes an order job because the order flow lists its scopes",
+        path="connectors/flows.py",
+        find="scopes=ORDER_SCOPES)",
+        replace="scopes=frozenset())",
+        tests=(f"{FLOWS_TEST}::test_a_webhook_scope_becomes_a_job_of_its_flow",),
+    ),
+    Mutation(
+        name="flows-customer-stream-unlisted",
+        claim="the customers stream's poll finds the flow it asks jobs of in the flow table",
+        path="connectors/flows.py",
+        find='stream="customers"',
+        replace='stream=""',
+        tests=(
+            f"{FLOWS_TEST}::test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes",
+            f"{CUSTOMER_SYNC}::test_a_myob_edit_reaches_the_store_once_and_the_echo_changes_nothing_in_myob",
+            f"{MYOB_E2E}::test_a_card_edited_in_myob_becomes_a_job_that_a_person_replays_from_the_admin",
+        ),
+    ),
+    Mutation(
+        name="flows-run-ignores-the-kind",
+        claim="a job runs the handler of its own kind's flow",
+        path="connectors/sync.py",
+        find="state, message = FLOWS[job.kind].run(job)",
+        replace='state, message = FLOWS["order"].run(job)',
+        tests=(f"{FLOWS_TEST}::test_a_job_runs_the_handler_of_its_flow",),
+    ),
+    Mutation(
+        name="flows-items-asked-of-every-erp",
+        claim="a stream's poll skips the connections whose ERP does not list its changes",
+        path="connectors/erp.py",
+        find="return getattr(connector_class, method) is not getattr(ErpConnector, method)",
+        replace="return True",
+        tests=(
+            f"{FLOWS_TEST}::test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes",
+        ),
+    ),
+    Mutation(
+        name="to-store-echo-asks-for-jobs",
+        claim="a card as our own write left it asks for no job and no store read",
+        path="connectors/streams.py",
+        find="if link is None or record.version in (link.written_version, link.seen_version):",
+        replace="if link is None:",
+        tests=(f"{CUSTOMER_SYNC}::test_our_own_write_is_not_pushed_back",),
+    ),
+    Mutation(
+        name="to-store-run-pushes-our-echo",
+        claim="a run that finds the record as our own write left it writes nothing to the store",
+        path="connectors/to_store.py",
+        find="    if record.version == link.written_version:\n",
+        replace="    if False:\n",
+        tests=(f"{CUSTOMER_SYNC}::test_a_job_for_our_own_write_writes_nothing_to_the_store",),
+    ),
+]
