@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.redaction import register_secrets
-from connectors.errors import ReconnectRequired, TransientError
+from connectors.answers import expect, json_of, reading
+from connectors.errors import PermanentError, ReconnectRequired, TransientError
 
 # Longer than any vendor's token lives; a larger expires_in ("inf", 1e308) is not a lifetime.
 MAX_TOKEN_LIFETIME = 366 * 24 * 3600
@@ -52,6 +53,50 @@ class TokenPolicy:
 
 # The vendor-specific part: given the stored token row, ask the vendor for a new token.
 TokenGrant = Callable[["OAuthToken"], NewToken]  # noqa: F821 - a string annotation
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """The OAuth refresh_token grant: a form-encoded POST to the vendor's token endpoint with the
+    app's client id and secret, and the answer read into a NewToken. A refusal is a dead sign-in
+    (ReconnectRequired, with `refused` telling the person what to do), except the vendor's
+    refusal of a refresh sooner than it allows (`too_early`, text of its error), retried later."""
+
+    label: str  # the vendor, as messages name it
+    client: object  # connectors.http.ApiClient on the token endpoint
+    path: str
+    client_id: str
+    client_secret: str
+    lifetime: float  # seconds, when the answer names no expires_in
+    refused: str
+    too_early: str = ""
+    # The form's fields in the order the vendor's documentation writes them.
+    form_order: tuple[str, ...] = ("grant_type", "refresh_token", "client_id", "client_secret")
+
+    def __call__(self, token) -> NewToken:
+        values = {
+            "grant_type": "refresh_token", "refresh_token": token.refresh_token,
+            "client_id": self.client_id, "client_secret": self.client_secret,
+        }  # fmt: skip
+        try:
+            response = self.client.post(
+                self.path, operation="oauth.refresh", data={k: values[k] for k in self.form_order}
+            )
+        except PermanentError as exc:
+            if self.too_early and self.too_early in exc.message:
+                raise TransientError(
+                    f"{self.label} refused an early token refresh; trying again shortly.",
+                    retry_after=30,
+                ) from exc
+            raise ReconnectRequired(self.refused) from exc
+        with reading(self.label, "the token refresh"):
+            body = expect(json_of(response, self.label), dict, self.label, "the token refresh")
+            return NewToken(
+                access_token=body["access_token"],
+                refresh_token=body.get("refresh_token"),
+                expires_in=float(body.get("expires_in", self.lifetime)),  # text in some answers
+                scope=str(body.get("scope", "")),
+            )
 
 
 class TokenManager:

@@ -8,13 +8,13 @@ would kill the chain, so refreshes run one at a time under the token's row lock 
 
 from django.conf import settings
 
-from connectors.answers import expect, json_of, reading
-from connectors.auth import NewToken, TokenManager, TokenPolicy
-from connectors.errors import PermanentError, ReconnectRequired, TransientError
+from connectors.auth import RefreshGrant, TokenManager, TokenPolicy
+from connectors.errors import PermanentError
 from connectors.http import ApiClient, VendorRules
 
 SYSTEM = "exact_online"
 POLICY = TokenPolicy(margin=30, min_age=570)
+TOKEN_LIFETIME = 600  # seconds, when a token answer names none (Exact's tokens last 10 minutes)
 TOKEN_RULES = VendorRules(system=SYSTEM, refresh_statuses=frozenset())
 HOSTS = ("nl", "be", "de", "fr", "es", "co.uk", "com")
 
@@ -37,44 +37,20 @@ def token_client(connection, client_class=ApiClient) -> ApiClient:
     )  # fmt: skip
 
 
-def new_token(body: dict) -> NewToken:
-    return NewToken(
-        access_token=body["access_token"],
-        refresh_token=body.get("refresh_token"),
-        expires_in=float(body.get("expires_in", 600)),  # a string in Exact's answer
+def refresh_grant(connection) -> RefreshGrant:
+    return RefreshGrant(
+        label="Exact Online",
+        client=token_client(connection),
+        path="token",
+        client_id=settings.EXACT_CLIENT_ID,
+        client_secret=settings.EXACT_CLIENT_SECRET,
+        lifetime=TOKEN_LIFETIME,
+        refused="Exact Online refused to renew access (the sign-in was revoked, expired after 30 "
+        "days unused, or its refresh token was already spent). Use 'Connect Exact Online' on the "
+        "connection to sign in again.",
+        # Exact answers a refresh inside the 570 s with 401 "Access token not expired".
+        too_early="Access token not expired",
     )
-
-
-def refresh_grant(connection):
-    def grant(token) -> NewToken:
-        try:
-            response = token_client(connection).post(
-                "token",
-                operation="oauth.refresh",
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": token.refresh_token,
-                    "client_id": settings.EXACT_CLIENT_ID,
-                    "client_secret": settings.EXACT_CLIENT_SECRET,
-                },
-            )
-        except PermanentError as exc:
-            if "Access token not expired" in exc.message:
-                raise TransientError(
-                    "Exact Online refused an early token refresh; trying again shortly.",
-                    retry_after=30,
-                ) from exc
-            raise ReconnectRequired(
-                "Exact Online refused to renew access (the sign-in was revoked, expired after 30 "
-                "days unused, or its refresh token was already spent). Use 'Connect Exact Online' "
-                "on the connection to sign in again."
-            ) from exc
-        with reading("Exact Online", "the token refresh"):
-            return new_token(
-                expect(json_of(response, "Exact Online"), dict, "Exact Online", "the token refresh")
-            )
-
-    return grant
 
 
 def token_manager(connection) -> TokenManager:

@@ -8,7 +8,7 @@ from django.conf import settings
 from audit.redaction import register_secrets
 from connectors.answers import reading
 from connectors.errors import ConnectorError, PermanentError
-from connectors.exact_online.auth import SYSTEM, base_url, token_client
+from connectors.exact_online.auth import SYSTEM, TOKEN_LIFETIME, base_url, token_client
 from connectors.oauth_connect import (
     SignInClient,
     erp_settings_merge,
@@ -16,8 +16,6 @@ from connectors.oauth_connect import (
     sign_in_tokens,
     signed_in,
 )
-
-TOKEN_LIFETIME = 600  # seconds, when a token answer names none (Exact's tokens last 10 minutes)
 
 
 def redirect_uri() -> str:
@@ -63,17 +61,17 @@ def connection_connect(connection, *, tokens: dict, division: int | None = None)
 
 def division_choices(connection) -> list[tuple[int, str]]:
     """The divisions the signed-in user may use, the current one first."""
-    from connectors.exact_online.api import LABEL, current_me, results_of
-    from connectors.exact_online.client import me_client
+    from connectors.exact_online.api import LABEL, current_me, me_api
 
     current = current_me(connection)["CurrentDivision"]
-    response = me_client(connection).get(
+    api = me_api(connection)
+    response = api.http.get(
         f"{current}/hrm/Divisions", operation="hrm.divisions.list",
         params={"$select": "Code,Description"},
     )  # fmt: skip
     with reading(LABEL, "the list of divisions"):
         found = [(int(d["Code"]), f"{d['Code']} {d.get('Description') or ''}".strip())
-                 for d in results_of(response)]  # fmt: skip
+                 for d in api.rows(response)]  # fmt: skip
     return sorted(found, key=lambda choice: choice[0] != current)
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from audit.redaction import register_secrets
 from connectors.errors import ConnectorError, PermanentError
-from connectors.myob.auth import SYSTEM, TOKEN_RULES
+from connectors.myob.auth import SYSTEM, TOKEN_LIFETIME, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
 from connectors.oauth_connect import SignInClient, redirect_uri_for, sign_in_tokens, signed_in
 
@@ -20,7 +20,6 @@ SCOPES = (
     "sme-inventory",
     "sme-general-ledger",
 )
-TOKEN_LIFETIME = 1200  # seconds, when a token answer names none (MYOB's tokens last 20 minutes)
 
 
 def redirect_uri() -> str:

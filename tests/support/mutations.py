@@ -723,11 +723,29 @@ MUTATIONS: list[Mutation] = [
         tests=("tests/connectors/test_unreadable_erp_answers.py",),
     ),
     Mutation(
+        name="odata-pages-without-end",
+        claim="an OData list whose pages never end stops at the page cap with a plain error",
+        path="connectors/odata.py",
+        find="if read == self.max_pages:",
+        replace="if False:",
+        tests=("tests/connectors/test_odata_pages.py::test_pages_without_end_stop_at_the_cap",),
+    ),
+    Mutation(
+        name="odata-link-back-followed",
+        claim="an OData next link back to a page already read ends the read with a plain error",
+        path="connectors/odata.py",
+        find="(not isinstance(url, str) or url in seen)",
+        replace="(not isinstance(url, str))",
+        tests=(
+            "tests/connectors/test_odata_pages.py::test_a_link_back_to_a_page_already_read_ends_the_read",
+        ),
+    ),
+    Mutation(
         name="exact-envelope-unchecked",
         claim="an Exact Online answer without its d object says so plainly",
-        path="connectors/exact_online/api.py",
-        find='return expect(body.get("d"), dict, LABEL, f"{what} (d)")',
-        replace='return body["d"]',
+        path="connectors/odata.py",
+        find='body = expect(body.get(envelope), dict, label, f"{what} ({envelope})")',
+        replace="body = body[envelope]",
         tests=("tests/connectors/test_unreadable_erp_answers.py",),
     ),
     Mutation(
