@@ -803,6 +803,7 @@ def _gather() -> None:
     """Each area keeps its breakages in its own module (fewer edits of one shared list)."""
     from tests.support import (
         mutations_budget,
+        mutations_contract,
         mutations_events,
         mutations_flows,
         mutations_jobs,
@@ -819,6 +820,7 @@ def _gather() -> None:
         mutations_budget,
         mutations_specs,
         mutations_flows,
+        mutations_contract,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
