@@ -15,12 +15,23 @@ KITS = kits()
 _names = itertools.count(1)
 
 
-def _kind(kind: str):
-    marks = [pytest.mark.embedded] if KITS[kind].embedded else []
-    return pytest.param(kind, marks=marks, id=kind)
+def pytest_generate_tests(metafunc):
+    """Each test taking `kit` runs once per kind. A module that tests the intake and pipeline
+    (ALSO_EMBEDDED = True) runs again on SQLite and the file broker with the kits marked
+    `embedded` (the fake ERP: a vendor sandbox there would only add minutes)."""
+    if "kit" not in metafunc.fixturenames:
+        return
+    also_embedded = getattr(metafunc.module, "ALSO_EMBEDDED", False)
+    kinds = [
+        pytest.param(
+            kind, id=kind, marks=[pytest.mark.embedded] if also_embedded and kit.embedded else []
+        )
+        for kind, kit in sorted(KITS.items())
+    ]
+    metafunc.parametrize("kit", kinds, indirect=True)
 
 
-@pytest.fixture(params=[_kind(kind) for kind in sorted(KITS)])
+@pytest.fixture
 def kit(request, transactional_db, live_server, settings) -> Kit:
     settings.PUBLIC_BASE_URL = live_server.url  # the store's hooks point at us
     return KITS[request.param](request)

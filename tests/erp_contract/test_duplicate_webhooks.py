@@ -13,6 +13,7 @@ from tests.erp_contract.shop import job_ended, order_placed
 from webhooks.models import InboundEvent
 
 pytestmark = pytest.mark.worker
+ALSO_EMBEDDED = True  # the intake and the pipeline: on SQLite and the file broker too
 AT_ONCE = 6
 
 

@@ -10,6 +10,7 @@ from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT
 from tests.support.worker import redeliver_and_replay
 
 pytestmark = pytest.mark.worker
+ALSO_EMBEDDED = True  # the intake and the pipeline: on SQLite and the file broker too
 
 
 # A short read timeout so a hang times out quickly; a short retry step so the look-up that follows

@@ -39,7 +39,8 @@ class Kit:
     label: str = ""
     # What a missing SKU's message must name besides the SKU: the setting that fixes it.
     unmapped_sku_setting: str = ""
-    # Its contracts also run on SQLite and the file broker (./bin/test's embedded pass).
+    # Its intake and pipeline contracts also run on SQLite and the file broker (./bin/test's
+    # embedded pass; see tests/erp_contract/conftest.py).
     embedded: bool = False
 
     def __init__(self, request):
