@@ -68,13 +68,12 @@ MUTATIONS: list[Mutation] = [
         ),
     ),
     Mutation(
-        name="contract-exact-check-passes-a-withdrawn-consent",
-        claim="Exact Online: the check fails once the credentials stop matching",
+        name="contract-exact-check-passes-a-refused-division",
+        claim="Exact Online: the check fails once the settings stop matching (a division the "
+        "sign-in was not granted)",
         path="connectors/exact_online/connector.py",
-        find="        except ReconnectRequired as exc:\n"
-        "            return CheckResult(self.label, ok=False, message=exc.message)\n",
-        replace="        except ReconnectRequired as exc:\n"
-        "            return CheckResult(self.label, ok=True, message=exc.message)\n",
+        find='return CheckResult(self.label, ok=False, message=f"Exact Online: {exc.message}")',
+        replace='return CheckResult(self.label, ok=True, message=f"Exact Online: {exc.message}")',
         tests=(
             f"{CONTRACT}/test_check.py"
             "::test_the_check_passes_then_fails_once_the_credentials_stop_matching[exact_online]",

@@ -4,9 +4,8 @@ charges 10 % GST, so the kit gives the division a 10 % VAT code and maps taxed l
 import itertools
 from contextlib import ExitStack
 
-from sandbox.exact_online.models import ExactApp, ExactDivision, ExactRecord
+from sandbox.exact_online.models import ExactDivision, ExactRecord
 from sandbox.exact_online.services import call_counts, faults_set, record_create
-from sandbox.models import IssuedToken
 from tenants.models import OAuthToken
 from tests.erp_contract.kits import Document, Kit, cents
 from tests.factories import ConnectionFactory
@@ -23,6 +22,7 @@ WINDOW = 4  # Exact's rate "minute", shrunk on both sides (the same code path)
 LOW_LIMIT = 12  # calls per window; we would draw 55
 SHIPPING = "SHIPPING"
 _divisions = itertools.count(900001)
+UNKNOWN_DIVISION = 899999
 
 
 class ExactOnlineKit(Kit):
@@ -92,9 +92,10 @@ class ExactOnlineKit(Kit):
         assert items.filter(data__Code=sku).delete()[0] == 1
 
     def credentials_spoil(self, connection):
-        # Consent withdrawn in Exact: neither the access nor the refresh token works any more.
-        granted = IssuedToken.objects.filter(app__vendor=ExactApp.VENDOR, grant=self.division.code)
-        granted.delete()
+        # A division the sign-in was not granted (a just-issued token cannot be refreshed for
+        # 570 s, so a withdrawn consent would fail on that first).
+        connection.erp_settings = {**connection.erp_settings, "division": UNKNOWN_DIVISION}
+        connection.save()
 
     def secrets(self, connection):
         tokens = OAuthToken.objects.filter(connection=connection)
