@@ -94,7 +94,7 @@ MUTATIONS: list[Mutation] = [
         name="contract-audit-keeps-headers-as-sent",
         claim="every ERP: no secret value in any ApiCall row of a synced order",
         path="audit/redaction.py",
-        find="k: (MASK if k.lower() in SECRET_HEADERS else known_secrets.mask(str(v)))",
+        find="k: (MASK if is_secret_header(k) else known_secrets.mask(str(v)))",
         replace="k: v",
         tests=(
             f"{CONTRACT}/test_no_secrets.py::test_no_secret_value_reaches_an_api_call_row[myob]",
