@@ -21,9 +21,11 @@ Each ERP package (`connectors/<kind>/`) names the parts that play the same role 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from connectors.canonical import Customer, ErpRecord, Order
 from connectors.checks import CheckResult
+from connectors.ratelimit import LIVE
 
 # What the job records of an ERP document (SyncJob.erp_document_id and _number are this long).
 REF_LENGTH = 100
@@ -95,6 +97,21 @@ class ErpConnector:
 
     def item_record(self, erp_id: str) -> ErpRecord | None:
         raise NotImplementedError
+
+
+class ApiConnector(ErpConnector):
+    """A connector whose calls go through one vendor API object (`api_class`), made on first use:
+    making it raises NotConnected while the sign-in is not done, and only then."""
+
+    api_class: type
+
+    def __init__(self, connection, *, lane: str = LIVE):
+        super().__init__(connection)
+        self.lane = lane
+
+    @cached_property
+    def api(self):
+        return self.api_class(self.connection, lane=self.lane)
 
 
 def supports_stream(connector_class, stream: str) -> bool:

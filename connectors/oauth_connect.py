@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.redaction import register_secrets
 from connectors.answers import expect, json_of, reading
 from connectors.auth import NewToken
+from connectors.errors import PermanentError
 from connectors.http import ApiClient
 from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tenants.selectors import can_write, connections_visible_to
@@ -74,6 +75,20 @@ def redirect_uri_for(kind: str, configured: str) -> str:
 def change_page(connection) -> str:
     """The connection's admin page, where every sign-in and settings page returns to."""
     return reverse("admin:tenants_connection_change", args=[connection.pk])
+
+
+def authorization_code_exchange(client, path: str, form: dict, *, label: str, lifetime: float):
+    """Trade the sign-in's authorization code (in `form`, single use, minutes old) for tokens at
+    the vendor's token endpoint; a refusal tells the person to sign in again."""
+    register_secrets([form["code"]])
+    try:
+        response = client.post(path, operation="oauth.code_exchange", data=form)
+    except PermanentError as exc:
+        raise PermanentError(
+            f"{label} did not accept the sign-in (the code may have expired): try 'Connect "
+            f"{label}' again."
+        ) from exc
+    return sign_in_tokens(response, label=label, lifetime=lifetime)
 
 
 def sign_in_tokens(response, *, label: str, lifetime: float) -> dict:

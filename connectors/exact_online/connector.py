@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from connectors.answers import reading
 from connectors.checks import CheckResult
-from connectors.erp import ErpConnector, ExternalRef
+from connectors.erp import ApiConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.exact_online import mapping
 from connectors.exact_online.api import ExactApi, current_me, quoted
@@ -23,20 +23,10 @@ REFERENCE_TTL = 600  # seconds; a deleted item is caught by Exact's own validati
 JOURNALS = "financial/Journals"
 
 
-class ExactOnlineConnector(ErpConnector):
+class ExactOnlineConnector(ApiConnector):
     label = "Exact Online"
+    api_class = ExactApi
     pull_customers_on_activate = True  # Exact has no customer webhooks towards the store
-
-    def __init__(self, connection, *, lane: str = "live"):
-        super().__init__(connection)
-        self.lane = lane
-        self._api = None
-
-    @property
-    def api(self) -> ExactApi:
-        if self._api is None:
-            self._api = ExactApi(self.connection, lane=self.lane)
-        return self._api
 
     @property
     def settings(self) -> mapping.MappingSettings:

@@ -5,15 +5,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from audit.redaction import register_secrets
 from connectors.answers import reading
-from connectors.errors import ConnectorError, PermanentError
+from connectors.errors import ConnectorError
 from connectors.exact_online.auth import SYSTEM, TOKEN_LIFETIME, base_url, token_client
 from connectors.oauth_connect import (
     SignInClient,
+    authorization_code_exchange,
     erp_settings_merge,
     redirect_uri_for,
-    sign_in_tokens,
     signed_in,
 )
 
@@ -32,22 +31,14 @@ def authorize_url(connection, state: str) -> str:
 
 def code_exchange(connection, code: str) -> dict:
     """Trade the code (single use, about 3 minutes) for the first token pair."""
-    register_secrets([code])
-    try:
-        response = token_client(connection, SignInClient).post(
-            "token",
-            operation="oauth.code_exchange",
-            data={
-                "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri(),
-                "client_id": settings.EXACT_CLIENT_ID, "client_secret": settings.EXACT_CLIENT_SECRET,
-            },
-        )  # fmt: skip
-    except PermanentError as exc:
-        raise PermanentError(
-            "Exact Online did not accept the sign-in (the code may have expired): try 'Connect "
-            "Exact Online' again."
-        ) from exc
-    return sign_in_tokens(response, label="Exact Online", lifetime=TOKEN_LIFETIME)
+    form = {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri(),
+        "client_id": settings.EXACT_CLIENT_ID, "client_secret": settings.EXACT_CLIENT_SECRET,
+    }  # fmt: skip
+    return authorization_code_exchange(
+        token_client(connection, SignInClient), "token", form, label="Exact Online",
+        lifetime=TOKEN_LIFETIME,
+    )  # fmt: skip
 
 
 def connection_connect(connection, *, tokens: dict, division: int | None = None):

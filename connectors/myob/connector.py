@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from connectors.answers import reading
 from connectors.checks import CheckResult
-from connectors.erp import ErpConnector, ExternalRef, UpdateNotAllowed
+from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.myob import mapping
 from connectors.myob.api import MyobApi, quoted
@@ -29,19 +29,9 @@ CHECK_PARTS = {
 }
 
 
-class MyobConnector(ErpConnector):
+class MyobConnector(ApiConnector):
     label = "MYOB Business"
-
-    def __init__(self, connection, *, lane: str = "live"):
-        super().__init__(connection)
-        self.lane = lane
-        self._api = None
-
-    @property
-    def api(self) -> MyobApi:
-        if self._api is None:
-            self._api = MyobApi(self.connection, lane=self.lane)
-        return self._api
+    api_class = MyobApi
 
     @property
     def settings(self) -> mapping.MappingSettings:

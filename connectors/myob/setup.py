@@ -5,11 +5,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from audit.redaction import register_secrets
-from connectors.errors import ConnectorError, PermanentError
+from connectors.errors import ConnectorError
 from connectors.myob.auth import SYSTEM, TOKEN_LIFETIME, TOKEN_RULES
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
-from connectors.oauth_connect import SignInClient, redirect_uri_for, sign_in_tokens, signed_in
+from connectors.oauth_connect import (
+    SignInClient,
+    authorization_code_exchange,
+    redirect_uri_for,
+    signed_in,
+)
 
 # Granular scopes (keys made after March 2025; "CompanyFile" is deprecated for them). Which scope
 # covers which endpoint is UNCONFIRMED; these are the families our calls touch.
@@ -44,25 +48,14 @@ def code_exchange(connection, code: str) -> dict:
     client = SignInClient(
         rules=TOKEN_RULES, base_url=settings.MYOB_OAUTH_URL, connection=connection, max_attempts=1
     )
-    register_secrets([code])
-    try:
-        response = client.post(
-            "v1/authorize",
-            operation="oauth.code_exchange",
-            data={
-                "client_id": settings.MYOB_CLIENT_ID,
-                "client_secret": settings.MYOB_CLIENT_SECRET,
-                "scope": " ".join(SCOPES),
-                "code": code,
-                "redirect_uri": redirect_uri(),
-                "grant_type": "authorization_code",
-            },
-        )
-    except PermanentError as exc:
-        raise PermanentError(
-            "MYOB did not accept the sign-in (the code may have expired): try 'Connect MYOB' again."
-        ) from exc
-    return sign_in_tokens(response, label="MYOB", lifetime=TOKEN_LIFETIME)
+    form = {
+        "client_id": settings.MYOB_CLIENT_ID, "client_secret": settings.MYOB_CLIENT_SECRET,
+        "scope": " ".join(SCOPES), "code": code, "redirect_uri": redirect_uri(),
+        "grant_type": "authorization_code",
+    }  # fmt: skip
+    return authorization_code_exchange(
+        client, "v1/authorize", form, label="MYOB", lifetime=TOKEN_LIFETIME
+    )
 
 
 def connection_connect(connection, *, tokens: dict, business_id: str, business_name: str = ""):
