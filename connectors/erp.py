@@ -15,7 +15,7 @@ Each ERP package (`connectors/<kind>/`) names the parts that play the same role 
                   customer_payload(customer, ...), store_customer(record): the store's side
     customers.py  customer_upsert(api, customer, ...): find the ERP's customer, else create it;
                   the customers stream's records (changed since a cursor, one as it is now)
-    connector.py  <Kind>Connector, the ErpConnector below
+    connector.py  <Kind>Connector(ApiConnector): the ErpConnector below, its api made on first use
 """
 
 from collections.abc import Iterator
