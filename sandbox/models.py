@@ -7,6 +7,25 @@ from typing import ClassVar
 from django.db import models
 
 
+class FaultSwitches(models.Model):
+    """The switches sandbox.gate reads on the row a call reaches (a MYOB business, an Exact
+    division), for reliability tests; which error each answers is the vendor's."""
+
+    fault_error_rate = models.FloatField(default=0.0)  # share of calls answered 500
+    fault_latency_ms = models.PositiveIntegerField(default=0)
+    fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls: the rate refusal
+    # The next N creates commit the record, then answer an error / hang fault_hang_ms before
+    # answering (past the client's read timeout): the vendor did it, the client cannot know.
+    fault_create_then_error = models.PositiveIntegerField(default=0)
+    fault_create_then_hang = models.PositiveIntegerField(default=0)
+    fault_hang_ms = models.PositiveIntegerField(default=35_000)
+    # Only creates of this resource count (MYOB: and those below its path); blank: all.
+    fault_create_resource = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class OAuthApp(models.Model):
     """An app registered with a vendor (MYOB: an API key): client id, secret and redirect URI.
     Each vendor's model extends it with that vendor's settings (token lifetime, limits)."""

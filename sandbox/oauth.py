@@ -31,9 +31,11 @@ class OAuthServer:
     prefix = "sbx"  # tokens and codes read "<prefix>-at-…", "<prefix>-rt-…", "<prefix>-code-…"
     code_seconds = 180
     authorize_params: tuple[str, ...] = ()
-    # The consent page: {name} (sandbox), "asks to access your {owner}", the picker's legend, the
-    # form field it posts, and what it says with nothing to pick.
-    page = {"name": "", "owner": "", "legend": "", "field": "", "none": "", "csrf": False}
+    # The consent page: {name} (sandbox), "asks to access your {owner}", whether it lists the
+    # scopes asked, the picker's legend, the form field it posts, what it says with nothing to
+    # pick, and whether the form carries a CSRF field.
+    page = {"name": "", "owner": "", "scopes": False, "legend": "", "field": "", "none": "",
+            "csrf": False}  # fmt: skip
     page_errors = {"client": "", "unregistered": "", "redirect": "", "pick": ""}
     # Token-endpoint refusals: (status, error, error_description or "" for none).
     refusals: dict[str, tuple[int, str, str]] = {}

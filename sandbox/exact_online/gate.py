@@ -1,40 +1,27 @@
-"""What every REST call passes through: the bearer token (401), the division and the token's
-right to it (403 WrongDivision), the hourly error budget per endpoint, the division's minutely and
-daily limits (429, with Exact's X-RateLimit-* headers in epoch milliseconds), then the faults
-(latency, a 429 storm, a forced 401, forced 503s, a share of 500s)."""
+"""What every REST call passes through (sandbox.gate, in Exact's order): the bearer token (401),
+the division and the token's right to it (403 WrongDivision), the hourly error budget per endpoint,
+the division's minutely and daily limits (429, with Exact's X-RateLimit-* headers in epoch
+milliseconds), then the faults (latency, a 429 storm, a forced 401, forced 503s, a share of 500s)."""
 
-import random
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from sandbox.exact_online.errors import ApiError
 from sandbox.exact_online.models import ExactApiRequest, ExactApp, ExactDivision
+from sandbox.gate import Admission, Gate, bearer
 from sandbox.models import IssuedToken
 
 ERROR_STATUSES = (400, 401, 403, 404)
 
 
-@dataclass
-class Admission:
-    token: IssuedToken
-    division: ExactDivision | None = None
-    headers: dict = field(default_factory=dict)
-    log: ExactApiRequest | None = None  # this call's row, its status set by the view
-
-
 def token_of(request) -> tuple[IssuedToken, ExactDivision]:
     """The bearer token and the division it was granted for."""
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    token = None
-    if scheme.lower() == "bearer" and value:
-        token = IssuedToken.objects.filter(
-            app__vendor=ExactApp.VENDOR, access_token=value.strip()
-        ).first()
+    value = bearer(request)
+    tokens = IssuedToken.objects.filter(app__vendor=ExactApp.VENDOR, access_token=value)
+    token = tokens.first() if value else None
     granted = ExactDivision.objects.filter(code=token.grant).first() if token else None
     if granted is None or token.dead or token.expires_at <= timezone.now():
         # Exact answers an expired token with 401 and no useful body.
@@ -104,40 +91,6 @@ def check_error_budget(division: ExactDivision, endpoint: str) -> None:
         )
 
 
-def take_fault(division: ExactDivision, name: str) -> bool:
-    return bool(
-        ExactDivision.objects.filter(pk=division.pk, **{f"{name}__gt": 0}).update(
-            **{name: F(name) - 1}
-        )
-    )
-
-
-def apply_faults(division: ExactDivision) -> None:
-    if division.fault_latency_ms:
-        time.sleep(division.fault_latency_ms / 1000)
-    if take_fault(division, "fault_rate_limited"):
-        # A 429 storm: answered as if the minute's quota were spent.
-        exhausted = rate_headers(division, division.minutely_limit + 1, 0, time.time())
-        raise ApiError(429, "Too many requests", exhausted)
-    if take_fault(division, "fault_unauthorized"):
-        raise ApiError(401, "Unauthorized")
-    if take_fault(division, "fault_server_errors"):
-        raise ApiError(503, "Service unavailable (sandbox fault)")
-    if division.fault_error_rate and random.random() < division.fault_error_rate:
-        raise ApiError(500, "A problem has occurred. The cause of this issue will be investigated.")
-
-
-def after_create(division: ExactDivision, endpoint: str) -> None:
-    """Faults of a create that has committed: Exact made the record, the answer goes wrong."""
-    wanted = division.fault_create_resource.lower()
-    if wanted and endpoint.lower() != wanted:
-        return
-    if take_fault(division, "fault_create_then_error"):
-        raise ApiError(503, "Service unavailable (sandbox fault)")
-    if take_fault(division, "fault_create_then_hang"):
-        time.sleep(division.fault_hang_ms / 1000)
-
-
 def log_refusal(division_code: int | None, method: str, endpoint: str, status: int) -> None:
     """A call refused before it was counted still spends the endpoint's error budget."""
     ExactApiRequest.objects.create(
@@ -146,20 +99,45 @@ def log_refusal(division_code: int | None, method: str, endpoint: str, status: i
     )  # fmt: skip
 
 
-def admit(request, division_code: int | None, endpoint: str) -> Admission:
-    token, granted = token_of(request)
-    if division_code is None:
-        return Admission(token)  # current/Me: no division, not counted against the limits
-    division = ExactDivision.objects.filter(code=division_code).first()
-    if division is None or division.pk != granted.pk:
-        raise ApiError(403, "Forbidden - WrongDivision")
-    check_error_budget(division, endpoint)
-    headers, log = count_call(division, request.method, endpoint)
-    try:
-        apply_faults(division)
-    except ApiError as exc:
+class ExactGate(Gate):
+    """admit(request, division_code, endpoint) → Admission(token, target=division, headers,
+    log: this call's ExactApiRequest, its status set by the view)."""
+
+    error = ApiError
+    counted_faults = ("fault_rate_limited", "fault_unauthorized", "fault_server_errors")
+
+    def identify(self, request, division_code, endpoint):
+        token, granted = token_of(request)
+        division = ExactDivision.objects.filter(code=division_code).first()
+        if division is None or division.pk != granted.pk:
+            raise ApiError(403, "Forbidden - WrongDivision")
+        check_error_budget(division, endpoint)
+        return Admission(token=token, target=division)
+
+    def count(self, request, admission, division_code, endpoint):
+        headers, admission.log = count_call(admission.target, request.method, endpoint)
+        return headers
+
+    def fault(self, name, target):
+        if name == "fault_rate_limited":
+            # A 429 storm: answered as if the minute's quota were spent.
+            exhausted = rate_headers(target, target.minutely_limit + 1, 0, time.time())
+            return ApiError(429, "Too many requests", exhausted)
+        if name == "fault_unauthorized":
+            return ApiError(401, "Unauthorized")
+        if name == "fault_error_rate":
+            return ApiError(
+                500, "A problem has occurred. The cause of this issue will be investigated."
+            )
+        return ApiError(
+            503, "Service unavailable (sandbox fault)"
+        )  # forced 503s, create-then-error
+
+    def faulted(self, admission, error):
         # A faulted 429 carries only the minutely headers, as a real one does.
-        exc.headers = exc.headers if exc.status == 429 else headers | exc.headers
-        ExactApiRequest.objects.filter(pk=log.pk).update(status_code=exc.status)
-        raise
-    return Admission(token, division, headers, log)
+        error.headers = error.headers if error.status == 429 else admission.headers | error.headers
+        ExactApiRequest.objects.filter(pk=admission.log.pk).update(status_code=error.status)
+
+
+GATE = ExactGate()
+admit, after_create = GATE.admit, GATE.after_create

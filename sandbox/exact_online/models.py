@@ -3,7 +3,7 @@ import uuid
 from django.db import models, transaction
 from django.db.models import F
 
-from sandbox.models import OAuthApp
+from sandbox.models import FaultSwitches, OAuthApp
 
 
 class ExactApp(OAuthApp):
@@ -15,7 +15,7 @@ class ExactApp(OAuthApp):
     token_calls_per_day = models.PositiveIntegerField(default=200)
 
 
-class ExactDivision(models.Model):
+class ExactDivision(FaultSwitches):
     """An administration, reached at /api/v1/{code}/. Limits are counted per division."""
 
     code = models.PositiveIntegerField(unique=True)
@@ -27,18 +27,10 @@ class ExactDivision(models.Model):
     window_seconds = models.PositiveIntegerField(default=60)
     errors_per_hour = models.PositiveIntegerField(default=10)  # per endpoint, then blocked
     next_invoice_number = models.PositiveIntegerField(default=25000001)
-    fault_error_rate = models.FloatField(default=0.0)  # share of calls answered 500
-    fault_latency_ms = models.PositiveIntegerField(default=0)
+    # Exact's own fault switches; of the shared ones (FaultSwitches), a rate-limited call answers
+    # 429 and a create-then-error 503.
     fault_unauthorized = models.PositiveIntegerField(default=0)  # next N calls answer 401
     fault_server_errors = models.PositiveIntegerField(default=0)  # next N calls answer 503
-    fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls answer 429
-    # The next N creates commit the record, then answer 503 / hang fault_hang_ms before answering
-    # (past the client's read timeout): the vendor did it, the client cannot know.
-    fault_create_then_error = models.PositiveIntegerField(default=0)
-    fault_create_then_hang = models.PositiveIntegerField(default=0)
-    fault_hang_ms = models.PositiveIntegerField(default=35_000)
-    # Only creates of this endpoint count (e.g. "salesinvoice/SalesInvoices"); blank: all.
-    fault_create_resource = models.CharField(max_length=60, blank=True)
     last_timestamp = models.BigIntegerField(default=0)  # the sync API's row version counter
 
     def __str__(self):

@@ -29,7 +29,8 @@ class ExactOAuth(OAuthServer):
     code_seconds = 180  # "valid about 3 minutes", single use
     authorize_params = ("client_id", "redirect_uri", "response_type", "state", "force_login")
     page = {
-        "name": "Exact Online", "owner": "administration", "legend": "Administration (division)",
+        "name": "Exact Online", "owner": "administration", "scopes": False,
+        "legend": "Administration (division)",
         "field": "division", "none": "You have no administrations.", "csrf": False,
     }  # fmt: skip
     page_errors = {

@@ -191,7 +191,7 @@ def resource(request, division, path):
         admission = gate.admit(request, division, endpoint)
         if spec is None:
             raise ApiError(404, f"The resource {name} does not exist.")
-        body = _dispatch(request, spec, admission.division, guid)
+        body = _dispatch(request, spec, admission.target, guid)
     except ApiError as error:
         status = error.status
         if admission is not None:

@@ -1,7 +1,7 @@
-"""What every company-file call passes through, in this order: the API key (403 DeveloperInactive),
-the key's rate limits across all files (403 RateLimitError), the bearer token (401), the API
-version header, the company file and the consent for it, the token's scope, the company-file
-credentials (x-myobapi-cftoken), then the switchable faults.
+"""What every company-file call passes through (sandbox.gate, in MYOB's order): the API key (403
+DeveloperInactive), the key's rate limits across all files (403 RateLimitError), the bearer token
+(401), the API version header, the company file and the consent for it, the token's scope, the
+company-file credentials (x-myobapi-cftoken), then the switchable faults.
 
 Which header failed is always named in AdditionalDetails ("Header: x-myobapi-key"), as MYOB's
 documented RateLimitError and DeveloperInactive bodies do.
@@ -9,14 +9,13 @@ documented RateLimitError and DeveloperInactive bodies do.
 
 import base64
 import binascii
-import random
 import secrets
 import time
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from sandbox.gate import Admission, Gate, bearer
 from sandbox.models import IssuedToken
 from sandbox.myob.errors import ApiError, rate_limited
 from sandbox.myob.models import MyobApiKey, MyobBusiness
@@ -56,10 +55,8 @@ def count_call(key: MyobApiKey) -> None:
 
 
 def token_of(request, key: MyobApiKey) -> IssuedToken:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    token = None
-    if scheme.lower() == "bearer" and value:
-        token = IssuedToken.objects.filter(app=key, access_token=value.strip()).first()
+    value = bearer(request)
+    token = IssuedToken.objects.filter(app=key, access_token=value).first() if value else None
     if token is None or token.expires_at <= timezone.now():
         raise ApiError(
             401,
@@ -135,42 +132,34 @@ def check_company_file_user(request, business: MyobBusiness) -> None:
         )
 
 
-def take_fault(business: MyobBusiness, field: str) -> bool:
-    """Use up one of a counted fault (forced 409s, forced rate-limit answers)."""
-    return bool(
-        MyobBusiness.objects.filter(pk=business.pk, **{f"{field}__gt": 0}).update(
-            **{field: F(field) - 1}
-        )
-    )
+class MyobGate(Gate):
+    """admit(request, business_id, scopes) → Admission(app=key, token, target=business)."""
+
+    error = ApiError
+    counted_faults = ("fault_rate_limited",)
+
+    def identify(self, request, business_id, scopes):
+        return Admission(app=api_key_of(request))
+
+    def count(self, request, admission, business_id, scopes):
+        count_call(admission.app)
+        return {}
+
+    def authorize(self, request, admission, business_id, scopes):
+        admission.token = token_of(request, admission.app)
+        check_version(request)
+        admission.target = business_of(business_id, admission.token)
+        check_scope(admission.token, scopes)
+        check_company_file_user(request, admission.target)
+
+    def fault(self, name, target):
+        if name == "fault_rate_limited":
+            return rate_limited("per-second")
+        return ApiError(500, "InternalServerError", "An unexpected error occurred (sandbox fault)")
+
+    def create_counts(self, resource, wanted):
+        return resource.startswith(wanted)  # a resource path and those below it
 
 
-def apply_faults(business: MyobBusiness) -> None:
-    if business.fault_latency_ms:
-        time.sleep(business.fault_latency_ms / 1000)
-    if take_fault(business, "fault_rate_limited"):
-        raise rate_limited("per-second")
-    if business.fault_error_rate and random.random() < business.fault_error_rate:
-        raise ApiError(500, "InternalServerError", "An unexpected error occurred (sandbox fault)")
-
-
-def after_create(business: MyobBusiness, resource: str) -> None:
-    """Faults of a create that has committed: MYOB made the record, the answer goes wrong."""
-    wanted = business.fault_create_resource.lower()
-    if wanted and not resource.lower().startswith(wanted):
-        return
-    if take_fault(business, "fault_create_then_error"):
-        raise ApiError(500, "InternalServerError", "An unexpected error occurred (sandbox fault)")
-    if take_fault(business, "fault_create_then_hang"):
-        time.sleep(business.fault_hang_ms / 1000)
-
-
-def admit(request, business_id, scopes: tuple[str, ...]) -> tuple[MyobApiKey, MyobBusiness]:
-    key = api_key_of(request)
-    count_call(key)
-    token = token_of(request, key)
-    check_version(request)
-    business = business_of(business_id, token)
-    check_scope(token, scopes)
-    check_company_file_user(request, business)
-    apply_faults(business)
-    return key, business
+GATE = MyobGate()
+admit, after_create = GATE.admit, GATE.after_create

@@ -3,7 +3,7 @@ import uuid
 
 from django.db import models
 
-from sandbox.models import OAuthApp
+from sandbox.models import FaultSwitches, OAuthApp
 
 
 def new_row_version() -> str:
@@ -28,7 +28,7 @@ class MyobApiKey(OAuthApp):
     day_count = models.PositiveIntegerField(default=0)
 
 
-class MyobBusiness(models.Model):
+class MyobBusiness(FaultSwitches):
     """A company file (a "business" since 2025), reached at /accountright/{uid}/."""
 
     uid = models.UUIDField(unique=True, default=uuid.uuid4)
@@ -47,18 +47,9 @@ class MyobBusiness(models.Model):
     # Whether $filter may name CustomerPurchaseOrderNumber (UNCONFIRMED at MYOB): switch it off
     # to see the connector fall back to scanning invoices by date.
     po_number_filterable = models.BooleanField(default=True)
-    # Fault switches for reliability tests.
-    fault_error_rate = models.FloatField(default=0.0)  # share of calls answered 500
-    fault_latency_ms = models.PositiveIntegerField(default=0)
+    # MYOB's own fault switch; of the shared ones (FaultSwitches), a rate-limited call answers
+    # 403 RateLimitError and a create-then-error 500.
     fault_conflicts = models.PositiveIntegerField(default=0)  # next N PUTs answer 409
-    fault_rate_limited = models.PositiveIntegerField(default=0)  # next N calls answer 403
-    # The next N creates commit the record, then answer 500 / hang fault_hang_ms before answering
-    # (past the client's read timeout): the vendor did it, the client cannot know.
-    fault_create_then_error = models.PositiveIntegerField(default=0)
-    fault_create_then_hang = models.PositiveIntegerField(default=0)
-    fault_hang_ms = models.PositiveIntegerField(default=35_000)
-    # Only creates of resources starting with this path count (e.g. "Sale/Invoice"); blank: all.
-    fault_create_resource = models.CharField(max_length=60, blank=True)
 
     class Meta:
         verbose_name_plural = "businesses"

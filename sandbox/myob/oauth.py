@@ -20,7 +20,7 @@ class MyobOAuth(OAuthServer):
     code_seconds = 300  # MYOB: "expires 2-5 minutes after it is issued"
     authorize_params = ("client_id", "redirect_uri", "response_type", "scope", "state", "prompt")
     page = {
-        "name": "MYOB", "owner": "business", "legend": "Business (company file)",
+        "name": "MYOB", "owner": "business", "scopes": True, "legend": "Business (company file)",
         "field": "business", "none": "You have no businesses.", "csrf": True,
     }  # fmt: skip
     page_errors = {

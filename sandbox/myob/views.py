@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import odata
+from sandbox.gate import take_fault
 from sandbox.myob import gate
 from sandbox.myob.errors import ApiError, error_item, error_response
 from sandbox.myob.models import MyobApiRequest, MyobBusiness, MyobRecord, new_row_version
@@ -84,7 +85,7 @@ def _logged(view):
 @_logged
 def company_file(request, business_id):
     """GET {cf_uri}: the file's details, wrapped in "CompanyFile" (as pymyob 3 reads them)."""
-    _, business = gate.admit(request, business_id, COMPANY_SCOPES)
+    business = gate.admit(request, business_id, COMPANY_SCOPES).target
     base = _base(request, business)
     return _json({
         "CompanyFile": {
@@ -99,7 +100,7 @@ def company_file(request, business_id):
 
 def company(request, business_id, section=""):
     """GET {cf_uri}/Company: the company information shown in Setup → Company Information."""
-    _, business = gate.admit(request, business_id, COMPANY_SCOPES)
+    business = gate.admit(request, business_id, COMPANY_SCOPES).target
     base = _base(request, business)
     if section.lower() == "preferences":
         return _json(
@@ -134,7 +135,7 @@ def resource(request, business_id, path):
     if head.lower() == "company" and request.method == "GET":
         return company(request, business_id, section)
     spec, uid = _resolve(path)
-    _, business = gate.admit(request, business_id, (spec.scope,))
+    business = gate.admit(request, business_id, (spec.scope,)).target
     base = _base(request, business)
     if request.method == "GET":
         return _get_one(spec, business, uid, base) if uid else _list(request, spec, business, base)
@@ -234,7 +235,7 @@ def _create(request, spec: Resource, business, base):
 
 def _update(request, spec: Resource, business, uid, base):
     body = _body(request)
-    forced = gate.take_fault(business, "fault_conflicts")  # outside: a 409 rolls back the rest
+    forced = take_fault(business, "fault_conflicts")  # outside: a 409 rolls back the rest
     with transaction.atomic():
         record = _find(spec, business, uid, lock=True)
         if body.get("UID") and str(body["UID"]).lower() != str(record.uid):
