@@ -178,11 +178,7 @@ class OAuthServer:
     def _exchange_code(self, request, app):
         grant_type = "authorization_code"
         with transaction.atomic():
-            code = (
-                AuthCode.objects.select_for_update()
-                .filter(app=app, code=request.POST.get("code", ""))
-                .first()
-            )
+            code = _locked(AuthCode, app, code=request.POST.get("code", ""))
             if code is None or code.used or code.expires_at <= timezone.now():
                 return self.refuse(app.client_id, grant_type, "code")
             if request.POST.get("redirect_uri", "") != code.redirect_uri:
@@ -195,11 +191,7 @@ class OAuthServer:
     def _refresh(self, request, app):
         grant_type = "refresh_token"
         with transaction.atomic():
-            old = (
-                IssuedToken.objects.select_for_update()
-                .filter(app=app, refresh_token=request.POST.get("refresh_token", ""))
-                .first()
-            )
+            old = _locked(IssuedToken, app, refresh_token=request.POST.get("refresh_token", ""))
             if old is None:
                 return self.refuse(app.client_id, grant_type, "refresh")
             if old.refresh_used or old.dead:
@@ -224,6 +216,11 @@ class OAuthServer:
             return self.token(request)
 
         return authorize, token
+
+
+def _locked(model, app, **lookup):
+    """The app's row that `lookup` names, locked until the transaction ends (or None)."""
+    return model.objects.select_for_update().filter(app=app, **lookup).first()
 
 
 def _redirect_with(redirect_uri: str, params: dict) -> HttpResponseRedirect:

@@ -129,9 +129,8 @@ class ExactGate(Gate):
             return ApiError(
                 500, "A problem has occurred. The cause of this issue will be investigated."
             )
-        return ApiError(
-            503, "Service unavailable (sandbox fault)"
-        )  # forced 503s, create-then-error
+        # fault_server_errors and fault_create_then_error
+        return ApiError(503, "Service unavailable (sandbox fault)")
 
     def faulted(self, admission, error):
         # A faulted 429 carries only the minutely headers, as a real one does.
