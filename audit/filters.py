@@ -1,11 +1,11 @@
-"""Query filters of the jobs, calls and runs APIs."""
+"""Query filters of the calls API."""
 
 import re
 
 import django_filters
 from django import forms
 
-from audit.models import ApiCall, BulkRun, JobKind, JobState, Lane, SyncJob, System
+from audit.models import ApiCall, System
 from tenants.filters import DateTimeRangeFilter, TenantFilterSet, connection_filter
 
 
@@ -25,24 +25,6 @@ class IdFilter(django_filters.NumberFilter):
 
 
 STATUS_CLASSES = {"2xx": (200, 299), "3xx": (300, 399), "4xx": (400, 499), "5xx": (500, 599)}
-
-
-class SyncJobFilter(TenantFilterSet):
-    connection = connection_filter()
-    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
-    state = django_filters.ChoiceFilter(choices=JobState.choices)
-    lane = django_filters.ChoiceFilter(choices=Lane.choices)
-    source_id = django_filters.CharFilter(max_length=64, help_text="The BigCommerce record id.")
-    erp_document_id = django_filters.CharFilter(max_length=100)
-    created = DateTimeRangeFilter(field_name="created_at")
-    updated = DateTimeRangeFilter(field_name="updated_at")
-
-    class Meta:
-        model = SyncJob
-        fields = [
-            "tenant", "connection", "kind", "state", "lane", "source_id", "erp_document_id",
-            "created", "updated",
-        ]  # fmt: skip
 
 
 class ApiCallFilter(TenantFilterSet):
@@ -66,13 +48,3 @@ class ApiCallFilter(TenantFilterSet):
             return queryset.filter(status_code__isnull=True)
         low, high = STATUS_CLASSES[value]
         return queryset.filter(status_code__gte=low, status_code__lte=high)
-
-
-class BulkRunFilter(TenantFilterSet):
-    connection = connection_filter()
-    kind = django_filters.ChoiceFilter(choices=BulkRun.Kind.choices)
-    state = django_filters.ChoiceFilter(choices=BulkRun.State.choices)
-
-    class Meta:
-        model = BulkRun
-        fields = ["tenant", "connection", "kind", "state"]

@@ -170,7 +170,7 @@ def _exact_connect(connection, number: int):
 
 def quiet(timeout: float, what: str) -> None:
     """Wait until no customer pull and no sync job is still under way (the activation's pull)."""
-    from audit.models import BulkRun, JobState, SyncJob
+    from sync.models import BulkRun, JobState, SyncJob
 
     def done():
         busy_runs = BulkRun.objects.filter(state__in=[BulkRun.State.QUEUED, BulkRun.State.RUNNING])
@@ -334,7 +334,7 @@ def unconfirmed_creates(run: Run) -> str:
 
 
 def kill_worker_mid_job(stack: Stack, run: Run) -> None:
-    from audit.models import JobState, SyncJob
+    from sync.models import JobState, SyncJob
 
     running = wait_for(
         lambda: list(SyncJob.objects.filter(state=JobState.RUNNING).values_list("pk", flat=True)),
@@ -414,7 +414,7 @@ def documents(shops: list[Shop]) -> dict[tuple[int, str], list[datetime]]:
 def settle(run: Run, timeout: float) -> float | None:
     """Wait until every order has a document and no job is pending or running. Returns when it
     was settled (time.time()), or None when the deadline came first."""
-    from audit.models import JobState, SyncJob
+    from sync.models import JobState, SyncJob
 
     index = {id(shop): i for i, shop in enumerate(run.shops)}
     deadline = time.time() + timeout
@@ -442,9 +442,10 @@ def _p(values) -> str:
 
 
 def figures(run: Run, settled_at: float | None, scenario: str) -> bool:
-    from audit.models import ApiCall, JobState, SyncJob
+    from audit.models import ApiCall
     from sandbox.exact_online.models import ExactApiRequest, ExactRecord
     from sandbox.myob.models import MyobApiRequest, MyobRecord
+    from sync.models import JobState, SyncJob
     from webhooks.models import InboundEvent
 
     shops, placed = run.shops, run.placed
@@ -581,7 +582,7 @@ def store_budget_line(shop: Shop, calls) -> str:
 
 
 def fault_figures(run: Run) -> None:
-    from audit.models import SyncAttempt, SyncJob
+    from sync.models import SyncAttempt, SyncJob
     from webhooks.models import InboundEvent
 
     print(f"redeliveries sent: {sum(run.redeliveries.values())}, answered {dict(run.redeliveries)}")

@@ -6,9 +6,10 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from audit.apis import ApiCallViewSet, BulkRunViewSet, SyncJobViewSet
+from audit.apis import ApiCallViewSet
 from config.api_docs import RedocView, SwaggerUiView
 from config.api_errors import error_body
+from sync.apis import BulkRunViewSet, SyncJobViewSet
 from tenants.apis import ConnectionViewSet
 from webhooks.apis import InboundEventViewSet
 

@@ -15,8 +15,10 @@ QUEUES = ("webhooks", "sync", "poll", "default")
 app.conf.task_queues = tuple(Queue(name) for name in QUEUES)
 app.conf.task_routes = {
     "webhooks.tasks.*": {"queue": "webhooks"},
-    "connectors.tasks.sync_*": {"queue": "sync"},
+    "sync.tasks.sync_*": {"queue": "sync"},
+    "sync.tasks.poll_*": {"queue": "poll"},
+    "sync.tasks.dispatch_*": {"queue": "poll"},
+    # The ERP → store streams' polls (poll_erp_stream_all, poll_erp_stream)
     "connectors.tasks.poll_*": {"queue": "poll"},
-    "connectors.tasks.dispatch_*": {"queue": "poll"},
 }
 app.autodiscover_tasks()

@@ -9,10 +9,10 @@ from config.periodic import Periodic
 
 PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Catch-up polls: one fan-out reads every connection's own cadence (next_poll_at).
-    Periodic("Dispatch due polls", "connectors.tasks.dispatch_due_polls", every_seconds=60),
+    Periodic("Dispatch due polls", "sync.tasks.dispatch_due_polls", every_seconds=60),
     # Retries that are due, runs whose lease lapsed (their worker died), jobs whose queue
     # message was lost. Every 10 s (two indexed queries): a dead run is re-queued within ~30 s.
-    Periodic("Dispatch due sync jobs", "connectors.tasks.dispatch_due_jobs", every_seconds=10),
+    Periodic("Dispatch due sync jobs", "sync.tasks.dispatch_due_jobs", every_seconds=10),
     # Events stored while the broker was down, or whose message it lost: every 10 s, so an event
     # waits at most about 20 s after the broker is back (webhooks/services.py STUCK_AFTER).
     Periodic("Sweep stuck webhook events", "webhooks.tasks.sweep_stuck_events", every_seconds=10),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "connectors.acumatica",
     "connectors.business_central",
     "connectors.syspro",
+    "sync",
     "audit",
     "webhooks",
     "sandbox",
@@ -274,7 +275,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown a task may ask for; longer waits are parked in the database.
 CELERY_MAX_COUNTDOWN = 60 * 60
-# A running sync job's lease (connectors/lease.py): renewed 4 times per lease while the run lives;
+# A running sync job's lease (sync/lease.py): renewed 4 times per lease while the run lives;
 # a dead run is taken over once it lapses (plus up to one sweep, every 10 s).
 SYNC_LEASE_SECONDS = env.float("SYNC_LEASE_SECONDS", default=20.0)
 SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=30.0)
@@ -330,10 +331,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConnectionStatusEnum": "tenants.models.ConnectionStatus",
         "EventStateEnum": "webhooks.models.EventState",
-        "JobKindEnum": "audit.models.JobKind",
-        "JobStateEnum": "audit.models.JobState",
-        "BulkRunKindEnum": "audit.models.BulkRun.Kind",
-        "BulkRunStateEnum": "audit.models.BulkRun.State",
+        "JobKindEnum": "sync.models.JobKind",
+        "JobStateEnum": "sync.models.JobState",
+        "BulkRunKindEnum": "sync.models.BulkRun.Kind",
+        "BulkRunStateEnum": "sync.models.BulkRun.State",
     },
 }
 

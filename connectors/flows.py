@@ -3,14 +3,14 @@
 A flow is a SyncJob kind: its direction, the handler that runs one job of it, and what asks for
 its jobs, either the store's webhook scopes (store → ERP) or an ERP stream that the stream's poll
 reads (ERP → store; `ErpConnector.changed_<stream>`). Webhook dispatch, the stream polls and
-`run_job` read this table, so a new flow is a new row and a handler, not new branches.
+`sync.jobs.job_run` read this table, so a new flow is a new row and a handler, not new branches.
 """
 
 from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
-from audit.models import JobKind
+from sync.models import JobKind
 
 TO_ERP = "to_erp"
 TO_STORE = "to_store"
@@ -43,9 +43,9 @@ class Flow:
 FLOWS: dict[str, Flow] = {
     flow.kind: flow
     for flow in (
-        Flow(JobKind.ORDER, "order", TO_ERP, "connectors.sync.sync_order", scopes=ORDER_SCOPES),
+        Flow(JobKind.ORDER, "order", TO_ERP, "sync.order_sync.order_sync", scopes=ORDER_SCOPES),
         Flow(
-            JobKind.CUSTOMER, "customer", TO_ERP, "connectors.sync.sync_customer",
+            JobKind.CUSTOMER, "customer", TO_ERP, "sync.order_sync.customer_sync",
             scopes=CUSTOMER_SCOPES,
         ),
         Flow(

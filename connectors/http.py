@@ -38,8 +38,8 @@ from connectors.errors import (
     ReconnectRequired,
     TransientError,
 )
-from connectors.lease import current_lease
 from connectors.ssrf import check_destination
+from sync.lease import current_lease
 
 CONNECT_TIMEOUT = 5.0
 # Not idempotent: a repeat may do the work twice (a second invoice); PUT and DELETE name their record.

@@ -111,7 +111,7 @@ def signed_in(connection, *, system: str, tokens: dict, lifetime: float, chosen:
     """Store the tokens a sign-in brought back (`lifetime`: seconds when the vendor's answer has no
     expires_in) and merge what the person chose (company file, division) into the connection's
     settings. A connection that needed reconnecting gets going again, with the jobs that waited."""
-    from connectors.sync import jobs_dispatch_waiting
+    from sync.dispatch import jobs_dispatch_waiting
 
     now = timezone.now()
     OAuthToken.objects.update_or_create(

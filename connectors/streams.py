@@ -8,13 +8,14 @@ echo and ask for nothing. The cursor moves page by page, after the page's jobs w
 
 from django.db import transaction
 
-from audit.models import Lane
 from connectors.erp import supports_stream
 from connectors.flows import flow_for_stream
 from connectors.links import store_links
-from connectors.polling import read_cursor, write_cursor
 from connectors.registry import ERP_KINDS, connector_class_for
-from connectors.sync import dispatch, request_sync
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import Lane
+from sync.polling import read_cursor, write_cursor
 from tenants.models import Connection, ConnectionStatus
 
 
@@ -53,12 +54,12 @@ def stream_poll(connection_id, stream: str) -> int:
                 if link is None or record.version in (link.written_version, link.seen_version):
                     continue  # not a record we sync, or our own write coming back
                 # Live lane: a person's edit in the ERP, written to the store like a webhook's.
-                job, needs_run = request_sync(
+                job, needs_run = job_request(
                     connection=connection, kind=flow.kind, source_id=record.erp_id,
                     lane=Lane.LIVE, trigger="poll",
                 )  # fmt: skip
                 if needs_run:
-                    dispatch(job.pk, trigger="poll")
+                    job_dispatch(job.pk, trigger="poll")
                 asked += 1
         if page:
             write_cursor(connection.pk, cursor, max(record.modified_at for record in page))

@@ -5,13 +5,14 @@ poll's copy on the job: a job can wait (the store's budget, retries, a replay ho
 the record as it is now is never older than what the store already has from our own later writes
 (its version then is the one we wrote, and nothing is pushed)."""
 
-from audit.models import JobState, SyncJob
 from connectors.bigcommerce.customers import bigcommerce_customer_changes
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import PermanentError
 from connectors.links import store_links
 from connectors.models import ExternalLink, LinkEntity
-from connectors.sync import _owned, erp_connector
+from sync.lease import job_owned
+from sync.models import JobState, SyncJob
+from sync.order_sync import erp_connector
 
 
 def customer_to_store(job: SyncJob) -> tuple[str, str]:
@@ -24,7 +25,7 @@ def customer_to_store(job: SyncJob) -> tuple[str, str]:
     record = erp.customer_record(job.source_id)
     if record is None:
         return JobState.SKIPPED, f"The customer no longer exists in {erp.label}."
-    _owned(job).update(
+    job_owned(job).update(
         erp_customer_id=record.erp_id, erp_document_id=record.erp_id,
         erp_document_number=link.erp_number or record.erp_id,
     )  # fmt: skip

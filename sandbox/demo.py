@@ -118,7 +118,7 @@ SIGN_INS = {"myob": _connect_sandbox_myob, "exact_online": _connect_sandbox_exac
 def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
     from connectors.bigcommerce.hooks import webhook_destination
-    from connectors.polling import ORDERS_CURSOR, write_cursor
+    from sync.polling import ORDERS_CURSOR, write_cursor
     from webhooks.services import SUBSCRIBED_SCOPES
     from webhooks.verification import SECRET_HEADER
 

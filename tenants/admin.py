@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 
-from audit.selectors import bulk_runs_started, orders_backfill
 from connectors.checks import connection_check
 from connectors.registry import ERP_KINDS, config_form_for
+from sync.selectors import bulk_runs_started, orders_backfill
 from tenants import services
 from tenants.admin_scoping import TenantScopedAdminMixin
 from tenants.forms import ERP_PREFIX, connection_form_for
@@ -327,7 +327,7 @@ class ConnectionAdmin(ScopedModelAdmin):
             )
         backfill = orders_backfill(bulk_runs_started(connection=connection, since=started))
         if backfill:
-            url = reverse("admin:audit_bulkrun_change", args=[backfill.pk])
+            url = reverse("admin:sync_bulkrun_change", args=[backfill.pk])
             messages.info(
                 request,
                 format_html(

@@ -9,10 +9,10 @@ from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.selectors import bulk_runs_started, orders_backfill
-from audit.serializers import BulkRunSerializer
 from config.api_schema import ErrorSerializer
 from connectors.checks import connection_check
+from sync.selectors import bulk_runs_started, orders_backfill
+from sync.serializers import BulkRunSerializer
 from tenants import services
 from tenants.api_viewsets import ScopedViewSet
 from tenants.filters import ConnectionFilter

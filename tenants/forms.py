@@ -17,6 +17,7 @@ from unfold.widgets import (
     UnfoldAdminURLInputWidget,
 )
 
+from connectors.bigcommerce.statuses import STATUS_NAMES
 from connectors.registry import config_form_for
 from tenants.models import Connection
 
@@ -102,8 +103,6 @@ class ConnectionForm(forms.ModelForm):
         return value if value else getattr(self.instance, name, "") or ""
 
     def clean_sync_status_ids(self):
-        from connectors.sync import STATUS_NAMES
-
         value = self.cleaned_data.get("sync_status_ids") or []
         if not isinstance(value, list) or not all(
             isinstance(v, int) and v in STATUS_NAMES for v in value

@@ -53,15 +53,15 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
 
     Raises ActivationRefused for an ERP whose connector has not landed: nothing could be sent."""
     from connectors.bigcommerce.hooks import ensure_hooks
-    from connectors.polling import (
+    from connectors.registry import connector_class_for, erp_kind
+    from sync.dispatch import jobs_dispatch_waiting
+    from sync.polling import (
         ORDERS_CURSOR,
         backfill_start,
         customers_pull_start,
         read_cursor,
         write_cursor,
     )
-    from connectors.registry import connector_class_for, erp_kind
-    from connectors.sync import jobs_dispatch_waiting
     from webhooks.services import events_dispatch_pending
 
     kind = erp_kind(connection.erp_kind)

@@ -48,7 +48,7 @@ class ConnectionFactory(factory.django.DjangoModelFactory):
 
 class SyncJobFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "audit.SyncJob"
+        model = "sync.SyncJob"
 
     connection = factory.SubFactory(ConnectionFactory)
     tenant = factory.LazyAttribute(lambda job: job.connection.tenant)
@@ -86,7 +86,7 @@ class ApiCallFactory(factory.django.DjangoModelFactory):
 
 class BulkRunFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "audit.BulkRun"
+        model = "sync.BulkRun"
 
     connection = factory.SubFactory(ConnectionFactory)
     tenant = factory.LazyAttribute(lambda run: run.connection.tenant)

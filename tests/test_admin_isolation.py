@@ -7,7 +7,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from audit.models import ApiCall, BulkRun, SyncJob
+from audit.models import ApiCall
+from sync.models import BulkRun, SyncJob
 from tenants.api_tokens import api_token_create
 from tenants.invitations import invitation_create
 from tenants.models import ApiToken, Connection, Invitation, Membership, Role, Tenant

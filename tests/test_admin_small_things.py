@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.support import browser
 
-JOBS = "admin:audit_syncjob_changelist"
+JOBS = "admin:sync_syncjob_changelist"
 
 
 @pytest.mark.django_db

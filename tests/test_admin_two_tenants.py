@@ -91,7 +91,7 @@ def test_the_sweep_runs_the_actions_it_knows_of(dana):
 
 @pytest.mark.django_db
 def test_an_action_on_a_mixed_selection_says_what_it_left_alone(client, dana, tenant, other_tenant):
-    from audit.models import BulkRun, SyncJob
+    from sync.models import BulkRun, SyncJob
 
     acme_job, globex_job = make_row(SyncJob, tenant), make_row(SyncJob, other_tenant)
     client.force_login(dana)
@@ -128,7 +128,7 @@ BUTTONS = sorted(set(admin_buttons()), key=lambda b: b[1])
 
 
 def test_the_sweep_finds_the_buttons_it_knows_of():
-    assert {"audit_syncjob_replay", "tenants_connection_activate", "tenants_connection_pause"} <= {
+    assert {"sync_syncjob_replay", "tenants_connection_activate", "tenants_connection_pause"} <= {
         name for _, name in BUTTONS
     }
 

@@ -5,8 +5,8 @@ registry and the activation service, holds for the admin's button as for the RES
 import pytest
 from django.urls import reverse
 
-from audit.models import BulkRun
 from connectors.registry import ERP_KINDS, connector_class_for
+from sync.models import BulkRun
 from tenants import services
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory
@@ -85,8 +85,8 @@ def test_follow_its_progress_opens_the_orders_backfill_not_the_customer_pull(
     ).content.decode()
     orders = BulkRun.objects.get(connection=connection, params__days=3)
     customers = BulkRun.objects.get(connection=connection, params__what="customers")
-    assert reverse("admin:audit_bulkrun_change", args=[orders.pk]) in page
-    assert reverse("admin:audit_bulkrun_change", args=[customers.pk]) not in page
+    assert reverse("admin:sync_bulkrun_change", args=[orders.pk]) in page
+    assert reverse("admin:sync_bulkrun_change", args=[customers.pk]) not in page
 
 
 @pytest.mark.browser

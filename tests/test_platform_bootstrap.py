@@ -128,9 +128,9 @@ def test_the_demo_has_one_live_connection_per_erp_with_a_connector_each_on_its_o
     demo_on_live_server,
 ):
     from connectors.registry import ERP_KINDS, connector_class_for
-    from connectors.sync import request_sync, run_job
     from sandbox.bigcommerce.models import BcHook, BcStore
     from sandbox.bigcommerce.services import place_test_order
+    from sync.jobs import job_request, job_run
     from tests.support.fake_erp import KIND as TEST_ONLY_KIND
 
     with_connector = {k for k, spec in ERP_KINDS.items() if spec.available} - {TEST_ONLY_KIND}
@@ -150,10 +150,10 @@ def test_the_demo_has_one_live_connection_per_erp_with_a_connector_each_on_its_o
         assert result.ok, f"{connection.name}: {result.message} {result.hint}"
         # ...and an order placed in the connection's store lands in its ERP.
         order = place_test_order(store, items=[("TENT-2P", 1)])
-        job, _ = request_sync(
+        job, _ = job_request(
             connection=connection, kind="order", source_id=str(order.pk), trigger="poll"
         )
-        run_job(job.pk, trigger="poll")
+        job_run(job.pk, trigger="poll")
         job.refresh_from_db()
         assert job.state == "succeeded" and job.erp_document_id, (
             f"{connection.name}: {job.last_error}"

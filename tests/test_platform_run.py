@@ -193,14 +193,14 @@ def _assert_exact_sign_in_reaches_consent(run: RunCommand) -> None:
 
 
 JOB_STATE = (
-    "from audit.models import SyncJob; job = SyncJob.objects.filter(kind='order', source_id={order!r}).first(); "
+    "from sync.models import SyncJob; job = SyncJob.objects.filter(kind='order', source_id={order!r}).first(); "
     "print('state', job.state if job else 'none', job.erp_document_id if job else '', "
     "job.api_calls.count() if job else 0, job.last_error if job else '')"
 )
 
 
 ARRIVAL = (
-    "from audit.models import SyncJob; from webhooks.models import InboundEvent\n"
+    "from sync.models import SyncJob; from webhooks.models import InboundEvent\n"
     "events = InboundEvent.objects.filter(resource_type='order', resource_id={order!r})\n"
     "job = SyncJob.objects.get(kind='order', source_id={order!r})\n"
     "runs = sorted(set(job.attempt_log.values_list('trigger', flat=True)))\n"

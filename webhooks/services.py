@@ -11,10 +11,10 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import Lane
 from audit.redaction import redact_headers
 from audit.storable import UNSTORABLE, storable
 from connectors.flows import FLOWS, ORDER_SCOPES, flow_for_scope
+from sync.models import Lane
 from tenants.models import Connection, ConnectionStatus
 from webhooks.handover import handover
 from webhooks.models import EventState, InboundEvent
@@ -272,7 +272,8 @@ def _dispatch(event: InboundEvent) -> None:
 
 def event_process(event_id: int) -> str | None:
     """Turn an event into a sync job. Idempotent: a second delivery of the task does nothing."""
-    from connectors.sync import dispatch, request_sync
+    from sync.dispatch import job_dispatch
+    from sync.jobs import job_request
 
     event = InboundEvent.objects.select_related("connection").filter(pk=event_id).first()
     if event is None or event.state not in (EventState.RECEIVED, EventState.DISPATCHED):
@@ -292,7 +293,7 @@ def event_process(event_id: int) -> str | None:
         )
         if not claimed or kind is None or not event.resource_id:
             return EventState.IGNORED if claimed else None
-        job, needs_run = request_sync(
+        job, needs_run = job_request(
             connection=event.connection,
             kind=kind,
             source_id=event.resource_id,
@@ -300,7 +301,7 @@ def event_process(event_id: int) -> str | None:
             trigger="webhook",
         )
         if needs_run:
-            dispatch(job.pk, trigger="webhook")
+            job_dispatch(job.pk, trigger="webhook")
     return EventState.PROCESSED
 
 

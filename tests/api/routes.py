@@ -6,7 +6,8 @@ from urllib.parse import unquote
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from audit.models import ApiCall, BulkRun, SyncJob
+from audit.models import ApiCall
+from sync.models import BulkRun, SyncJob
 from tenants.api_auth import ApiScope
 from tenants.api_viewsets import ScopedViewSet
 from tenants.models import Connection

@@ -4,9 +4,9 @@ Test connection, webhook health and token status."""
 import pytest
 from django import forms
 
-from audit.models import BulkRun
 from connectors.registry import ERP_KINDS, config_form_for, connector_class_for
 from sandbox.bigcommerce.services import store_create
+from sync.models import BulkRun
 from tenants.forms import BC_SECRET_FIELDS
 from tenants.models import Connection
 from tests.api.conftest import secret_values

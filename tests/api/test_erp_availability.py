@@ -3,8 +3,8 @@ is refused with a 409 that says why, changing nothing."""
 
 import pytest
 
-from audit.models import BulkRun
 from connectors.registry import ERP_KINDS
+from sync.models import BulkRun
 from tenants.models import Connection, ConnectionStatus
 from tests.api.test_connections import CONNECTIONS, NEW
 

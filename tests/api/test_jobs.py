@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from audit.models import BulkRun, JobState, SyncAttempt, SyncJob
-from connectors.replay import bulk_replay_run
+from sync.models import BulkRun, JobState, SyncAttempt, SyncJob
+from sync.replay import bulk_replay_run
 from tenants.api_tokens import api_token_create
 from tenants.models import ApiToken, IdempotencyKey
 from tests.api.conftest import token_client

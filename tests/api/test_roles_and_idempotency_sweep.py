@@ -5,7 +5,7 @@ answer, byte for byte, and does nothing new)."""
 
 import pytest
 
-from audit.models import SyncAttempt
+from sync.models import SyncAttempt
 from tenants.models import Connection, IdempotencyKey
 from tests.api.routes import FACTORIES, api_routes
 

@@ -6,9 +6,9 @@ names BigCommerce, never "Internal error (...)"; Test connection always says som
 import pytest
 from hypothesis import given
 
-from audit.models import JobState
 from connectors import ratelimit
 from connectors.bigcommerce.checks import bigcommerce_check
+from sync.models import JobState
 from tests.support.fake_erp import ledger
 from tests.support.hostile_answers import FUZZ, Vendor, assert_plain_outcome, run_afresh, spoiled
 from tests.support.well_formed_answers import BIGCOMMERCE_ROUTES as ROUTES

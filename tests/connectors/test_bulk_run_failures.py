@@ -4,8 +4,8 @@ many tries) stops it with the reason on its page. The store is a scripted server
 
 import pytest
 
-from audit.models import BulkRun
-from connectors.polling import (
+from sync.models import BulkRun
+from sync.polling import (
     BULK_RUN_ATTEMPTS,
     backfill_run,
     bulk_run_step,

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from connectors.claims import ClaimBusy, claim_take, find_or_create_claim, identity_of
 from connectors.errors import TransientError
-from connectors.models import FindOrCreateClaim
+from sync.claims import ClaimBusy, claim_take, find_or_create_claim, identity_of
+from sync.models import FindOrCreateClaim
 from tests.support.orders import customer
 
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
@@ -61,7 +61,7 @@ def test_other_shoppers_and_other_connections_do_not_wait(connection, other_conn
 def test_a_claim_held_by_a_run_that_lost_its_lease_is_free_at_once(connection):
     """A worker killed (or frozen) mid find-or-create: its job goes to another worker once the
     run's lease lapses, and that worker must not wait out the claim's own expiry."""
-    from audit.models import SyncJob
+    from sync.models import SyncJob
 
     job = SyncJob.objects.create(
         connection=connection, tenant=connection.tenant, kind="order", source_id="1",

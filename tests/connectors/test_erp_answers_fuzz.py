@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 from hypothesis import given
 
-from audit.models import JobState
 from connectors.checks import erp_check
+from sync.models import JobState
 from tenants.models import Connection
 from tests.support.hostile_answers import (
     BUDGETS,

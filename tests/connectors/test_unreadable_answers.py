@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 from django.urls import reverse
 
-from audit.models import ApiCall, JobState
+from audit.models import ApiCall
 from connectors.http import MAX_SERVER_WAIT, ApiClient, Backoff
+from sync.models import JobState
 from tests.support.hostile_answers import Vendor, run_afresh
 from tests.support.scripted_server import Answer
 from tests.support.well_formed_answers import BIGCOMMERCE_ROUTES, ORDER, STORE, Route
@@ -181,11 +182,11 @@ def test_a_catch_up_poll_of_malformed_orders_fails_plainly(
     vendor_server, store_connection, orders, says
 ):
     from connectors.errors import UnreadableAnswer
-    from connectors.polling import poll_orders
+    from sync.polling import orders_poll
 
     vendor_server.route = Vendor([Route(ORDERS_ROUTE, Answer(200, orders)), *BIGCOMMERCE_ROUTES])
     with pytest.raises(UnreadableAnswer, match=r"^BigCommerce answered") as refused:
-        poll_orders(store_connection.pk)
+        orders_poll(store_connection.pk)
     assert says in refused.value.message
 
 

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from audit.models import JobState
 from connectors.checks import erp_check
+from sync.models import JobState
 from tests.support.hostile_answers import BUDGETS, Vendor, erp_afresh, run_afresh
 from tests.support.scripted_server import Answer
 from tests.support.well_formed_answers import (

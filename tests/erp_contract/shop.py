@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from audit.models import JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order
+from sync.models import JobState, SyncJob
 from tests.erp_contract.kits import Kit
 from tests.support.worker import wait_until
 

@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from audit.models import JobState, SyncJob
 from sandbox.bigcommerce.delivery import signed_headers
 from sandbox.bigcommerce.models import BcDelivery
+from sync.models import JobState, SyncJob
 from tests.erp_contract.shop import job_ended, order_placed
 from webhooks.models import InboundEvent
 

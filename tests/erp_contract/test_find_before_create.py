@@ -4,7 +4,7 @@ again; redeliveries and a replay of a synced order find its document and create 
 
 import pytest
 
-from audit.models import JobState
+from sync.models import JobState
 from tests.erp_contract.shop import order_synced
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT
 from tests.support.worker import redeliver_and_replay

@@ -3,7 +3,7 @@ setting that fixes it, and nothing is created."""
 
 import pytest
 
-from audit.models import JobState
+from sync.models import JobState
 from tests.erp_contract.shop import order_synced
 
 pytestmark = pytest.mark.worker

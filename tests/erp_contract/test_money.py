@@ -3,8 +3,8 @@ store order's."""
 
 import pytest
 
-from audit.models import JobState
 from sandbox.bigcommerce.shapes import order_totals
+from sync.models import JobState
 from tests.erp_contract.kits import cents
 from tests.erp_contract.shop import order_synced
 

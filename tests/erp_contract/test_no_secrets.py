@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from audit.models import ApiCall, JobState
+from audit.models import ApiCall
+from sync.models import JobState
 from tests.erp_contract.shop import order_synced
 
 pytestmark = pytest.mark.worker

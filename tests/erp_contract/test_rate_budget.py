@@ -4,7 +4,8 @@ until the order lands."""
 
 import pytest
 
-from audit.models import ApiCall, JobState
+from audit.models import ApiCall
+from sync.models import JobState
 from tests.erp_contract.shop import job_ended, order_placed
 
 pytestmark = pytest.mark.worker

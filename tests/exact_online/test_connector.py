@@ -23,7 +23,7 @@ def connector(connection) -> ExactOnlineConnector:
 
 
 def post_order(connection, the_order):
-    """What the pipeline does with an order (connectors/sync.py)."""
+    """What the pipeline does with an order (sync/order_sync.py)."""
     erp = connector(connection)
     ref = erp.upsert_customer(the_order.customer)
     return erp.find_sales_document(the_order) or erp.create_sales_document(the_order, ref)

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from audit.models import ApiCall, BulkRun, JobState, SyncJob
+from audit.models import ApiCall
 from connectors.links import customer_link
 from connectors.models import ExternalLink
 from sandbox.bigcommerce.models import BcCustomer
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.exact_online.models import ExactApiRequest, ExactRecord
 from sandbox.exact_online.services import call_counts, faults_set, records
+from sync.models import BulkRun, JobState, SyncJob
 from tenants.models import Connection
 from tenants.services import connection_activate
 from tests.support.exact_online_sandbox import exact_shop, exact_worker_env, invoices

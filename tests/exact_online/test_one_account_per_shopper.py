@@ -4,8 +4,8 @@ PostgreSQL and on SQLite."""
 
 import pytest
 
-from audit.models import JobState, SyncJob
 from sandbox.exact_online.services import faults_set, records
+from sync.models import JobState, SyncJob
 from tests.exact_online.test_end_to_end import shop  # noqa: F401 - the fixture
 from tests.support.one_shopper import LATENCY_MS, first_orders_at_once
 

@@ -23,7 +23,7 @@ from tests.support.orders import D, address, customer, line, order
 
 
 def post_order(connection, the_order):
-    """What the pipeline does with an order (connectors/sync.py)."""
+    """What the pipeline does with an order (sync/order_sync.py)."""
     erp = MyobConnector(Connection.objects.get(pk=connection.pk))
     ref = erp.upsert_customer(the_order.customer)
     existing = erp.find_sales_document(the_order)

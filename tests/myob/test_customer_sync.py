@@ -4,16 +4,17 @@ back (from either side) change nothing, so nothing ping-pongs."""
 import pytest
 from django.utils import timezone
 
-from audit.models import ApiCall, JobKind, JobState, SyncJob
+from audit.models import ApiCall
 from connectors.bigcommerce.mapping import customer_from_v3
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.links import customer_link
 from connectors.models import ExternalLink
 from connectors.myob.connector import MyobConnector
-from connectors.sync import request_sync, run_job
 from sandbox.bigcommerce.services import store_create
 from sandbox.myob.models import new_row_version
 from sandbox.myob.services import records
+from sync.jobs import job_request, job_run
+from sync.models import JobKind, JobState, SyncJob
 from tenants.models import Connection, ConnectionStatus
 from tests.support.streams import customers_polled
 
@@ -91,10 +92,10 @@ def test_a_job_for_our_own_write_writes_nothing_to_the_store(linked):
     """The run reads the card again: one that is as our own write left it (the job waited while
     the pipeline wrote the card) sends nothing to the store."""
     connection, _, card = linked
-    job, _ = request_sync(
+    job, _ = job_request(
         connection=connection, kind=JobKind.CUSTOMER_TO_STORE, source_id=str(card.uid),
         trigger="replay",
     )  # fmt: skip
     before = store_reads()
-    assert run_job(job.pk, trigger="replay").state == JobState.SKIPPED
+    assert job_run(job.pk, trigger="replay").state == JobState.SKIPPED
     assert store_reads() == before

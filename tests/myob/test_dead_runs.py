@@ -11,10 +11,12 @@ import time
 import pytest
 from django.utils import timezone
 
-from audit.models import ApiCall, JobState, SyncAttempt, SyncJob
-from connectors.sync import dispatch, request_sync
+from audit.models import ApiCall
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import JobState, SyncAttempt, SyncJob
 from tenants.services import connection_activate
 from tests.support.myob_sandbox import invoices, myob_shop, myob_worker_env
 from tests.support.sweeper import Sweeper
@@ -100,8 +102,8 @@ def test_a_run_killed_during_a_backlog_is_taken_over_before_the_backlog_drains(s
     job = job_mid_run(store, connection)
     for _ in range(BACKLOG):  # as a catch-up poll finds them: a job each, queued at once
         order = place_test_order(store, items=[("MUG-STEEL", 1)], customer=store.customers.first())
-        request_sync(connection=connection, kind="order", source_id=str(order.pk), trigger="poll")
-        dispatch(
+        job_request(connection=connection, kind="order", source_id=str(order.pk), trigger="poll")
+        job_dispatch(
             SyncJob.objects.get(connection=connection, source_id=str(order.pk)).pk, trigger="poll"
         )
     jobs = SyncJob.objects.filter(connection=connection, kind="order")

@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from audit.models import JobState, SyncJob
 from sandbox.bigcommerce.delivery import attempt
 from sandbox.bigcommerce.models import BcDelivery
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.models import MyobBusiness
 from sandbox.myob.services import faults_set
+from sync.models import JobState, SyncJob
 from tenants.services import connection_activate
 from tests.myob.test_fairness import hand_over, tenant_on_myob
 from tests.support.myob_sandbox import myob_shop, myob_worker_env

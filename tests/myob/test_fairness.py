@@ -10,11 +10,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import ApiCall, JobState, SyncJob
-from connectors.sync import dispatch, request_sync
+from audit.models import ApiCall
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sandbox.myob.oauth import issue_token
 from sandbox.myob.services import business_create
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import JobState, SyncJob
 from tenants.models import ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory, TenantFactory
 from tests.support.myob_sandbox import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
@@ -57,11 +59,11 @@ def hand_over(store, connection, count: int) -> list[int]:
     with transaction.atomic():
         ids = []
         for order in orders:
-            job, needs_run = request_sync(
+            job, needs_run = job_request(
                 connection=connection, kind="order", source_id=str(order.pk), trigger="webhook"
             )
             assert needs_run
-            dispatch(job.pk, trigger="webhook")
+            job_dispatch(job.pk, trigger="webhook")
             ids.append(job.pk)
     return ids
 

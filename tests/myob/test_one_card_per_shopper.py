@@ -4,8 +4,8 @@ on SQLite (the claim is a lease row, not a lock held across HTTP calls)."""
 
 import pytest
 
-from audit.models import JobState, SyncJob
 from sandbox.myob.services import faults_set, records
+from sync.models import JobState, SyncJob
 from tests.myob.test_end_to_end import shop  # noqa: F401 - the fixture
 from tests.support.one_shopper import LATENCY_MS, first_orders_at_once
 

@@ -8,9 +8,9 @@ import itertools
 import pytest
 from django.conf import settings
 
-from audit.models import JobState, SyncAttempt, SyncJob
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set
+from sync.models import JobState, SyncAttempt, SyncJob
 from tenants.services import connection_activate
 from tests.support.myob_sandbox import invoices, myob_shop, myob_worker_env
 from tests.support.redis_server import PrivateRedis

@@ -3,8 +3,9 @@ HTTP against both sandboxes with a real worker (the pipeline's own tests count t
 
 import pytest
 
-from audit.models import ApiCall, JobState, SyncJob
+from audit.models import ApiCall
 from sandbox.bigcommerce.services import place_test_order
+from sync.models import JobState, SyncJob
 from tests.myob.test_end_to_end import shop  # noqa: F401 - the store, MYOB and worker
 from tests.pipeline.test_store_budget import run_again_on_webhook, store_calls
 from tests.support.myob_sandbox import invoices

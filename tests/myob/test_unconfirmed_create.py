@@ -4,9 +4,10 @@ unconfirmed POST is a contract of every ERP: tests/erp_contract/test_find_before
 
 import pytest
 
-from audit.models import ApiCall, JobState, SyncJob
+from audit.models import ApiCall
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.services import faults_set, records
+from sync.models import JobState, SyncJob
 from tests.myob.test_end_to_end import shop  # noqa: F401 - the fixture
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT
 from tests.support.worker import jobs_settled, wait_until

@@ -7,13 +7,14 @@ import random
 
 import pytest
 
-from audit.models import ApiCall, JobState, SyncJob
+from audit.models import ApiCall
 from connectors.bigcommerce.hooks import ensure_hooks
-from connectors.polling import ORDERS_CURSOR, poll_orders, read_cursor
-from connectors.replay import job_replay
 from sandbox.bigcommerce.delivery import attempt
 from sandbox.bigcommerce.models import BcDelivery, BcHook
 from sandbox.bigcommerce.services import place_test_order, store_create
+from sync.models import JobState, SyncJob
+from sync.polling import ORDERS_CURSOR, orders_poll, read_cursor
+from sync.replay import job_replay
 from tenants.models import Connection, ConnectionStatus
 from tenants.services import connection_activate, connection_pause
 from tests.factories import ConnectionFactory
@@ -90,14 +91,14 @@ def test_an_order_whose_webhook_never_came_is_picked_up_by_the_poll(shop):
     BcHook.objects.filter(store=store).update(is_active=False)  # deliveries stop: nothing is sent
     order = place_test_order(store, items=[("STOVE-1", 1)])
     assert not BcDelivery.objects.filter(hook__store=store).exists()
-    assert poll_orders(connection.pk) >= 1
+    assert orders_poll(connection.pk) >= 1
     wait_until(jobs_settled(connection, 1), timeout=30, message="the poll did not sync the order")
     assert erp.orders() == {str(order.pk): 1}
     connection.refresh_from_db()
     assert read_cursor(connection, ORDERS_CURSOR) >= order.date_modified.replace(microsecond=0)
     # A second poll finds the order again (inclusive cursor), sees it synced as it is, and
     # leaves it: no new run (a re-requested job would be pending or have a second attempt).
-    assert poll_orders(connection.pk) >= 1
+    assert orders_poll(connection.pk) >= 1
     job = SyncJob.objects.get(connection=connection)
     assert (job.state, job.attempts) == (JobState.SUCCEEDED, 1)
     assert erp.orders() == {str(order.pk): 1}
@@ -145,7 +146,7 @@ def test_a_paused_connection_keeps_events_and_syncs_them_on_activation(shop):
 def test_activation_with_a_backfill_syncs_history_and_shows_progress(shop, client, owner):
     from django.urls import reverse
 
-    from audit.models import BulkRun
+    from sync.models import BulkRun
 
     store, connection, erp = shop
     connection_pause(connection=connection)
@@ -162,7 +163,7 @@ def test_activation_with_a_backfill_syncs_history_and_shows_progress(shop, clien
     wait_until(lambda: BulkRun.objects.get(pk=run.pk).state == BulkRun.State.DONE, timeout=30)
     wait_until(jobs_settled(connection, 3), timeout=30)
     assert erp.orders() == {str(o.pk): 1 for o in old_orders}
-    progress = client.get(reverse("admin:audit_bulkrun_change", args=[run.pk])).content.decode()
+    progress = client.get(reverse("admin:sync_bulkrun_change", args=[run.pk])).content.decode()
     assert "100%" in progress and "3 succeeded" in progress
     change = client.get(
         reverse("admin:tenants_connection_change", args=[connection.pk])

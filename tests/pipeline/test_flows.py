@@ -4,9 +4,9 @@ its kind's flow."""
 
 import pytest
 
-from audit.models import JobKind, JobState, SyncJob
 from connectors.streams import stream_connection_ids, stream_poll
-from connectors.sync import run_job
+from sync.jobs import job_run
+from sync.models import JobKind, JobState, SyncJob
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
 from webhooks.models import EventState
@@ -66,8 +66,8 @@ def test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes(t
 def test_a_job_runs_the_handler_of_its_flow(active):
     unlinked = SyncJobFactory(connection=active, kind=JobKind.CUSTOMER_TO_STORE, source_id="uid-1")
     item = SyncJobFactory(connection=active, kind=JobKind.ITEM_TO_STORE, source_id="SKU-1")
-    assert run_job(unlinked.pk, trigger="poll").state == JobState.SKIPPED
-    assert run_job(item.pk, trigger="poll").state == JobState.FAILED
+    assert job_run(unlinked.pk, trigger="poll").state == JobState.SKIPPED
+    assert job_run(item.pk, trigger="poll").state == JobState.FAILED
     unlinked.refresh_from_db()
     item.refresh_from_db()
     assert unlinked.last_error == "The ERP record is not linked to a store customer any more."

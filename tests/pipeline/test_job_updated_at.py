@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from audit.models import BulkRun, JobState, SyncJob
-from connectors.replay import bulk_replay_run, job_replay
-from connectors.sync import request_sync, run_job
+from sync.jobs import job_request, job_run
+from sync.models import BulkRun, JobState, SyncJob
+from sync.replay import bulk_replay_run, job_replay
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, SyncJobFactory
 
@@ -40,7 +40,7 @@ def test_a_new_request_and_a_request_during_a_run_move_it(connection):
     running = stale_job(connection, state=JobState.RUNNING, started_at=timezone.now())
     since = timezone.now()
     for job in (done, running):
-        request_sync(connection=connection, kind=job.kind, source_id=job.source_id, trigger="poll")
+        job_request(connection=connection, kind=job.kind, source_id=job.source_id, trigger="poll")
     assert moved(done, since).state == JobState.PENDING
     assert moved(running, since).rerun_requested
 
@@ -51,7 +51,7 @@ def test_a_run_that_waits_for_a_paused_connection_moves_it_past_its_finish(conne
     connection.save()
     job = stale_job(connection, state=JobState.PENDING)
     since = timezone.now()
-    run_job(job.pk, trigger="sweep")
+    job_run(job.pk, trigger="sweep")
     assert moved(job, since).finished_at >= since  # claimed, then parked: both moved it
 
 
@@ -80,6 +80,6 @@ def test_a_retry_after_a_failed_call_moves_it(tenant, settings):
     )
     job = stale_job(connection, state=JobState.PENDING)
     since = timezone.now()
-    result = run_job(job.pk, trigger="webhook")
+    result = job_run(job.pk, trigger="webhook")
     assert result.state == JobState.PENDING and result.retry_in  # to be tried again later
     assert moved(job, since).next_attempt_at > since

@@ -9,13 +9,13 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
 from connectors.http import ApiClient, VendorRules
-from connectors.lease import Lease, LeaseLost, holding, lease_expiry
-from connectors.replay import job_replay
-from connectors.scheduling import needing_a_slot
-from connectors.sync import _claim, _finish, request_sync, run_job
 from sandbox.bigcommerce.services import place_test_order, store_create
+from sync.jobs import _finish, job_claim, job_request, job_run
+from sync.lease import Lease, LeaseLost, holding, lease_expiry
+from sync.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
+from sync.replay import job_replay
+from sync.scheduling import needing_a_slot
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
 from tests.support.fake_erp import KIND, ledger
@@ -37,10 +37,10 @@ def active(connection):
 
 @pytest.mark.django_db
 def test_every_trigger_lands_on_one_job_per_record(active):
-    first, run_first = request_sync(
+    first, run_first = job_request(
         connection=active, kind="order", source_id="7", trigger="webhook"
     )
-    again, run_again = request_sync(connection=active, kind="order", source_id="7", trigger="poll")
+    again, run_again = job_request(connection=active, kind="order", source_id="7", trigger="poll")
     assert first.pk == again.pk and SyncJob.objects.count() == 1
     assert run_first is True
     assert run_again is True  # still pending: dispatching twice is harmless, the claim decides
@@ -49,7 +49,7 @@ def test_every_trigger_lands_on_one_job_per_record(active):
 @pytest.mark.django_db
 def test_a_change_while_running_asks_for_one_more_run(active):
     job = SyncJobFactory(connection=active, state=JobState.RUNNING, started_at=timezone.now())
-    _, dispatch_now = request_sync(
+    _, dispatch_now = job_request(
         connection=active, kind="order", source_id=job.source_id, trigger="webhook"
     )
     job.refresh_from_db()
@@ -59,7 +59,7 @@ def test_a_change_while_running_asks_for_one_more_run(active):
 @pytest.mark.django_db
 def test_a_live_request_upgrades_a_backfill_job(active):
     job = SyncJobFactory(connection=active, state=JobState.SUCCEEDED, lane=Lane.BACKFILL)
-    request_sync(
+    job_request(
         connection=active, kind="order", source_id=job.source_id, lane=Lane.LIVE, trigger="webhook"
     )
     job.refresh_from_db()
@@ -84,7 +84,7 @@ def shop(transactional_db, live_server, tenant):
 
 def order_job(store, connection) -> SyncJob:
     order = place_test_order(store, items=[("TENT-2P", 1)])
-    job, _ = request_sync(
+    job, _ = job_request(
         connection=connection, kind="order", source_id=str(order.pk), trigger="webhook"
     )
     return job
@@ -98,7 +98,7 @@ def test_two_workers_racing_for_one_pending_job_run_it_once(shop):
     def worker():
         try:
             start.wait(timeout=10)
-            results.append(run_job(job.pk, trigger="race"))
+            results.append(job_run(job.pk, trigger="race"))
         except Exception as exc:  # surfaced below: a thread's exception is otherwise lost
             errors.append(exc)
         finally:
@@ -120,30 +120,30 @@ def test_two_workers_racing_for_one_pending_job_run_it_once(shop):
 def test_a_finished_or_freshly_running_job_is_not_claimed_again(shop):
     store, connection, erp = shop
     job = order_job(store, connection)
-    assert run_job(job.pk, trigger="webhook").state == JobState.SUCCEEDED
+    assert job_run(job.pk, trigger="webhook").state == JobState.SUCCEEDED
     for state in (JobState.SUCCEEDED, JobState.FAILED, JobState.SKIPPED):
         SyncJob.objects.filter(pk=job.pk).update(state=state)
-        assert run_job(job.pk, trigger="duplicate message") is None, state
+        assert job_run(job.pk, trigger="duplicate message") is None, state
     # Another worker is running it right now (its lease is live).
     SyncJob.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING, lease_owner="another", lease_expires_at=lease_expiry()
     )
-    assert run_job(job.pk, trigger="duplicate message") is None
+    assert job_run(job.pk, trigger="duplicate message") is None
     job.refresh_from_db()
     assert (job.state, job.attempts) == (JobState.RUNNING, 1)
     assert SyncAttempt.objects.filter(job=job).count() == 1 and erp.creates() == 1
     # A run whose lease lapsed (its worker died) is taken over (and finds the document it made).
     SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-    assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED
+    assert job_run(job.pk, trigger="sweeper").state == JobState.SUCCEEDED
     assert SyncAttempt.objects.filter(job=job).count() == 2 and erp.creates() == 1
 
 
 def test_a_run_that_lost_its_lease_writes_nothing_and_sends_nothing(shop):
     store, connection, erp = shop
     job = order_job(store, connection)
-    frozen = _claim(job.pk)  # this run stalls past its lease ...
+    frozen = job_claim(job.pk)  # this run stalls past its lease ...
     SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-    assert run_job(job.pk, trigger="sweeper").state == JobState.SUCCEEDED  # ... and is taken over
+    assert job_run(job.pk, trigger="sweeper").state == JobState.SUCCEEDED  # ... and is taken over
     # It wakes: its outcome is not written, and the client sends none of its writes.
     assert _finish(frozen, JobState.FAILED, error="stale outcome") is None
     job.refresh_from_db()
@@ -211,7 +211,7 @@ def test_replay_requeues_a_failed_job_once(active, django_capture_on_commit_call
 @pytest.mark.django_db
 def test_viewers_and_outsiders_cannot_replay(client, member, outsider, active):
     job = SyncJobFactory(connection=active, state=JobState.FAILED)
-    url = reverse("admin:audit_syncjob_replay", args=[job.pk])
+    url = reverse("admin:sync_syncjob_replay", args=[job.pk])
     for user in (member, outsider):
         client.force_login(user)
         assert client.post(url).status_code == 404
@@ -224,9 +224,9 @@ def test_viewers_and_outsiders_cannot_replay(client, member, outsider, active):
 def test_owner_replays_from_the_job_page(client, owner, active):
     job = SyncJobFactory(connection=active, state=JobState.FAILED)
     client.force_login(owner)
-    page = client.get(reverse("admin:audit_syncjob_change", args=[job.pk])).content.decode()
+    page = client.get(reverse("admin:sync_syncjob_change", args=[job.pk])).content.decode()
     assert 'id="replay-job"' in page
-    client.post(reverse("admin:audit_syncjob_replay", args=[job.pk]))
+    client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == JobState.PENDING
 
@@ -238,7 +238,7 @@ def test_bulk_replay_shows_the_count_first_then_runs_in_the_background(
     failed = [SyncJobFactory(connection=active, state=JobState.FAILED) for _ in range(3)]
     ok = SyncJobFactory(connection=active, state=JobState.SUCCEEDED)
     client.force_login(owner)
-    changelist = reverse("admin:audit_syncjob_changelist")
+    changelist = reverse("admin:sync_syncjob_changelist")
     selected = [str(j.pk) for j in [*failed, ok]]
     confirm = client.post(changelist, {"action": "replay_selected", "_selected_action": selected})
     assert confirm.status_code == 200

@@ -9,8 +9,8 @@ import pytest
 from django.db.models import Min
 from django.utils import timezone
 
-from audit.models import SyncAttempt, SyncJob
 from sandbox.bigcommerce.services import place_test_order, store_create
+from sync.models import SyncAttempt, SyncJob
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger
@@ -53,7 +53,7 @@ def test_run_messages_lost_with_the_broker_are_replaced_while_orders_keep_coming
     env = broker_env(broker)
     web = processes(WebProcess(tmp_path, env))
     processes(WorkerProcess(extra_env=env))
-    sweeps = ["connectors.tasks.dispatch_due_jobs", "webhooks.tasks.sweep_stuck_events"]
+    sweeps = ["sync.tasks.dispatch_due_jobs", "webhooks.tasks.sweep_stuck_events"]
     processes(BeatProcess(tmp_path, sweeps, env))
     jobs = SyncJob.objects.filter(connection=connection)
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import JobState, Lane, SyncAttempt, SyncJob
 from connectors import ratelimit
-from connectors.scheduling import waiting_run_messages
-from connectors.sync import MAX_ATTEMPTS, dispatch, request_sync, run_job
-from connectors.tasks import dispatch_due_jobs, sync_job
+from sync.dispatch import job_dispatch, waiting_run_messages
+from sync.jobs import MAX_ATTEMPTS, job_request, job_run
+from sync.models import JobState, Lane, SyncAttempt, SyncJob
+from sync.tasks import dispatch_due_jobs, sync_job
 from tests.pipeline.test_jobs import order_job, shop  # noqa: F401 - the fixture
 from tests.support.broker import take_queued
 from tests.support.sweeper import Sweeper
@@ -60,7 +60,7 @@ def test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job(shop_budget)
     spend_store_budget(store, 3600)
     for _ in range(MAX_ATTEMPTS + 4):
         before = timezone.now()
-        run_job(job.pk, trigger="retry")
+        job_run(job.pk, trigger="retry")
         job.refresh_from_db()
         assert (job.state, job.attempts) == (JobState.PENDING, 0), job.last_error
         # The exact wait the budget named (a small jitter only), not an exponential step.
@@ -68,10 +68,10 @@ def test_a_budget_wait_is_not_an_attempt_and_never_exhausts_the_job(shop_budget)
         assert 3590 <= wait <= 3605, wait
         assert job.last_error.startswith("Waiting for the store's API budget (BigCommerce allows")
         assert f"starts at {job.next_attempt_at:%H:%M:%S} UTC" in job.last_error
-        assert run_job(job.pk, trigger="early message") is None  # not due yet: nothing starts
+        assert job_run(job.pk, trigger="early message") is None  # not due yet: nothing starts
         move_back(job, 3600, "next_attempt_at")
     free_store_budget(store)
-    assert run_job(job.pk, trigger="retry").state == JobState.SUCCEEDED
+    assert job_run(job.pk, trigger="retry").state == JobState.SUCCEEDED
     job.refresh_from_db()
     assert job.attempts == 1 and erp.creates() == 1
     assert SyncAttempt.objects.filter(job=job).count() == MAX_ATTEMPTS + 5
@@ -82,7 +82,7 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones(shop_bu
     take_queued("sync")
     job = order_job(store, connection)
     with transaction.atomic():
-        dispatch(job.pk, trigger="webhook")  # noted: its message is on its way
+        job_dispatch(job.pk, trigger="webhook")  # noted: its message is on its way
     assert queued_runs_of(job) == 1  # taken: the test runs the task itself
     spend_store_budget(store, 30)
     sync_job(job.pk, trigger="webhook")  # its re-queue goes to the broker
@@ -104,7 +104,7 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones(shop_bu
     backlog = [order_job(store, connection) for _ in range(4)]
     for queued in backlog:
         with transaction.atomic():
-            dispatch(queued.pk, trigger="webhook")
+            job_dispatch(queued.pk, trigger="webhook")
     for _ in range(3):
         dispatch_due_jobs()
     assert waiting_run_messages() == 4
@@ -124,11 +124,11 @@ def test_one_run_message_per_job_and_the_sweeper_replaces_only_lost_ones(shop_bu
     order = order_job(store, connection)
     with transaction.atomic():
         for _ in range(2):
-            queued, needs_run = request_sync(
+            queued, needs_run = job_request(
                 connection=connection, kind="order", source_id=order.source_id, trigger="webhook"
             )
             if needs_run:
-                dispatch(queued.pk, trigger="webhook")
+                job_dispatch(queued.pk, trigger="webhook")
     assert queued_runs_of(order) == 1
 
 
@@ -137,8 +137,8 @@ def test_within_a_tenant_a_live_order_runs_before_an_older_backfill_one(shop_bud
     backfill = order_job(store, connection)
     SyncJob.objects.filter(pk=backfill.pk).update(lane=Lane.BACKFILL)
     live = order_job(store, connection)
-    first = run_job(backfill.pk, trigger="poll", fair=True)  # the backfill's own message
-    second = run_job(live.pk, trigger="webhook", fair=True)
+    first = job_run(backfill.pk, trigger="poll", fair=True)  # the backfill's own message
+    second = job_run(live.pk, trigger="webhook", fair=True)
     assert (first.job_id, second.job_id) == (live.pk, backfill.pk)
     assert erp.creates() == 2
 
@@ -155,7 +155,7 @@ def test_a_run_message_reaches_a_dead_run_behind_a_backlog(shop_budget):
         started_at=now - timedelta(minutes=1), lease_expires_at=now - timedelta(seconds=1),
     )  # fmt: skip
     backlog = [order_job(store, connection) for _ in range(3)]
-    result = run_job(backlog[-1].pk, trigger="webhook", fair=True)
+    result = job_run(backlog[-1].pk, trigger="webhook", fair=True)
     assert (result.job_id, result.state) == (dead.pk, JobState.SUCCEEDED)
     assert erp.creates() == 1
 
@@ -169,7 +169,7 @@ def test_a_job_waiting_on_the_budget_runs_once_per_due_time_with_the_sweeper_run
         waits = []  # the due time each budget wait announced
         spend_store_budget(store, 6)
         with transaction.atomic():
-            dispatch(job.pk, trigger="webhook")
+            job_dispatch(job.pk, trigger="webhook")
         deadline = time.time() + 60
         with Sweeper():  # at its real cadence, and below at every look besides
             while time.time() < deadline:
@@ -203,8 +203,8 @@ def test_waiting_for_another_jobs_turn_at_the_same_customer_is_not_an_attempt(
 ):
     """The shopper's find-or-create claim is held by another job (say a worker that froze with
     it): this job waits its turn, and however often that happens it never exhausts the job."""
-    from connectors import claims
-    from connectors.models import FindOrCreateClaim
+    from sync import claims
+    from sync.models import FindOrCreateClaim
 
     store, connection, erp = shop_budget
     job = order_job(store, connection)
@@ -220,13 +220,13 @@ def test_waiting_for_another_jobs_turn_at_the_same_customer_is_not_an_attempt(
             expires_at=timezone.now() + timedelta(hours=1),
         )
     for _ in range(MAX_ATTEMPTS + 2):
-        run_job(job.pk, trigger="retry")
+        job_run(job.pk, trigger="retry")
         job.refresh_from_db()
         assert (job.state, job.attempts) == (JobState.PENDING, 0), job.last_error
         assert "waits its turn, so the customer is not created twice" in job.last_error
         assert f"starts at {job.next_attempt_at:%H:%M:%S} UTC" in job.last_error
         move_back(job, 60, "next_attempt_at")
     FindOrCreateClaim.objects.all().delete()
-    assert run_job(job.pk, trigger="retry").state == JobState.SUCCEEDED
+    assert job_run(job.pk, trigger="retry").state == JobState.SUCCEEDED
     job.refresh_from_db()
     assert job.attempts == 1 and erp.creates() == 1

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit.models import ApiCall, JobKind, JobState, SyncJob
-from connectors.replay import job_replay
+from audit.models import ApiCall
 from sandbox.bigcommerce.delivery import emit
 from sandbox.bigcommerce.models import BcOrder, BcRefund
 from sandbox.bigcommerce.services import (
@@ -16,6 +15,8 @@ from sandbox.bigcommerce.services import (
     set_order_status,
     touch_order_quietly,
 )
+from sync.models import JobKind, JobState, SyncJob
+from sync.replay import job_replay
 from tests.pipeline.test_end_to_end import shop  # noqa: F401 - the store, connection and fake ERP
 from tests.support.worker import jobs_settled, wait_until
 from webhooks.models import EventState, InboundEvent

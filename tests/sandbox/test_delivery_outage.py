@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from audit.models import JobState, SyncJob
 from config.schedule import PERIODIC_TASKS, periodic_tasks
 from connectors.registry import erp_periodic_tasks
 from sandbox.bigcommerce.delivery import attempt, overdue_delivery_ids
 from sandbox.bigcommerce.models import BcDelivery, BcOrder
 from sandbox.bigcommerce.services import store_create
 from sandbox.bigcommerce.tasks import send_due_deliveries
+from sync.models import JobState, SyncJob
 from tenants.services import connection_activate
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger

@@ -19,12 +19,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from audit.models import JobState, SyncJob
 from connectors import ratelimit
 from connectors.models import ExternalLink
 from connectors.myob.api import MyobApi
 from connectors.myob.reference import ReferenceData
-from connectors.sync import run_job
+from sync.jobs import job_run
+from sync.models import JobState, SyncJob
 from tenants.models import Connection, ConnectionStatus, OAuthToken
 from tests.factories import ConnectionFactory
 from tests.support.well_formed_answers import EXACT_DIVISION, STORE, Route, Vendor
@@ -168,7 +168,7 @@ def run_afresh(connection, kind: str, source_id: str, *, budgets=()) -> SyncJob:
         defaults={"tenant_id": connection.tenant_id, "state": JobState.PENDING, "attempts": 0,
                   "last_error": "", "erp_document_id": "", "next_attempt_at": None},
     )  # fmt: skip
-    assert run_job(job.pk, trigger="fuzz") is not None
+    assert job_run(job.pk, trigger="fuzz") is not None
     job.refresh_from_db()
     return job
 

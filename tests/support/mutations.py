@@ -38,7 +38,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="pipeline-ignores-the-erp-look-up",
         claim="an order already in the ERP is never created again (the look-up before create)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="existing = erp.find_sales_document(order)",
         replace="existing = None",
         tests=("tests/pipeline/test_end_to_end.py",),
@@ -46,7 +46,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="pipeline-posts-every-order-twice",
         claim="a placed order becomes exactly one ERP document",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="        document = erp.create_sales_document(order, customer_ref)\n",
         replace="        document = erp.create_sales_document(order, customer_ref)\n"
         "        erp.create_sales_document(order, customer_ref)\n",
@@ -55,7 +55,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="poll-reruns-synced-orders",
         claim="a poll that sees an order synced as it is leaves its job alone",
-        path="connectors/polling.py",
+        path="sync/polling.py",
         find="            if done:",
         replace="            if done and False:",
         tests=(
@@ -514,7 +514,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="activation-links-the-latest-run",
         claim="after Activate with a backfill, 'follow its progress' opens the orders backfill",
-        path="audit/selectors.py",
+        path="sync/selectors.py",
         find='return next((run for run in runs if "days" in run.params), None)',
         replace="return runs[-1] if runs else None",
         tests=("tests/test_erp_availability.py",),
@@ -522,7 +522,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="job-update-leaves-updated-at",
         claim="every change of a sync job moves its 'Updated at'",
-        path="audit/models.py",
+        path="sync/models.py",
         find='        fields.setdefault("updated_at", timezone.now())\n',
         replace="",
         tests=("tests/pipeline/test_job_updated_at.py",),
@@ -751,7 +751,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="poll-orders-unguarded",
         claim="a catch-up poll reading malformed orders fails with a plain BigCommerce error",
-        path="connectors/polling.py",
+        path="sync/polling.py",
         find='@reading("BigCommerce", "the list of changed orders")\n',
         replace="",
         tests=("tests/connectors/test_unreadable_answers.py",),
@@ -775,7 +775,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="bulk-run-error-left-running",
         claim="a backfill or customer pull that meets a vendor fault waits or stops visibly",
-        path="connectors/polling.py",
+        path="sync/polling.py",
         find="    except ConnectorError as exc:\n        run = BulkRun.objects.get(pk=run_id)",
         replace="    except ZeroDivisionError as exc:\n        run = BulkRun.objects.get(pk=run_id)",
         tests=("tests/connectors/test_bulk_run_failures.py",),
@@ -783,7 +783,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="stopped-customer-pull-never-again",
         claim="a customer pull that stopped runs again on the next activation",
-        path="connectors/polling.py",
+        path="sync/polling.py",
         find=").exclude(state=BulkRun.State.FAILED)",
         replace=")",
         tests=("tests/connectors/test_bulk_run_failures.py",),

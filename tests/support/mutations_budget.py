@@ -14,7 +14,7 @@ MUTATIONS: list[Mutation] = [
         name="budget-reads-lines-and-addresses-apart",
         claim="a new order from a registered customer costs at most 3 store reads (the order "
         "comes with its lines and ship-to addresses in one call)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="order = mapping.order_from_consignments(raw, customer)",
         replace="order = mapping.order_from_bigcommerce(raw, store.order_products(job.source_id), "
         "store.order_shipping_addresses(job.source_id), customer)",
@@ -25,7 +25,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-always-reads-refunds",
         claim="refunds are read only when the order has some",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="if mapping.order_has_refunds(raw_order, transactions):",
         replace="if True:",
         tests=(
@@ -35,7 +35,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-never-reads-refunds",
         claim="an order's refunds are read when it has some",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="if mapping.order_has_refunds(raw_order, transactions):",
         replace="if False:",
         tests=(f"{BUDGET_TESTS}::test_refunds_are_read_when_the_order_has_some",),
@@ -52,7 +52,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-reads-the-customer-every-run",
         claim="a re-run for the same buyer reads no customer from the store",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="customer = store.customer(customer_id) if customer_id and not same_buyer else None",
         replace="customer = store.customer(customer_id) if customer_id else None",
         tests=(
@@ -62,7 +62,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-upserts-the-customer-every-run",
         claim="a re-run for the same buyer makes no ERP customer upsert",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="    if same_buyer:\n        customer_ref = ExternalRef(id=job.erp_customer_id)",
         replace="    if False:\n        customer_ref = ExternalRef(id=job.erp_customer_id)",
         tests=(
@@ -72,7 +72,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-ignores-a-changed-buyer",
         claim="a changed buyer (customer id or billing e-mail) is read again and upserted",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="return bool(job.erp_customer_id) and all(last.get(k) == v for k, v in buyer.items())",
         replace="return bool(job.erp_customer_id)",
         tests=(f"{BUDGET_TESTS}::test_a_changed_buyer_is_read_again_and_upserted",),
@@ -80,7 +80,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-reruns-unchanged-orders",
         claim="an unchanged update costs one store read and no ERP call",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="return bool(job.erp_document_id) and all(last.get(k) == v for k, v in seen.items())",
         replace="return False",
         tests=(f"{BUDGET_TESTS}::test_an_unchanged_update_costs_one_store_read_and_no_erp_call",),
@@ -88,7 +88,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-reruns-unchanged-orders-embedded",
         claim="an unchanged update costs one store read and no ERP call (SQLite + file broker)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="return bool(job.erp_document_id) and all(last.get(k) == v for k, v in seen.items())",
         replace="return False",
         tests=(f"{BUDGET_TESTS}::test_an_unchanged_update_costs_one_store_read_and_no_erp_call",),
@@ -97,7 +97,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-reruns-unchanged-orders-into-myob",
         claim="an unchanged update makes no call to MYOB (real sandboxes over HTTP)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="return bool(job.erp_document_id) and all(last.get(k) == v for k, v in seen.items())",
         replace="return False",
         tests=("tests/myob/test_store_budget_myob.py",),
@@ -106,7 +106,7 @@ MUTATIONS: list[Mutation] = [
         name="budget-unchanged-by-date-modified-alone",
         claim="a change in the same second as the last sync (same date_modified) still reaches "
         "the ERP",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find='"answer": _digest(raw)}',
         replace="}",
         tests=(
@@ -116,7 +116,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="budget-replay-takes-the-shortcut",
         claim="a person's replay of an unchanged order runs in full",
-        path="connectors/replay.py",
+        path="sync/replay.py",
         find="details = {k: v for k, v in job.details.items() if k != SYNCED}",
         replace="details = job.details",
         tests=(f"{BUDGET_TESTS}::test_a_replay_of_an_unchanged_order_runs_in_full",),

@@ -16,7 +16,7 @@ MUTATIONS: list[Mutation] = [
         name="contract-pipeline-skips-the-look-up",
         claim="every ERP: an unconfirmed create is looked up, not sent again (the pipeline's "
         "look-up before create)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="existing = erp.find_sales_document(order)",
         replace="existing = None",
         tests=(

@@ -33,7 +33,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="flows-run-ignores-the-kind",
         claim="a job runs the handler of its own kind's flow",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="state, message = FLOWS[job.kind].run(job)",
         replace='state, message = FLOWS["order"].run(job)',
         tests=(f"{FLOWS_TEST}::test_a_job_runs_the_handler_of_its_flow",),

@@ -12,7 +12,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="claim-takes-any-state",
         claim="no job runs twice: a job that is done (or failed, or skipped) is not claimed again",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="Q(state=JobState.PENDING) | leases.lapsed(now)",
         replace="Q()",
         tests=("tests/pipeline/test_jobs.py",),
@@ -20,7 +20,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="claim-takes-a-live-run",
         claim="no job runs twice: a run whose lease is live is not claimed by a second worker",
-        path="connectors/lease.py",
+        path="sync/lease.py",
         find="return Q(state=JobState.RUNNING, lease_expires_at__lt=now)",
         replace="return Q(state=JobState.RUNNING)",
         tests=("tests/pipeline/test_jobs.py",),
@@ -28,7 +28,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="lease-never-renewed",
         claim="a run longer than its lease keeps it (heartbeat) and is never handed to another worker",
-        path="connectors/lease.py",
+        path="sync/lease.py",
         find="                    if not self.lease.renew():",
         replace="                    if False:",
         tests=(f"{DEAD_RUNS}::test_a_run_longer_than_its_lease_keeps_it_and_is_never_taken_over",),
@@ -44,7 +44,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="job-writes-ignore-the-lease",
         claim="a run that lost its lease writes nothing to the job (its outcome is refused)",
-        path="connectors/sync.py",
+        path="sync/lease.py",
         find="return SyncJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner)",
         replace="return SyncJob.objects.filter(pk=job.pk)",
         tests=(
@@ -54,7 +54,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sweeper-ignores-lapsed-leases",
         claim="a run killed mid-job is finished by another worker within a minute",
-        path="connectors/scheduling.py",
+        path="sync/dispatch.py",
         find="    jobs = needing_a_slot(now)\n",
         replace="    jobs = needing_a_slot(now).exclude(state=JobState.RUNNING)\n",
         tests=(
@@ -64,7 +64,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="fair-choice-skips-dead-runs",
         claim="a run killed during a backlog is taken over within a minute, ahead of the backlog",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find="due(now) | dead_run(now), connection__status=ConnectionStatus.ACTIVE",
         replace="due(now), connection__status=ConnectionStatus.ACTIVE",
         tests=(
@@ -84,7 +84,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="infrastructure-errors-permanent",
         claim="a Redis outage leaves jobs pending with a plain message, never FAILED",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="result = _wait_for_infrastructure(job, infrastructure_message(exc))",
         replace="result = _finish(job, JobState.FAILED, error=infrastructure_message(exc))",
         tests=(REDIS_OUTAGE,),
@@ -92,7 +92,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="infrastructure-wait-is-an-attempt",
         claim="waiting for our own infrastructure never counts toward MAX_ATTEMPTS",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find='        attempts=F("attempts") - 1,\n        last_error=f"{message} (Next try',
         replace='        last_error=f"{message} (Next try',
         tests=(REDIS_OUTAGE,),

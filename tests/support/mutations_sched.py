@@ -24,7 +24,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-claim-ignores-next-attempt-at",
         claim="no run starts before the job's next_attempt_at",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="        .filter(scheduling.not_before_its_time(now))\n",
         replace="",
         tests=(BUDGET_WAIT,),
@@ -32,7 +32,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-budget-wait-counted-as-attempt",
         claim="a wait for our own rate budget is not an attempt",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find='        attempts=F("attempts") - 1,\n',
         replace="",
         tests=(BUDGET_WAIT, ONE_RUN_PER_DUE_TIME),
@@ -40,7 +40,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-budget-wait-backs-off-like-a-failure",
         claim="a budget wait waits exactly as long as the budget says and never exhausts the job",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="            result = _wait_for_budget(job, exc)",
         replace="            result = _retry_later(job, exc)",
         tests=(BUDGET_WAIT,),
@@ -48,7 +48,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-sweeper-ignores-waiting-messages",
         claim="the sweeper never queues a job whose run message is waiting, however overdue",
-        path="connectors/scheduling.py",
+        path="sync/dispatch.py",
         find="missing = min(jobs.count() - waiting_run_messages(), limit)",
         replace="missing = min(jobs.count(), limit)",
         tests=(ONE_MESSAGE,),
@@ -56,7 +56,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-sweeper-ignores-waiting-messages-on-the-file-broker",
         claim="the sweeper counts the messages waiting on the embedded file-system broker too",
-        path="connectors/scheduling.py",
+        path="sync/dispatch.py",
         find="            return conn.default_channel.queue_declare(SYNC_QUEUE, passive=True).message_count",
         replace="            return 0",
         tests=(ONE_MESSAGE,),
@@ -65,7 +65,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-lost-message-replaced-only-without-a-note",
         claim="run messages lost with the broker are replaced within seconds while runs go on",
-        path="connectors/scheduling.py",
+        path="sync/dispatch.py",
         find="    jobs = needing_a_slot(now)\n    missing",
         replace="    jobs = needing_a_slot(now).filter(queued_for__isnull=True)\n    missing",
         tests=(LOST_WHILE_RUNNING,),
@@ -73,7 +73,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-lost-message-never-replaced",
         claim="a run message lost with the broker is replaced by the sweeper, once",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find="return runnable(now).order_by(",
         replace="return runnable(now).filter(queued_for__isnull=True).order_by(",
         tests=(ONE_MESSAGE,),
@@ -81,15 +81,15 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-dispatch-sends-a-second-message",
         claim="a redelivered webhook does not queue a second run message for a job",
-        path="connectors/sync.py",
-        find="    if scheduling.note_message(job_id, due_at):",
-        replace="    if scheduling.note_message(job_id, due_at) or True:",
+        path="sync/dispatch.py",
+        find="    if note_message(job_id, due_at):",
+        replace="    if note_message(job_id, due_at) or True:",
         tests=(ONE_MESSAGE,),
     ),
     Mutation(
         name="sched-claim-leaves-the-message-noted",
         claim="a run clears its message note, so its retry gets its own countdown message",
-        path="connectors/sync.py",
+        path="sync/jobs.py",
         find="        queued_for=None,\n    )\n    return (",
         replace="    )\n    return (",
         tests=(ONE_MESSAGE, ONE_RUN_PER_DUE_TIME),
@@ -97,7 +97,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-choice-ignores-the-tenant-turn",
         claim="a small tenant's order waits for a few of a big tenant's burst, not all of it",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find='order_by(F("tenant_turn").asc(nulls_first=True), "lane_rank", "due_since", "id")',
         replace='order_by("lane_rank", "due_since", "id")',
         tests=(FAIRNESS,),
@@ -105,15 +105,15 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-message-runs-only-its-own-job",
         claim="a run message is a run slot: it runs the fairest due job",
-        path="connectors/tasks.py",
-        find="result = run_job(job_id, trigger=trigger, fair=True)",
-        replace="result = run_job(job_id, trigger=trigger)",
+        path="sync/tasks.py",
+        find="result = job_run(job_id, trigger=trigger, fair=True)",
+        replace="result = job_run(job_id, trigger=trigger)",
         tests=(FAIRNESS,),
     ),
     Mutation(
         name="sched-fair-choice-skips-dead-runs",
         claim="a run message reaches a dead run even behind a backlog of due jobs",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find="due(now) | dead_run(now), connection__status",
         replace="due(now), connection__status",
         tests=(DEAD_RUN,),
@@ -121,7 +121,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-sweep-overfills-the-queue",
         claim="sweeping never fills the sync queue beyond the due jobs",
-        path="connectors/scheduling.py",
+        path="sync/dispatch.py",
         find="    if missing <= 0:\n        return 0\n",
         replace="",
         tests=(ONE_MESSAGE,),
@@ -129,7 +129,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="sched-backfill-as-urgent-as-live",
         claim="within a tenant, live orders run before backfill",
-        path="connectors/scheduling.py",
+        path="sync/scheduling.py",
         find='asc(nulls_first=True), "lane_rank", "due_since"',
         replace='asc(nulls_first=True), "due_since"',
         tests=(LIVE_FIRST,),

@@ -107,7 +107,7 @@ MUTATIONS: list[Mutation] = [
         name="writes-order-skips-the-customer-claim",
         claim="simultaneous first orders from one shopper make one customer card (the order's "
         "find-or-create holds the claim)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="        with find_or_create_claim(connection, order.customer):\n"
         "            customer_ref = erp.upsert_customer(order.customer)\n",
         replace="        customer_ref = erp.upsert_customer(order.customer)\n",
@@ -116,7 +116,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-customer-job-skips-the-claim",
         claim="a customer job's find-or-create waits for the orders' (and theirs for it)",
-        path="connectors/sync.py",
+        path="sync/order_sync.py",
         find="    with find_or_create_claim(job.connection, customer):\n"
         "        ref = erp_connector(job.connection).upsert_customer(customer)\n",
         replace="    ref = erp_connector(job.connection).upsert_customer(customer)\n",
@@ -125,7 +125,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-never-expires-a-dead-holder",
         claim="a claim whose holder died is taken over once its lease lapses",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find="FindOrCreateClaim.objects.filter(abandoned, key=key).update(**lease)",
         replace="FindOrCreateClaim.objects.none().update(**lease)",
         tests=(CLAIM_TESTS,),
@@ -134,7 +134,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-kept-after-the-block",
         claim="the claim is given back when the find-or-create ends",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find="FindOrCreateClaim.objects.filter(key=key, holder=holder).delete()",
         replace="pass",
         tests=(CLAIM_TESTS,),
@@ -142,7 +142,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-two-holders",
         claim="a held claim is not taken by a second job (a conditional insert, not an upsert)",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find="FindOrCreateClaim.objects.create(key=key, **lease)",
         replace="FindOrCreateClaim.objects.update_or_create(key=key, defaults=lease)",
         tests=(CLAIM_TESTS,),
@@ -151,7 +151,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-identity-keeps-case",
         claim="the claim's identity is the lower-cased e-mail (Ada@ and ada@ are one shopper)",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find='email = (customer.email or "").strip().lower()',
         replace='email = (customer.email or "").strip()',
         tests=(CLAIM_TESTS,),
@@ -159,7 +159,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-busy-fails-the-job",
         claim="a claim not obtained in time re-queues the job (transient), never fails it",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find="from connectors.errors import Wait",
         replace="from connectors.errors import PermanentError as Wait",
         tests=(CLAIM_TESTS,),
@@ -167,7 +167,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-wait-counted-as-attempt",
         claim="waiting for another job's turn at the same customer is not an attempt",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find="class ClaimBusy(Wait):",
         replace="class ClaimBusy(Wait.__mro__[1]):  # a plain TransientError",
         tests=(
@@ -178,7 +178,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="writes-claim-outlives-its-dead-run",
         claim="a customer claim held by a run whose worker died is free once the run's lease lapses",
-        path="connectors/claims.py",
+        path="sync/claims.py",
         find='abandoned = Q(expires_at__lte=now) | (~Q(job_lease_owner="") & ~Exists(run_alive))',
         replace="abandoned = Q(expires_at__lte=now)",
         tests=(

@@ -1,9 +1,10 @@
 """Simultaneous first orders from one new shopper: what the one-customer-per-shopper tests of
 MYOB and Exact Online share."""
 
-from audit.models import JobKind, JobState, SyncJob
-from connectors.sync import dispatch, request_sync
 from sandbox.bigcommerce.services import place_test_order
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import JobKind, JobState, SyncJob
 from tests.support.worker import wait_until
 
 LATENCY_MS = 500  # every ERP call this much slower: find-then-create races widen to seconds
@@ -23,12 +24,12 @@ def first_orders_at_once(store, connection, count: int) -> str:
     ]
     ids = []
     for kind, source_id in wanted:
-        job, now = request_sync(
+        job, now = job_request(
             connection=connection, kind=kind, source_id=str(source_id), trigger="test"
         )
         ids.append(job.pk)
         if now:
-            dispatch(job.pk, trigger="test")
+            job_dispatch(job.pk, trigger="test")
     jobs = SyncJob.objects.filter(pk__in=ids)
     try:
         wait_until(

@@ -1,8 +1,9 @@
 """The customers stream's poll for one connection, with the jobs it asks for run to their end."""
 
-from audit.models import ApiCall, JobKind, JobState, SyncJob
+from audit.models import ApiCall
 from connectors.streams import stream_poll
-from connectors.sync import run_job
+from sync.jobs import job_run
+from sync.models import JobKind, JobState, SyncJob
 from tests.support.worker import wait_until
 
 STORE_WRITES = ("customer.update", "customer.address.update")
@@ -19,7 +20,7 @@ def customers_polled(connection, timeout: float = 30) -> int:
     )
     job_ids = list(asked.values_list("id", flat=True))
     for job_id in job_ids:
-        run_job(job_id, trigger="poll")
+        job_run(job_id, trigger="poll")
     wait_until(
         lambda: not SyncJob.objects.filter(pk__in=job_ids).exclude(state__in=ENDED).exists(),
         timeout=timeout,

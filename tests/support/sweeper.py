@@ -6,7 +6,7 @@ import threading
 
 from config.schedule import PERIODIC_TASKS
 
-SWEEPER_TASK = "connectors.tasks.dispatch_due_jobs"
+SWEEPER_TASK = "sync.tasks.dispatch_due_jobs"
 
 
 def sweeper_every_seconds() -> int:
@@ -21,7 +21,7 @@ class Sweeper:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
-        from connectors.tasks import dispatch_due_jobs
+        from sync.tasks import dispatch_due_jobs
 
         while not self._stop.wait(self.every):
             dispatch_due_jobs.delay()

@@ -102,7 +102,7 @@ def procfile_worker_queues(procfile: str = "Procfile.dev") -> list[tuple[str, ..
 
 def jobs_settled(connection, count: int, kind: str | None = None):
     """For wait_until: at least `count` of the connection's sync jobs (of `kind`) have ended."""
-    from audit.models import JobState, SyncJob
+    from sync.models import JobState, SyncJob
 
     done = SyncJob.objects.filter(
         connection=connection, state__in=[JobState.SUCCEEDED, JobState.FAILED]
@@ -117,10 +117,10 @@ def redeliver_and_replay(store, job):
     waits for the replay to end and returns the job as it ended. Each redelivery must be answered
     2xx (else BigCommerce retries it for 48 hours, then switches the hook off) and store nothing
     new: the event is already known by its hash."""
-    from audit.models import JobState, SyncJob
-    from connectors.replay import job_replay
     from sandbox.bigcommerce.delivery import attempt
     from sandbox.bigcommerce.models import BcDelivery
+    from sync.models import JobState, SyncJob
+    from sync.replay import job_replay
     from webhooks.models import InboundEvent
 
     deliveries = BcDelivery.objects.filter(hook__store=store)

@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from audit.models import JobState, SyncJob
 from sandbox.bigcommerce.services import place_test_order, store_create
+from sync.models import JobState, SyncJob
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger

@@ -190,7 +190,7 @@ def test_an_event_swept_while_its_first_message_still_waits_is_processed_once(
 ):
     """The sweeper cannot tell a lost message from a slow one: it sends again, and the event is
     claimed by whichever message comes first; the other does nothing."""
-    from audit.models import JobState, SyncJob
+    from sync.models import JobState, SyncJob
 
     deliver(client, active, order_id=5)  # held by the web process: not on the broker yet
     event = InboundEvent.objects.get()

@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 
-from audit.models import BulkRun, JobState, SyncAttempt, SyncJob
-from connectors.replay import bulk_replay_start, job_replay, outcome_counts
+from sync.models import BulkRun, JobState, SyncAttempt, SyncJob
+from sync.replay import bulk_replay_start, job_replay, outcome_counts
 from tenants.admin import ReadOnlyRecordAdminMixin, RecordAdminMixin, ScopedModelAdmin
 
 STATE_COLOURS = {
@@ -43,7 +43,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
     list_select_related = ["connection"]
     actions = ["replay_selected"]
     inlines = [AttemptInline]
-    change_form_template = "admin/audit/syncjob/change_form.html"
+    change_form_template = "admin/sync/syncjob/change_form.html"
     fields = [
         ("kind", "source_id", "state_badge"),
         "connection",
@@ -85,7 +85,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
         replay = path(
             "<int:pk>/replay/",
             self.admin_site.admin_view(require_POST(self.replay_view)),
-            name="audit_syncjob_replay",
+            name="sync_syncjob_replay",
         )
         return [replay, *super().get_urls()]
 
@@ -99,7 +99,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
             )
         else:
             messages.info(request, f"{job} is already waiting or running; nothing more to do.")
-        return HttpResponseRedirect(reverse("admin:audit_syncjob_change", args=[job.pk]))
+        return HttpResponseRedirect(reverse("admin:sync_syncjob_change", args=[job.pk]))
 
     @admin.action(description="Replay the selected failed jobs", permissions=["replay"])
     def replay_selected(self, request, queryset):
@@ -116,7 +116,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
                 "ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
                 "select_across": request.POST.get("select_across", "0"),
             }
-            return TemplateResponse(request, "admin/audit/syncjob/replay_confirm.html", context)
+            return TemplateResponse(request, "admin/sync/syncjob/replay_confirm.html", context)
         # `queryset` holds only jobs in tenants where the user may write (response_action).
         runs = [
             bulk_replay_start(
@@ -130,7 +130,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
         messages.success(
             request, f"Replaying {sum(r.total for r in runs)} failed jobs in the background."
         )
-        return HttpResponseRedirect(reverse("admin:audit_bulkrun_change", args=[runs[0].pk]))
+        return HttpResponseRedirect(reverse("admin:sync_bulkrun_change", args=[runs[0].pk]))
 
 
 @admin.register(BulkRun)
@@ -145,7 +145,7 @@ class BulkRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
         "created_at",
     ]
     list_filter = ["kind", "state"]
-    change_form_template = "admin/audit/bulkrun/change_form.html"
+    change_form_template = "admin/sync/bulkrun/change_form.html"
     fields = [
         "kind",
         "state",

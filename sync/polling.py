@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import BulkRun, JobKind, JobState, Lane, SyncJob
 from connectors.answers import reading
 from connectors.bigcommerce.mapping import record_id, rfc2822
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import ConnectorError
-from connectors.sync import dispatch, request_sync
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import BulkRun, JobKind, JobState, Lane, SyncJob
 from tenants.models import Connection, ConnectionStatus
 
 ORDERS_CURSOR = "bc_orders"
@@ -42,7 +43,7 @@ def write_cursor(connection_id, stream: str, value: datetime) -> None:
             Connection.objects.filter(pk=connection_id).update(cursors=cursors)
 
 
-def hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> list[int]:
+def orders_hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> list[int]:
     """Create or refresh the jobs for a page of orders; skip those already synced as they are."""
     job_ids = []
     with transaction.atomic():
@@ -63,18 +64,18 @@ def hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> li
             if done:
                 job_ids.append(done)
                 continue
-            job, needs_run = request_sync(
+            job, needs_run = job_request(
                 connection=connection, kind=JobKind.ORDER, source_id=source_id,
                 lane=Lane.BACKFILL, trigger=trigger,
             )  # fmt: skip
             if needs_run:
-                dispatch(job.pk, trigger=trigger)
+                job_dispatch(job.pk, trigger=trigger)
             job_ids.append(job.pk)
     return job_ids
 
 
 @reading("BigCommerce", "the list of changed orders")
-def poll_orders(connection_id) -> int:
+def orders_poll(connection_id) -> int:
     """One catch-up pass for one connection. Returns how many orders were looked at."""
     connection = Connection.objects.get(pk=connection_id)
     if connection.status != ConnectionStatus.ACTIVE:
@@ -82,7 +83,7 @@ def poll_orders(connection_id) -> int:
     since = read_cursor(connection, ORDERS_CURSOR) or (timezone.now() - timedelta(days=1))
     seen = 0
     for page in BigCommerceStore(connection, lane=Lane.BACKFILL).orders_modified_since(since):
-        hand_over(connection, page, trigger="poll")
+        orders_hand_over(connection, page, trigger="poll")
         seen += len(page)
         write_cursor(connection.pk, ORDERS_CURSOR, max(rfc2822(o["date_modified"]) for o in page))
     return seen
@@ -110,7 +111,7 @@ def backfill_start(*, connection: Connection, days: int, user=None) -> BulkRun:
         params={"days": days}, created_by=user,
         message=f"Listing the orders of the last {days} days…",
     )  # fmt: skip
-    from connectors.tasks import run_backfill
+    from sync.tasks import run_backfill
 
     transaction.on_commit(lambda: run_backfill.delay(run.pk))
     return run
@@ -128,7 +129,7 @@ def customers_pull_start(*, connection: Connection, user=None) -> BulkRun | None
         tenant_id=connection.tenant_id, connection=connection, kind=BulkRun.Kind.BACKFILL,
         params={"what": "customers"}, created_by=user, message="Listing the store's customers…",
     )  # fmt: skip
-    from connectors.tasks import run_customers_pull
+    from sync.tasks import run_customers_pull
 
     transaction.on_commit(lambda: run_customers_pull.delay(run.pk))
     return run
@@ -143,12 +144,12 @@ def customers_pull_run(run_id: int) -> None:
     )
     for done, customer_id in enumerate(ids, start=1):
         with transaction.atomic():
-            job, needs_run = request_sync(
+            job, needs_run = job_request(
                 connection=run.connection, kind=JobKind.CUSTOMER, source_id=str(customer_id),
                 lane=Lane.BACKFILL, trigger="customers pull",
             )  # fmt: skip
             if needs_run:
-                dispatch(job.pk, trigger="customers pull")
+                job_dispatch(job.pk, trigger="customers pull")
         if done % 50 == 0 or done == len(ids):
             BulkRun.objects.filter(pk=run.pk).update(
                 done=done, message=f"{done} of {len(ids)} customers handed over…"
@@ -172,7 +173,7 @@ def backfill_run(run_id: int) -> None:
         BulkRun.objects.filter(pk=run.pk).update(total=listed, message=f"Listed {listed} orders…")
     job_ids: list[int] = []
     for page in pages:
-        job_ids += hand_over(run.connection, page, trigger="backfill")
+        job_ids += orders_hand_over(run.connection, page, trigger="backfill")
         BulkRun.objects.filter(pk=run.pk).update(
             done=len(job_ids), message=f"{len(job_ids)} orders handed over…"
         )

@@ -3,8 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import BulkRun, JobState, SyncJob
-from connectors.sync import SYNCED, dispatch, request_sync
+from sync.dispatch import job_dispatch
+from sync.jobs import job_request
+from sync.models import BulkRun, JobState, SyncJob
+from sync.order_sync import SYNCED
 
 REPLAYABLE = (JobState.FAILED, JobState.SKIPPED, JobState.SUCCEEDED)
 
@@ -14,7 +16,7 @@ def job_replay(*, job: SyncJob) -> bool:
     if job.state not in REPLAYABLE:
         return False
     with transaction.atomic():
-        job, needs_run = request_sync(
+        job, needs_run = job_request(
             connection=job.connection, kind=job.kind, source_id=job.source_id,
             lane=job.lane, trigger="replay",
         )  # fmt: skip
@@ -24,7 +26,7 @@ def job_replay(*, job: SyncJob) -> bool:
             job.refresh_from_db(fields=["details"])
             details = {k: v for k, v in job.details.items() if k != SYNCED}
             SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="", details=details)
-            dispatch(job.pk, trigger="replay")
+            job_dispatch(job.pk, trigger="replay")
     return needs_run
 
 
@@ -36,7 +38,7 @@ def bulk_replay_start(*, jobs, tenant_id: int, user=None) -> BulkRun:
         params={"job_ids": job_ids}, created_by=user,
         message=f"Replaying {len(job_ids)} failed jobs…",
     )  # fmt: skip
-    from connectors.tasks import run_bulk_replay
+    from sync.tasks import run_bulk_replay
 
     transaction.on_commit(lambda: run_bulk_replay.delay(run.pk))
     return run

@@ -24,8 +24,8 @@ from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audit.models import JobState, SyncJob
 from connectors.errors import TransientError
+from sync.models import JobState, SyncJob
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,12 @@ def new_owner() -> str:
 
 def lease_expiry():
     return timezone.now() + lease_length()
+
+
+def job_owned(job: SyncJob):
+    """The job's row while the run that claimed it still holds its lease: every write of the run
+    goes here, so a run that another worker took over changes nothing."""
+    return SyncJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner)
 
 
 def lapsed(now) -> Q:

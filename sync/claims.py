@@ -17,10 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from audit.models import SyncJob
 from connectors.errors import Wait
-from connectors.lease import current_lease
-from connectors.models import FindOrCreateClaim
+from sync.lease import current_lease
+from sync.models import FindOrCreateClaim, SyncJob
 
 CLAIM_TTL = timedelta(seconds=60)  # longer than one find-or-create, rate waits included
 POLL_EVERY = 0.05  # seconds
