@@ -155,7 +155,7 @@ def test_a_card_edited_in_myob_becomes_a_job_that_a_person_replays_from_the_admi
 
     # A person replays it from the job's page: it runs again, reading the card afresh.
     client.force_login(owner)
-    client.post(reverse("admin:audit_syncjob_replay", args=[job.pk]))
+    client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
     wait_until(
         lambda: job.attempt_log.filter(finished_at__isnull=False).count() == 2,
         timeout=30,
