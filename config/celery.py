@@ -16,9 +16,8 @@ app.conf.task_queues = tuple(Queue(name) for name in QUEUES)
 app.conf.task_routes = {
     "webhooks.tasks.*": {"queue": "webhooks"},
     "sync.tasks.sync_*": {"queue": "sync"},
+    # The orders' catch-up polls and the ERP → store streams' polls.
     "sync.tasks.poll_*": {"queue": "poll"},
     "sync.tasks.dispatch_*": {"queue": "poll"},
-    # The ERP → store streams' polls (poll_erp_stream_all, poll_erp_stream)
-    "connectors.tasks.poll_*": {"queue": "poll"},
 }
 app.autodiscover_tasks()

@@ -26,13 +26,13 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     # stream, for every connection whose ERP lists that stream's changes.
     Periodic(
         "Poll ERP customer changes",
-        "connectors.tasks.poll_erp_stream_all",
+        "sync.tasks.poll_erp_stream_all",
         every_seconds=300,
         kwargs={"stream": "customers"},
     ),
     Periodic(
         "Poll ERP item changes",
-        "connectors.tasks.poll_erp_stream_all",
+        "sync.tasks.poll_erp_stream_all",
         every_seconds=300,
         kwargs={"stream": "items"},
     ),

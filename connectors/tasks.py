@@ -1,5 +1,5 @@
-"""Celery tasks of the connectors (tokens, ERP → store streams, webhook subscriptions): thin, they
-take ids and call services."""
+"""Celery tasks of the connectors (tokens, webhook subscriptions): thin, they take ids and call
+services."""
 
 import logging
 
@@ -24,24 +24,6 @@ def refresh_token(token_id: int):
     from connectors.token_refresh import refresh_if_due
 
     return refresh_if_due(token_id)
-
-
-@shared_task
-def poll_erp_stream_all(stream: str):
-    """One fan-out per ERP → store stream, for every connection whose ERP lists its changes."""
-    from connectors.streams import stream_connection_ids
-
-    ids = stream_connection_ids(stream)
-    for connection_id in ids:
-        poll_erp_stream.delay(str(connection_id), stream)
-    return len(ids)
-
-
-@shared_task(acks_late=True)
-def poll_erp_stream(connection_id: str, stream: str):
-    from connectors.streams import stream_poll
-
-    return stream_poll(connection_id, stream)
 
 
 @shared_task

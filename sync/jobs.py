@@ -31,9 +31,9 @@ from connectors.errors import (
     Wait,
     infrastructure_message,
 )
-from connectors.flows import FLOWS
 from sync import lease as leases
 from sync import scheduling
+from sync.flows import FLOWS
 from sync.lease import job_owned
 from sync.models import JobState, Lane, SyncAttempt, SyncJob
 from tenants.models import Connection, ConnectionStatus

@@ -57,6 +57,24 @@ def poll_connection(connection_id: str):
     return orders_poll(connection_id)
 
 
+@shared_task
+def poll_erp_stream_all(stream: str):
+    """One fan-out per ERP → store stream, for every connection whose ERP lists its changes."""
+    from sync.streams import stream_connection_ids
+
+    ids = stream_connection_ids(stream)
+    for connection_id in ids:
+        poll_erp_stream.delay(str(connection_id), stream)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def poll_erp_stream(connection_id: str, stream: str):
+    from sync.streams import stream_poll
+
+    return stream_poll(connection_id, stream)
+
+
 @shared_task(acks_late=True)
 def run_backfill(run_id: int):
     from sync.polling import backfill_run, bulk_run_step

@@ -12,7 +12,7 @@ from config.celery import QUEUES, app
 from tests.support.worker import procfile_worker_queues
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_PACKAGES = ("audit.", "connectors.", "tenants.", "webhooks.")
+OUR_PACKAGES = ("audit.", "connectors.", "sync.", "tenants.", "webhooks.")
 
 
 def _our_tasks() -> list[str]:
@@ -26,7 +26,7 @@ def _queue(task_name: str) -> str:
 
 def test_every_task_routes_to_a_declared_queue():
     names = _our_tasks()
-    assert "connectors.tasks.poll_erp_stream" in names
+    assert "sync.tasks.poll_erp_stream" in names
     assert {name: _queue(name) for name in names if _queue(name) not in QUEUES} == {}
 
 

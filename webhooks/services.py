@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.redaction import redact_headers
 from audit.storable import UNSTORABLE, storable
-from connectors.flows import FLOWS, ORDER_SCOPES, flow_for_scope
+from sync.flows import FLOWS, ORDER_SCOPES, flow_for_scope
 from sync.models import Lane
 from tenants.models import Connection, ConnectionStatus
 from webhooks.handover import handover

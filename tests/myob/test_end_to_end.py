@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import ApiCall
-from connectors.tasks import poll_erp_stream_all
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.myob.models import new_row_version
 from sandbox.myob.services import faults_set, records
 from sync.models import JobKind, JobState, SyncJob
 from sync.replay import job_replay
+from sync.tasks import poll_erp_stream_all
 from tenants.models import Connection
 from tenants.services import connection_activate
 from tests.support.myob_sandbox import invoices, myob_shop, myob_worker_env

@@ -13,7 +13,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="flows-order-scopes-unlisted",
         claim="an order webhook becomes an order job because the order flow lists its scopes",
-        path="connectors/flows.py",
+        path="sync/flows.py",
         find="scopes=ORDER_SCOPES)",
         replace="scopes=frozenset())",
         tests=(f"{FLOWS_TEST}::test_a_webhook_scope_becomes_a_job_of_its_flow",),
@@ -21,7 +21,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="flows-customer-stream-unlisted",
         claim="the customers stream's poll finds the flow it asks jobs of in the flow table",
-        path="connectors/flows.py",
+        path="sync/flows.py",
         find='stream="customers"',
         replace='stream=""',
         tests=(
@@ -51,7 +51,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="to-store-echo-asks-for-jobs",
         claim="a card as our own write left it asks for no job and no store read",
-        path="connectors/streams.py",
+        path="sync/streams.py",
         find="if link is None or record.version in (link.written_version, link.seen_version):",
         replace="if link is None:",
         tests=(f"{CUSTOMER_SYNC}::test_our_own_write_is_not_pushed_back",),
@@ -59,7 +59,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="to-store-run-pushes-our-echo",
         claim="a run that finds the record as our own write left it writes nothing to the store",
-        path="connectors/to_store.py",
+        path="sync/to_store.py",
         find="    if record.version == link.written_version:\n",
         replace="    if False:\n",
         tests=(f"{CUSTOMER_SYNC}::test_a_job_for_our_own_write_writes_nothing_to_the_store",),

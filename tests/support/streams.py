@@ -1,9 +1,9 @@
 """The customers stream's poll for one connection, with the jobs it asks for run to their end."""
 
 from audit.models import ApiCall
-from connectors.streams import stream_poll
 from sync.jobs import job_run
 from sync.models import JobKind, JobState, SyncJob
+from sync.streams import stream_poll
 from tests.support.worker import wait_until
 
 STORE_WRITES = ("customer.update", "customer.address.update")

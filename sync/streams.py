@@ -1,7 +1,7 @@
 """ERP → store polling: one pass of one stream (customers, items) for one connection.
 
 Each ERP record changed since the stream's cursor that stands for a store record becomes one
-SyncJob of the stream's flow (connectors/flows.py), run like any other: claimed, retried,
+SyncJob of the stream's flow (sync/flows.py), run like any other: claimed, retried,
 audited, replayable. Records whose version is the one we wrote (or already pushed) are our own
 echo and ask for nothing. The cursor moves page by page, after the page's jobs were asked for.
 """
@@ -9,10 +9,10 @@ echo and ask for nothing. The cursor moves page by page, after the page's jobs w
 from django.db import transaction
 
 from connectors.erp import supports_stream
-from connectors.flows import flow_for_stream
 from connectors.links import store_links
 from connectors.registry import ERP_KINDS, connector_class_for
 from sync.dispatch import job_dispatch
+from sync.flows import flow_for_stream
 from sync.jobs import job_request
 from sync.models import Lane
 from sync.polling import read_cursor, write_cursor

@@ -50,11 +50,11 @@ FLOWS: dict[str, Flow] = {
         ),
         Flow(
             JobKind.CUSTOMER_TO_STORE, "customer", TO_STORE,
-            "connectors.to_store.customer_to_store", stream="customers",
+            "sync.to_store.customer_to_store", stream="customers",
         ),
         # Declared for the catalog push: no connector lists item changes yet.
         Flow(
-            JobKind.ITEM_TO_STORE, "item", TO_STORE, "connectors.to_store.item_to_store",
+            JobKind.ITEM_TO_STORE, "item", TO_STORE, "sync.to_store.item_to_store",
             stream="items",
         ),
     )

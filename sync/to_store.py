@@ -1,4 +1,4 @@
-"""The handlers of the flows from an ERP into the store (connectors/flows.py).
+"""The handlers of the flows from an ERP into the store (sync/flows.py).
 
 A job's source id is the ERP record's id. The run reads the record again rather than keep the
 poll's copy on the job: a job can wait (the store's budget, retries, a replay hours later), and
