@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 
 from sync.models import BulkRun, JobState, SyncAttempt, SyncJob
-from sync.replay import bulk_replay_start, job_replay, outcome_counts
+from sync.replay import (
+    bulk_replay_start,
+    job_replay,
+    outcome_counts,
+    replay_source,
+    replay_sources,
+)
 from tenants.admin import ReadOnlyRecordAdminMixin, RecordAdminMixin, ScopedModelAdmin
 
 STATE_COLOURS = {
@@ -95,7 +101,8 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
             raise Http404
         if job_replay(job=job):
             messages.success(
-                request, f"{job} is queued again and will be fetched fresh from BigCommerce."
+                request,
+                f"{job} is queued again and will be fetched fresh from {replay_source(job)}.",
             )
         else:
             messages.info(request, f"{job} is already waiting or running; nothing more to do.")
@@ -107,12 +114,15 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
         tenants = set(failed.values_list("tenant_id", flat=True))
         if request.POST.get("confirm") != "yes":
             # Say how many first (and of what), then run in the background.
+            sources, to_erp = replay_sources(failed)
             context = {
                 **self.admin_site.each_context(request),
                 "title": "Replay failed jobs",
                 "opts": self.model._meta,
                 "selected": queryset.count(),
                 "failed": failed.count(),
+                "sources": " or ".join(sources),
+                "to_erp": to_erp,
                 "ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
                 "select_across": request.POST.get("select_across", "0"),
             }

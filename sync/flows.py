@@ -1,7 +1,7 @@
 """The flows: every kind of record that moves between the store and an ERP, as data.
 
-A flow is a SyncJob kind: its direction, the handler that runs one job of it, and what asks for
-its jobs, either the store's webhook scopes (store → ERP) or an ERP stream that the stream's poll
+A flow is a SyncJob kind: its direction (which also says where a run, and so a replay, reads the
+record afresh), the handler that runs one job of it, and what asks for its jobs, either the store's webhook scopes (store → ERP) or an ERP stream that the stream's poll
 reads (ERP → store; `ErpConnector.changed_<stream>`). Webhook dispatch, the stream polls and
 `sync.jobs.job_run` read this table, so a new flow is a new row and a handler, not new branches.
 """
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
+from connectors.bigcommerce.store import LABEL as STORE_LABEL
+from connectors.registry import erp_kind as erp_spec
 from sync.models import JobKind
 
 TO_ERP = "to_erp"
@@ -38,6 +40,10 @@ class Flow:
 
     def run(self, job) -> tuple[str, str]:
         return import_string(self.handler)(job)
+
+    def reads_from(self, erp_kind: str) -> str:
+        """The system a job's run reads the record from afresh: the one the record leaves."""
+        return STORE_LABEL if self.direction == TO_ERP else erp_spec(erp_kind).label
 
 
 FLOWS: dict[str, Flow] = {

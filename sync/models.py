@@ -36,7 +36,7 @@ class SyncJobQuerySet(models.QuerySet):
 
 
 class SyncJob(models.Model):
-    """One record (an order, a customer) moving from BigCommerce into the ERP."""
+    """One record (an order, a customer) moving between BigCommerce and the ERP (sync/flows.py)."""
 
     connection = models.ForeignKey(
         "tenants.Connection", on_delete=models.CASCADE, related_name="sync_jobs"

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sync.dispatch import job_dispatch
+from sync.flows import FLOWS, TO_ERP
 from sync.jobs import job_request
 from sync.models import BulkRun, JobState, SyncJob
 from sync.order_sync import SYNCED
@@ -28,6 +29,19 @@ def job_replay(*, job: SyncJob) -> bool:
             SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="", details=details)
             job_dispatch(job.pk, trigger="replay")
     return needs_run
+
+
+def replay_source(job: SyncJob) -> str:
+    """Where a replay of the job reads its record afresh."""
+    return FLOWS[job.kind].reads_from(job.connection.erp_kind)
+
+
+def replay_sources(jobs) -> tuple[list[str], bool]:
+    """Where replaying these jobs reads their records afresh (sorted), and whether any of them
+    writes into an ERP."""
+    pairs = set(jobs.order_by().values_list("kind", "connection__erp_kind").distinct())
+    sources = sorted({FLOWS[kind].reads_from(erp_kind) for kind, erp_kind in pairs})
+    return sources, any(FLOWS[kind].direction == TO_ERP for kind, _ in pairs)
 
 
 def bulk_replay_start(*, jobs, tenant_id: int, user=None) -> BulkRun:

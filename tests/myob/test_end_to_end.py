@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,7 +156,10 @@ def test_a_card_edited_in_myob_becomes_a_job_that_a_person_replays_from_the_admi
 
     # A person replays it from the job's page: it runs again, reading the card afresh.
     client.force_login(owner)
-    client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
+    replayed = client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
+    assert [str(message) for message in get_messages(replayed.wsgi_request)] == [
+        f"{job} is queued again and will be fetched fresh from MYOB Business (AccountRight)."
+    ]
     wait_until(
         lambda: job.attempt_log.filter(finished_at__isnull=False).count() == 2,
         timeout=30,

@@ -1,10 +1,12 @@
 """Job bookkeeping: one job per record, no job run twice, reruns, sweepers, replay rules."""
 
 import itertools
+import re
 import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +15,7 @@ from connectors.http import ApiClient, VendorRules
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sync.jobs import _finish, job_claim, job_request, job_run
 from sync.lease import Lease, LeaseLost, holding, lease_expiry
-from sync.models import BulkRun, JobState, Lane, SyncAttempt, SyncJob
+from sync.models import BulkRun, JobKind, JobState, Lane, SyncAttempt, SyncJob
 from sync.replay import job_replay
 from sync.scheduling import needing_a_slot
 from tenants.models import ConnectionStatus
@@ -229,6 +231,39 @@ def test_owner_replays_from_the_job_page(client, owner, active):
     client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == JobState.PENDING
+
+
+@pytest.mark.django_db
+def test_a_replay_says_where_it_reads_the_record_afresh(client, owner, active):
+    """A store → ERP job reads the store again, an ERP → store one its ERP: the job's page and the
+    bulk replay's confirmation say which."""
+    order = SyncJobFactory(connection=active, state=JobState.FAILED, source_id="7")
+    card = SyncJobFactory(
+        connection=active, kind=JobKind.CUSTOMER_TO_STORE, state=JobState.FAILED, source_id="uid-1"
+    )
+    client.force_login(owner)
+    changelist = reverse("admin:sync_syncjob_changelist")
+
+    def confirmation(*jobs):
+        selected = {"action": "replay_selected", "_selected_action": [job.pk for job in jobs]}
+        page = client.post(changelist, selected).content.decode()
+        return re.search(r'id="replay-count">[^.]*\. ([^<]*)</p>', page).group(1)
+
+    kept = "; documents already in the ERP are found, never duplicated."
+    assert confirmation(order) == f"Each is fetched fresh from BigCommerce{kept}"
+    assert confirmation(card) == "Each is fetched fresh from MYOB Business (AccountRight)."
+    assert (
+        confirmation(order, card)
+        == f"Each is fetched fresh from BigCommerce or MYOB Business (AccountRight){kept}"
+    )
+
+    def replayed(job):
+        response = client.post(reverse("admin:sync_syncjob_replay", args=[job.pk]))
+        return [str(message) for message in get_messages(response.wsgi_request)][-1]
+
+    fresh = "is queued again and will be fetched fresh from"
+    assert replayed(order) == f"Order 7 {fresh} BigCommerce."
+    assert replayed(card) == f"Customer, ERP → store uid-1 {fresh} MYOB Business (AccountRight)."
 
 
 @pytest.mark.django_db

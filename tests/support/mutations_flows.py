@@ -8,6 +8,7 @@ from tests.support.mutation_spec import Mutation
 FLOWS_TEST = "tests/pipeline/test_flows.py"
 CUSTOMER_SYNC = "tests/myob/test_customer_sync.py"
 MYOB_E2E = "tests/myob/test_end_to_end.py"
+JOBS_TEST = "tests/pipeline/test_jobs.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -63,5 +64,24 @@ MUTATIONS: list[Mutation] = [
         find="    if record.version == link.written_version:\n",
         replace="    if False:\n",
         tests=(f"{CUSTOMER_SYNC}::test_a_job_for_our_own_write_writes_nothing_to_the_store",),
+    ),
+    Mutation(
+        name="replay-says-the-store-for-every-flow",
+        claim="a replay of an ERP → store job says it reads the record from the ERP",
+        path="sync/flows.py",
+        find="return STORE_LABEL if self.direction == TO_ERP else erp_spec(erp_kind).label",
+        replace="return STORE_LABEL",
+        tests=(
+            f"{JOBS_TEST}::test_a_replay_says_where_it_reads_the_record_afresh",
+            f"{MYOB_E2E}::test_a_card_edited_in_myob_becomes_a_job_that_a_person_replays_from_the_admin",
+        ),
+    ),
+    Mutation(
+        name="replay-confirmation-names-the-store",
+        claim="the bulk replay's confirmation names where the failed jobs' records are read",
+        path="templates/admin/sync/syncjob/replay_confirm.html",
+        find="Each is fetched fresh from {{ sources }}",
+        replace="Each is fetched fresh from BigCommerce",
+        tests=(f"{JOBS_TEST}::test_a_replay_says_where_it_reads_the_record_afresh",),
     ),
 ]
