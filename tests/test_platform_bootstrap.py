@@ -63,6 +63,19 @@ def test_a_task_removed_from_code_leaves_the_scheduler_and_hand_made_ones_stay()
 
 
 @pytest.mark.django_db
+def test_a_task_moved_to_another_module_is_rewritten_in_its_row():
+    call_command("sync_beat_schedule", verbosity=0)
+    row = PeriodicTask.objects.get(name=NAME_PREFIX + "Poll ERP customer changes")
+    PeriodicTask.objects.filter(pk=row.pk).update(task="connectors.tasks.poll_erp_stream_all")
+    call_command("sync_beat_schedule", verbosity=0)
+    row.refresh_from_db()
+    assert (row.task, json.loads(row.kwargs)) == (
+        "sync.tasks.poll_erp_stream_all",
+        {"stream": "customers"},
+    )
+
+
+@pytest.mark.django_db
 def test_demo_tenant_with_an_owner_login_and_a_myob_connection_on_the_sandbox(capsys, settings):
     settings.DEMO_MODE = True
     call_command("bootstrap")

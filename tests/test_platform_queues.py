@@ -9,6 +9,7 @@ import yaml
 from django.utils.module_loading import autodiscover_modules
 
 from config.celery import QUEUES, app
+from config.schedule import periodic_tasks
 from tests.support.worker import procfile_worker_queues
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,13 @@ def test_every_task_routes_to_a_declared_queue():
     names = _our_tasks()
     assert "sync.tasks.poll_erp_stream" in names
     assert {name: _queue(name) for name in names if _queue(name) not in QUEUES} == {}
+
+
+def test_every_periodic_task_names_a_task_the_worker_knows():
+    """A task moved to another module is moved in the schedule too, or beat sends a name no
+    worker runs."""
+    _our_tasks()
+    assert [entry.task for entry in periodic_tasks() if entry.task not in app.tasks] == []
 
 
 def test_polls_run_on_the_poll_queue_and_intake_on_its_own():

@@ -1,6 +1,7 @@
 """The pipeline's models moved from audit and connectors to the sync app without touching their
 tables: a database written before the move keeps every job, attempt, run, call, turn and claim,
-with their links, when it migrates forward."""
+with their links, when it migrates forward, as does one written before the ERP → store job kinds
+(while SyncJob still lived in audit)."""
 
 from datetime import timedelta
 
@@ -12,6 +13,15 @@ from django.utils import timezone
 BEFORE_THE_MOVE = [
     ("audit", "0005_new_job_kinds"),
     ("connectors", "0005_external_link"),
+    ("sync", None),
+]
+# Older still: before the ERP → store job kinds (audit 0005 changed the kinds while SyncJob lived
+# in audit) and the one link table.
+BEFORE_THE_FLOWS = [
+    ("audit", "0004_syncjob_queued_for"),
+    ("connectors", "0004_claim_follows_the_run_lease"),
+    ("connectors_myob", "0001_customer_link"),
+    ("connectors_exact_online", "0001_initial"),
     ("sync", None),
 ]
 
@@ -75,7 +85,8 @@ def rows_before_the_move(apps) -> dict:
 
 
 @pytest.mark.embedded
-def test_rows_written_before_the_move_are_all_there_after_it(transactional_db):
+@pytest.mark.parametrize("before", [BEFORE_THE_MOVE, BEFORE_THE_FLOWS], ids=["move", "flows"])
+def test_rows_written_before_the_move_are_all_there_after_it(transactional_db, before):
     from django.contrib.contenttypes.models import ContentType
 
     from audit.models import ApiCall
@@ -84,7 +95,7 @@ def test_rows_written_before_the_move_are_all_there_after_it(transactional_db):
     content_type = ContentType.objects.get_for_model(SyncJob).pk
     newest = latest()
     try:
-        ids = rows_before_the_move(migrate(BEFORE_THE_MOVE))
+        ids = rows_before_the_move(migrate(before))
         assert ContentType.objects.get(pk=content_type).app_label == "audit"
     finally:
         migrate(newest)

@@ -84,4 +84,14 @@ MUTATIONS: list[Mutation] = [
         replace="Each is fetched fresh from BigCommerce",
         tests=(f"{JOBS_TEST}::test_a_replay_says_where_it_reads_the_record_afresh",),
     ),
+    Mutation(
+        name="beat-sends-a-moved-task-by-its-old-name",
+        claim="every periodic task names a task the worker knows",
+        path="config/schedule.py",
+        find='"Poll ERP item changes",\n        "sync.tasks.poll_erp_stream_all",',
+        replace='"Poll ERP item changes",\n        "connectors.tasks.poll_erp_stream_all",',
+        tests=(
+            "tests/test_platform_queues.py::test_every_periodic_task_names_a_task_the_worker_knows",
+        ),
+    ),
 ]
