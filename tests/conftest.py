@@ -20,6 +20,15 @@ pytest_plugins = ["tests.support.browser"]
 def pytest_configure(config):
     from django.conf import settings
 
+    from tests.settings import SEPARATED_FOR
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get(SEPARATED_FOR) != worker:
+        pytest.exit(
+            "pytest-xdist workers need services of their own, which tests/settings.py gives them: "
+            f"DJANGO_SETTINGS_MODULE is {os.environ.get('DJANGO_SETTINGS_MODULE')}, not tests.settings.",
+            returncode=4,
+        )
     if EMBEDDED_RUN != settings.EMBEDDED_DATABASE:
         pytest.exit(
             "TEST_BACKEND=embedded runs on SQLite and the file broker (DATABASE_URL and REDIS_URL "
@@ -120,8 +129,24 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session, exitstatus):
     scan = getattr(session, "secret_scan", None)  # None: the session failed to start
-    if scan is not None and scan.finish():
+    found = scan.finish() if scan is not None else []
+    if found:
         session.exitstatus = 1
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: tell the main process
+        session.config.workeroutput["secret_scan_leaks"] = list(found)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The main process of a pytest-xdist run fails the session on its workers' leaks too (their
+    own exit status is not passed on) and lists them in its summary."""
+    from tests.support.secret_scan import leaks
+
+    worker = node.gateway.id
+    leaks.extend(
+        f"{worker}: {leak}"
+        for leak in getattr(node, "workeroutput", {}).get("secret_scan_leaks", [])
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -3,13 +3,17 @@ process and in a worker process."""
 
 import logging
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from audit.models import ApiCall
+from tests.settings import SEPARATED_FOR
 from tests.support import secret_scan
-from tests.support.worker import WorkerProcess, wait_until
+from tests.support.worker import ROOT, WorkerProcess, wait_until
 
 
 def test_the_scan_spots_a_secret_in_an_api_call_row():
@@ -60,6 +64,22 @@ def test_a_worker_process_reports_leaks_in_its_log_lines_rows_and_log_file(setti
     kept = [line for line in report.read_text().splitlines() if not line.startswith(ours)]
     report.write_text("".join(f"{line}\n" for line in kept))
     worker.log_path.unlink()
+
+
+def test_a_leak_an_xdist_worker_finds_at_its_end_fails_the_run_and_is_named(tmp_path):
+    """Under pytest-xdist each worker has a session and a scan of its own, and its exit status
+    is not passed on: the main process fails the run on what the workers' scans found."""
+    inherited = (SEPARATED_FOR, "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
+    env["VAR_DIR"] = str(tmp_path / "var")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "1",
+         "tests/support/secret_scan_xdist_probe.py"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert "1 passed" in run.stdout, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout
+    assert re.search(r"gw0: worker log test-worker-\d+-probe.log holds 'sbx-at-'", run.stdout)
 
 
 def _probe_lines(report: Path) -> list[str]:
