@@ -1,8 +1,8 @@
 """The demo tenant the run command creates in demo mode: a login and connections pointing at the
-sandbox systems served by this same Django, so everything works with no vendor account."""
+sandbox systems served by this same Django, so everything works with no vendor account. Each
+ERP's sandbox package declares its connection (sandbox/demo_connection.py)."""
 
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,28 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox.bigcommerce.services import demo_store_credentials, hooks_register
-from sandbox.exact_online import services as exact_online
-from sandbox.myob import services as myob
+from sandbox.demo_connection import DemoConnection, installed_demo_connections
 from tenants.models import Connection, ConnectionStatus, Role, Tenant
 from tenants.services import member_add, tenant_create
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@example.com"
 
-
-@dataclass(frozen=True)
-class DemoConnection:
-    name: str
-    store_hash: str  # its own sandbox store, so each ERP's orders are told apart
-    erp_settings: dict
-
-
-# One connection per ERP that has a connector (tests/test_platform_bootstrap.py checks the two
-# lists stay in step), each signed in to its sandbox by the function named in SIGN_INS.
-DEMO_CONNECTIONS = {
-    "myob": DemoConnection("Demo store → MYOB", "demo1", {}),
-    "exact_online": DemoConnection("Demo store → Exact Online", "demo2", {"country": "nl"}),
-}
+# One connection per ERP that has a connector (tests/test_platform_bootstrap.py checks it), each
+# declared by the ERP's sandbox package (sandbox/<kind>/demo.py).
+DEMO_CONNECTIONS = installed_demo_connections(settings.INSTALLED_APPS)
 
 
 @transaction.atomic
@@ -69,50 +57,10 @@ def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connect
             "erp_settings": dict(demo.erp_settings),
         },
     )
-    SIGN_INS[kind](connection)
+    demo.sign_in(connection)
     if store and connection.status == ConnectionStatus.DRAFT:
         _go_live(connection)
     return connection
-
-
-def _connect_sandbox_myob(connection: Connection) -> None:
-    """Signed in to the sandbox MYOB's demo company file, as 'Connect MYOB' would leave it, so the
-    demo's orders become invoices with nothing typed in."""
-    from connectors.myob.setup import connection_connect, is_connected, redirect_uri
-
-    # Registered on every start: 'Connect MYOB' again signs in at this address (PORT may change).
-    business = myob.demo_company_file(
-        settings.MYOB_CLIENT_ID, settings.MYOB_CLIENT_SECRET, redirect_uri()
-    )
-    if is_connected(connection):
-        return
-    connection_connect(
-        connection,
-        tokens=myob.demo_tokens(settings.MYOB_CLIENT_ID, business),
-        business_id=str(business.uid),
-        business_name=business.name,
-    )
-
-
-def _connect_sandbox_exact_online(connection: Connection) -> None:
-    """Signed in to the sandbox Exact Online's demo division, as 'Connect Exact Online' would leave
-    it; its mapping defaults (journal 70, VAT codes 2 and 0, item SHIPPING) are that division's."""
-    from connectors.exact_online.setup import connection_connect, is_connected, redirect_uri
-
-    # Registered on every start: 'Connect Exact Online' signs in at this address (PORT may change).
-    division = exact_online.demo_division(
-        settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, redirect_uri()
-    )
-    if is_connected(connection):
-        return
-    connection_connect(
-        connection,
-        tokens=exact_online.demo_tokens(settings.EXACT_CLIENT_ID, division),
-        division=division.code,
-    )
-
-
-SIGN_INS = {"myob": _connect_sandbox_myob, "exact_online": _connect_sandbox_exact_online}
 
 
 def _go_live(connection: Connection) -> None:

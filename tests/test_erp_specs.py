@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -26,15 +27,32 @@ from tests.support.scripted_server import Answer, ScriptedServer
 from tests.test_platform_settings import STRONG_KEY, django_in_subprocess, shown
 
 CONNECTORS = Path(__file__).resolve().parents[1] / "connectors"
+# The vendors the product offers, in the admin's order (another ERP may be installed among them).
+PRODUCT_ERPS = {
+    "myob": "MYOB Business (AccountRight)",
+    "exact_online": "Exact Online",
+    "acumatica": "Acumatica",
+    "business_central": "Microsoft Dynamics 365 Business Central",
+    "syspro": "SYSPRO",
+}
 # Each kind's settings that make every one of its links show.
 CHOSEN = {"myob": {"business_id": "bid-1"}, "exact_online": {"division": 7}}
 PK = uuid.UUID(int=1)
 
 
+def installed_erp_packages() -> list[str]:
+    """The ERP packages in INSTALLED_APPS, in its order."""
+    return [
+        app.removeprefix("connectors.")
+        for app in settings.INSTALLED_APPS
+        if app.startswith("connectors.") and (CONNECTORS / app.split(".")[1] / "config.py").exists()
+    ]
+
+
 def test_every_erp_package_is_installed_and_has_its_spec():
     # A package with a settings form (config.py) is an ERP; bigcommerce is the store, not an ERP.
     packages = {path.parent.name for path in CONNECTORS.glob("*/config.py")}
-    assert packages == {"myob", "exact_online", "acumatica", "business_central", "syspro"}
+    assert set(PRODUCT_ERPS) <= packages
     installed = {c.name.removeprefix("connectors.") for c in apps.get_app_configs()}
     assert packages <= installed
     assert set(registry.ERP_KINDS) - {FAKE_KIND} == packages
@@ -44,18 +62,17 @@ def test_every_erp_package_is_installed_and_has_its_spec():
 
 
 def test_the_registry_is_built_from_the_specs_in_installed_apps_order():
-    assert registry.ERP_CHOICES == [
-        ("myob", "MYOB Business (AccountRight)"),
-        ("exact_online", "Exact Online"),
-        ("acumatica", "Acumatica"),
-        ("business_central", "Microsoft Dynamics 365 Business Central"),
-        ("syspro", "SYSPRO"),
-    ]
+    # Every installed ERP is offered, in INSTALLED_APPS order; the product's vendors among them.
+    assert [kind for kind, _label in registry.ERP_CHOICES] == installed_erp_packages()
+    assert [choice for choice in registry.ERP_CHOICES if choice[0] in PRODUCT_ERPS] == list(
+        PRODUCT_ERPS.items()
+    )
     assert Connection._meta.get_field("erp_kind").choices == registry.ERP_CHOICES
-    assert registry.TOKEN_MANAGERS == {
-        "myob": "connectors.myob.auth.token_manager",
-        "exact_online": "connectors.exact_online.auth.token_manager",
-    }
+    oauth = {kind: f"connectors.{kind}.auth.token_manager" for kind in ("myob", "exact_online")}
+    assert oauth.items() <= registry.TOKEN_MANAGERS.items()
+    assert {
+        kind: spec.oauth_manager for kind, spec in registry.ERP_KINDS.items() if spec.oauth_manager
+    } == registry.TOKEN_MANAGERS
     for kind, spec in registry.ERP_KINDS.items():
         found = registry.connector_class_for(kind)
         assert found is (import_string(spec.connector) if spec.connector else None), kind

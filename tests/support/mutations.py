@@ -554,15 +554,15 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="demo-without-exact",
         claim="the demo has a connection for every ERP with a connector",
-        path="sandbox/demo.py",
-        find='    "exact_online": DemoConnection("Demo store → Exact Online", "demo2", {"country": "nl"}),\n',
-        replace="",
+        path="sandbox/demo_connection.py",
+        find='find_spec(f"{app}.demo") is not None',
+        replace='find_spec(f"{app}.demo") is not None and app != "sandbox.exact_online"',
         tests=("tests/test_platform_bootstrap.py",),
     ),
     Mutation(
         name="demo-connections-share-a-store",
         claim="each demo connection has its own sandbox store",
-        path="sandbox/demo.py",
+        path="sandbox/exact_online/demo.py",
         find='DemoConnection("Demo store → Exact Online", "demo2"',
         replace='DemoConnection("Demo store → Exact Online", "demo1"',
         tests=("tests/test_platform_bootstrap.py",),
@@ -570,7 +570,7 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         name="demo-exact-app-without-callback",
         claim="'Connect Exact Online' in the demo reaches the sandbox's consent page",
-        path="sandbox/demo.py",
+        path="sandbox/exact_online/demo.py",
         find="settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, redirect_uri()",
         replace='settings.EXACT_CLIENT_ID, settings.EXACT_CLIENT_SECRET, ""',
         tests=("tests/test_platform_bootstrap.py",),

@@ -1,0 +1,29 @@
+"""What a sandboxed ERP gives the demo tenant: `sandbox/<kind>/demo.py` exposing `DEMO`, a
+DemoConnection. They are found the way the ERPs' specs are (connectors/spec.py), so an ERP's
+sandbox package brings its demo connection with it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+SANDBOX_APPS_PACKAGE = "sandbox."
+
+
+@dataclass(frozen=True)
+class DemoConnection:
+    name: str
+    store_hash: str  # its own sandbox store, so each ERP's orders are told apart
+    # sign_in(connection): signed in to the sandbox ERP as its 'Connect' button would leave it.
+    sign_in: Callable
+    erp_settings: dict = field(default_factory=dict)
+
+
+def installed_demo_connections(installed_apps) -> dict[str, DemoConnection]:
+    """The demo connection of every installed sandbox app that declares one, by ERP kind (the
+    package's name), in INSTALLED_APPS order."""
+    return {
+        app.removeprefix(SANDBOX_APPS_PACKAGE): import_module(f"{app}.demo").DEMO
+        for app in installed_apps
+        if app.startswith(SANDBOX_APPS_PACKAGE) and find_spec(f"{app}.demo") is not None
+    }
