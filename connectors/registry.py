@@ -12,6 +12,13 @@ ERP_KINDS: dict[str, ErpSpec] = {
 
 ERP_CHOICES = [(kind, spec.label) for kind, spec in ERP_KINDS.items()]
 
+
+def erp_choices() -> list[tuple[str, str]]:
+    """Connection.erp_kind's choices. The field names this function, so its migrations do too,
+    not the kinds: installing an ERP needs no migration."""
+    return ERP_CHOICES
+
+
 # system -> factory(connection) -> connectors.auth.TokenManager, for the systems that use OAuth.
 TOKEN_MANAGERS: dict[str, str] = {
     kind: spec.oauth_manager for kind, spec in ERP_KINDS.items() if spec.oauth_manager

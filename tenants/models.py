@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from connectors.registry import ERP_CHOICES
+from connectors.registry import erp_choices
 from tenants.fields import StrictEncryptedJSONField, StrictEncryptedTextField
 
 
@@ -115,7 +115,7 @@ class Connection(models.Model):
     webhook_secret = StrictEncryptedTextField(default=new_webhook_secret, editable=False)
 
     # --- ERP ---
-    erp_kind = models.CharField("ERP", max_length=30, choices=ERP_CHOICES)
+    erp_kind = models.CharField("ERP", max_length=30, choices=erp_choices)
     erp_settings = models.JSONField(default=dict, blank=True)
     erp_secrets = StrictEncryptedJSONField(default=dict, blank=True)
 

@@ -5,11 +5,13 @@ connection page, the redaction of secret headers and the settings read from the 
 import json
 import uuid
 from dataclasses import replace
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -67,7 +69,7 @@ def test_the_registry_is_built_from_the_specs_in_installed_apps_order():
     assert [choice for choice in registry.ERP_CHOICES if choice[0] in PRODUCT_ERPS] == list(
         PRODUCT_ERPS.items()
     )
-    assert Connection._meta.get_field("erp_kind").choices == registry.ERP_CHOICES
+    assert list(Connection._meta.get_field("erp_kind").choices) == registry.ERP_CHOICES
     oauth = {kind: f"connectors.{kind}.auth.token_manager" for kind in ("myob", "exact_online")}
     assert oauth.items() <= registry.TOKEN_MANAGERS.items()
     assert {
@@ -78,6 +80,17 @@ def test_the_registry_is_built_from_the_specs_in_installed_apps_order():
         assert found is (import_string(spec.connector) if spec.connector else None), kind
     with pytest.raises(LookupError, match="Unknown ERP kind 'nope'"):
         registry.erp_kind("nope")
+
+
+@pytest.mark.django_db
+def test_installing_an_erp_needs_no_migration(monkeypatch):
+    monkeypatch.setattr(registry, "ERP_CHOICES", [*registry.ERP_CHOICES, ("epicor", "Epicor")])
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit:
+        pytest.fail(f"a new ERP asked for a migration:\n{out.getvalue()}")
+    assert ("epicor", "Epicor") in Connection._meta.get_field("erp_kind").choices
 
 
 def test_each_erps_pages_are_mounted_at_its_kind_under_its_namespace():

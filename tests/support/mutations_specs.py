@@ -53,4 +53,12 @@ MUTATIONS: list[Mutation] = [
         replace="        default = self.default\n",
         tests=(f"{SPECS}::test_settings_read_each_specs_environment_settings",),
     ),
+    Mutation(
+        name="erp-kinds-written-into-migrations",
+        claim="installing an ERP needs no migration (the kind field names the registry's choices)",
+        path="tenants/models.py",
+        find="choices=erp_choices)",
+        replace="choices=erp_choices())",
+        tests=(f"{SPECS}::test_installing_an_erp_needs_no_migration",),
+    ),
 ]
