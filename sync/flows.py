@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
-from connectors.bigcommerce.store import LABEL as STORE_LABEL
+from connectors.bigcommerce.mapping import LABEL as STORE_LABEL
 from connectors.registry import erp_kind as erp_spec
 from sync.models import JobKind
 
