@@ -2,6 +2,7 @@
 
 from audit.models import ApiCall
 from audit.redaction import MASK
+from tenants.selectors import secret_values_of
 
 
 def api_call_list(*, scope):
@@ -11,8 +12,6 @@ def api_call_list(*, scope):
 def api_call_for_display(call: ApiCall) -> ApiCall:
     """The call with its connection's current secrets masked once more. Bodies were redacted
     when recorded; this also catches a credential entered after the call was made."""
-    from tenants.selectors import secret_values_of
-
     if call.connection is None:
         return call
     secrets = sorted(set(secret_values_of(call.connection)), key=len, reverse=True)

@@ -167,7 +167,7 @@ class TokenManager:
                 token.save()
                 return token.access_token
         # Outside the transaction, so the recorded error is committed before we report it.
-        from tenants.services import connection_needs_reconnect
+        from tenants.reconnect import connection_needs_reconnect
 
         connection_needs_reconnect(connection_id=self.connection_id, message=failure.message)
         raise failure

@@ -65,9 +65,9 @@ def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connect
 
 def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
-    from connectors.bigcommerce.hooks import webhook_destination
-    from sync.polling import ORDERS_CURSOR, write_cursor
-    from webhooks.services import SUBSCRIBED_SCOPES
+    from sync.polling import ORDERS_CURSOR
+    from tenants.cursors import write_cursor
+    from webhooks.subscription import SUBSCRIBED_SCOPES, webhook_destination
     from webhooks.verification import SECRET_HEADER
 
     hooks_register(

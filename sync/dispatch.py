@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
+from config.celery import app
 from sync.models import JobState, SyncJob
 from sync.scheduling import needing_a_slot
 
@@ -60,10 +62,6 @@ def waiting_run_messages() -> int:
     """Run messages waiting in the broker's sync queue (Redis: the list's length; file broker:
     its files). Messages a worker has reserved are not counted: with prefetch 1 they are a few
     per worker, and the top-up errs on sending."""
-    from kombu.exceptions import ChannelError
-
-    from config.celery import app
-
     with app.connection_for_read() as conn:
         try:
             return conn.default_channel.queue_declare(SYNC_QUEUE, passive=True).message_count

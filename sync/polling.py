@@ -4,7 +4,7 @@ A missed webhook costs latency, never data. The cursor only moves past orders th
 the pipeline, page by page, so a crash mid-poll repeats work instead of skipping it.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from connectors.errors import ConnectorError
 from sync.dispatch import job_dispatch
 from sync.jobs import job_request
 from sync.models import BulkRun, JobKind, JobState, Lane, SyncJob
+from tenants.cursors import read_cursor, write_cursor
 from tenants.models import Connection, ConnectionStatus
 
 ORDERS_CURSOR = "bc_orders"
@@ -23,24 +24,6 @@ ORDERS_CURSOR = "bc_orders"
 # (handing over is idempotent); after this many tries, or at once on a definite refusal, it stops
 # and says why on its page.
 BULK_RUN_ATTEMPTS = 5
-CURSOR_VERSION = 1  # bump with a migration step in read_cursor when the format changes
-
-
-def read_cursor(connection: Connection, stream: str) -> datetime | None:
-    entry = (connection.cursors or {}).get(stream)
-    if not entry or entry.get("v") != CURSOR_VERSION:
-        return None
-    return datetime.fromisoformat(entry["value"])
-
-
-def write_cursor(connection_id, stream: str, value: datetime) -> None:
-    with transaction.atomic():
-        connection = Connection.objects.select_for_update().get(pk=connection_id)
-        cursors = dict(connection.cursors or {})
-        current = read_cursor(connection, stream)
-        if current is None or value > current:
-            cursors[stream] = {"v": CURSOR_VERSION, "value": value.isoformat()}
-            Connection.objects.filter(pk=connection_id).update(cursors=cursors)
 
 
 def orders_hand_over(connection: Connection, orders: list[dict], *, trigger: str) -> list[int]:

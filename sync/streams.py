@@ -15,7 +15,7 @@ from sync.dispatch import job_dispatch
 from sync.flows import flow_for_stream
 from sync.jobs import job_request
 from sync.models import Lane
-from sync.polling import read_cursor, write_cursor
+from tenants.cursors import read_cursor, write_cursor
 from tenants.models import Connection, ConnectionStatus
 
 

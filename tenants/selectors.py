@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 
+from audit.redaction import collect_secret_values
 from tenants.models import WRITE_ROLES, Connection, Membership, Role
+from webhooks.subscription import webhook_destination
 
 
 def tenant_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
@@ -39,8 +41,6 @@ def connections_visible_to(user):
 
 def secret_values_of(connection) -> list[str]:
     """Every credential value a connection holds, for value-based redaction."""
-    from audit.redaction import collect_secret_values
-
     values = [connection.bc_access_token, connection.bc_client_secret, connection.webhook_secret]
     values += collect_secret_values(connection.erp_secrets)
     for token in connection.tokens.all():
@@ -55,8 +55,6 @@ def connection_list(*, scope):
 
 def connection_webhook_health(connection) -> dict:
     """What the last hook check found, and the last webhook that actually arrived."""
-    from connectors.bigcommerce.hooks import webhook_destination
-
     health = connection.webhook_health or {}
     last = connection.inbound_events.order_by("-received_at", "-id").first()
     return {

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from connectors.registry import ERP_CHOICES, ERP_KINDS, config_form_for
 from tenants.forms import BC_SECRET_FIELDS
 from tenants.models import Connection, OAuthToken, store_hash_validator
+from webhooks.subscription import webhook_destination
 
 
 def _form_field_schema(field: forms.Field, secret: bool) -> dict:
@@ -90,8 +91,6 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_webhook_url(self, obj) -> str:
-        from connectors.bigcommerce.hooks import webhook_destination
-
         return webhook_destination(obj)
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})

@@ -7,7 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from connectors.bigcommerce.hooks import ensure_hooks
+from connectors.registry import connector_class_for, erp_kind
+from sync.dispatch import jobs_dispatch_waiting
+from sync.polling import ORDERS_CURSOR, backfill_start, customers_pull_start
+from tenants.cursors import read_cursor, write_cursor
 from tenants.models import Connection, ConnectionStatus, Membership, Role, Tenant
+from webhooks.services import events_dispatch_pending
 
 
 def tenant_create(*, name: str, owner=None, slug: str | None = None) -> Tenant:
@@ -52,18 +58,6 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
     back, with a backfill), and hand over what arrived while the connection was paused.
 
     Raises ActivationRefused for an ERP whose connector has not landed: nothing could be sent."""
-    from connectors.bigcommerce.hooks import ensure_hooks
-    from connectors.registry import connector_class_for, erp_kind
-    from sync.dispatch import jobs_dispatch_waiting
-    from sync.polling import (
-        ORDERS_CURSOR,
-        backfill_start,
-        customers_pull_start,
-        read_cursor,
-        write_cursor,
-    )
-    from webhooks.services import events_dispatch_pending
-
     kind = erp_kind(connection.erp_kind)
     if not kind.available:
         raise ActivationRefused(kind.unavailable_message)
@@ -104,49 +98,6 @@ def connection_pause(*, connection: Connection) -> Connection:
 def connection_record_error(*, connection_id, message: str, status=ConnectionStatus.ERROR) -> None:
     Connection.objects.filter(pk=connection_id).update(
         status=status, last_error=message, last_error_at=timezone.now(), updated_at=timezone.now()
-    )
-
-
-def connection_needs_reconnect(*, connection_id, message: str) -> bool:
-    """Stop all calls for a connection whose credential is dead, and tell its owners — once.
-
-    Returns True when this call made the change (and so sent the email).
-    """
-    changed = (
-        Connection.objects.filter(pk=connection_id)
-        .exclude(status=ConnectionStatus.NEEDS_RECONNECT)
-        .update(
-            status=ConnectionStatus.NEEDS_RECONNECT,
-            last_error=message,
-            last_error_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-    )
-    if changed:
-        connection = Connection.objects.select_related("tenant").get(pk=connection_id)
-        transaction.on_commit(lambda: notify_owners_reconnect(connection=connection))
-    return bool(changed)
-
-
-def notify_owners_reconnect(*, connection: Connection) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    owners = Membership.objects.filter(tenant=connection.tenant, role=Role.OWNER)
-    recipients = [m.user.email for m in owners.select_related("user") if m.user.email]
-    if not recipients:
-        return
-    send_mail(
-        subject=f"[ml-connector] {connection.name} needs reconnecting",
-        message=(
-            f"ml-connector can no longer reach {connection.get_erp_kind_display()} for "
-            f"'{connection.name}': {connection.last_error}\n\n"
-            "Orders are not being lost: webhooks are still received and kept, and will sync "
-            "once you reconnect. Open the connection in the admin and use its Connect button:\n"
-            f"{settings.PUBLIC_BASE_URL}/admin/tenants/connection/{connection.pk}/change/\n"
-        ),
-        from_email=None,
-        recipient_list=recipients,
     )
 
 

@@ -4,7 +4,7 @@ import django_filters
 
 from tenants.filters import DateTimeRangeFilter, TenantFilterSet, connection_filter
 from webhooks.models import EventState, InboundEvent
-from webhooks.services import KNOWN_SCOPES
+from webhooks.subscription import KNOWN_SCOPES
 
 
 class InboundEventFilter(TenantFilterSet):

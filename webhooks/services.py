@@ -13,20 +13,17 @@ from django.utils import timezone
 
 from audit.redaction import redact_headers
 from audit.storable import UNSTORABLE, storable
-from sync.flows import FLOWS, ORDER_SCOPES, flow_for_scope
+from sync.dispatch import job_dispatch
+from sync.flows import ORDER_SCOPES, flow_for_scope
+from sync.jobs import job_request
 from sync.models import Lane
 from tenants.models import Connection, ConnectionStatus
 from webhooks.handover import handover
 from webhooks.models import EventState, InboundEvent
+from webhooks.subscription import KNOWN_SCOPES
 from webhooks.verification import SignatureError, verify
 
 security_log = logging.getLogger("ml_connector.security")
-
-# Accepted and stored, but nothing to sync.
-IGNORED_SCOPES = {"store/customer/deleted", "store/hook/deliveryException"}
-KNOWN_SCOPES = {scope for flow in FLOWS.values() for scope in flow.scopes} | IGNORED_SCOPES
-# What we subscribe to when a connection is activated.
-SUBSCRIBED_SCOPES = sorted(KNOWN_SCOPES - IGNORED_SCOPES - {"store/order/archived"})
 
 
 # BigCommerce's webhooks are a few hundred bytes, two levels deep ({..., "data": {"type", "id"}}).
@@ -272,9 +269,6 @@ def _dispatch(event: InboundEvent) -> None:
 
 def event_process(event_id: int) -> str | None:
     """Turn an event into a sync job. Idempotent: a second delivery of the task does nothing."""
-    from sync.dispatch import job_dispatch
-    from sync.jobs import job_request
-
     event = InboundEvent.objects.select_related("connection").filter(pk=event_id).first()
     if event is None or event.state not in (EventState.RECEIVED, EventState.DISPATCHED):
         return None

@@ -5,19 +5,14 @@ activity, and allows one hook per scope and destination. The check lists the hoo
 inactive ones, recreates missing ones and never creates a duplicate.
 """
 
-from django.conf import settings
 from django.utils import timezone
 
 from connectors.answers import reading
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import ConnectorError
 from tenants.models import Connection
-from webhooks.services import SUBSCRIBED_SCOPES
+from webhooks.subscription import SUBSCRIBED_SCOPES, webhook_destination
 from webhooks.verification import SECRET_HEADER
-
-
-def webhook_destination(connection: Connection) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/webhooks/bigcommerce/{connection.pk}/"
 
 
 def ensure_hooks(connection: Connection) -> dict:

@@ -1,7 +1,7 @@
 """The sandbox store's own periodic work, written into beat with the app's where the sandbox is
 served (config/schedule.py `periodic_tasks`)."""
 
-from config.schedule import Periodic
+from config.periodic import Periodic
 
 SANDBOX_PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Webhook deliveries whose message never reached the broker or was lost with it.

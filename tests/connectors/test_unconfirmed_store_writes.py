@@ -11,7 +11,7 @@ import pytest
 from connectors.bigcommerce.hooks import ensure_hooks
 from tenants.models import Connection
 from tests.support.scripted_server import Answer
-from webhooks.services import SUBSCRIBED_SCOPES
+from webhooks.subscription import SUBSCRIBED_SCOPES
 
 pytestmark = pytest.mark.django_db
 

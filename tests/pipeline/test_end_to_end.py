@@ -13,15 +13,16 @@ from sandbox.bigcommerce.delivery import attempt
 from sandbox.bigcommerce.models import BcDelivery, BcHook
 from sandbox.bigcommerce.services import place_test_order, store_create
 from sync.models import JobState, SyncJob
-from sync.polling import ORDERS_CURSOR, orders_poll, read_cursor
+from sync.polling import ORDERS_CURSOR, orders_poll
 from sync.replay import job_replay
+from tenants.cursors import read_cursor
 from tenants.models import Connection, ConnectionStatus
 from tenants.services import connection_activate, connection_pause
 from tests.factories import ConnectionFactory
 from tests.support.fake_erp import KIND, ledger
 from tests.support.worker import jobs_settled, wait_until
 from webhooks.models import EventState, InboundEvent
-from webhooks.services import SUBSCRIBED_SCOPES
+from webhooks.subscription import SUBSCRIBED_SCOPES
 
 pytestmark = pytest.mark.embedded
 
