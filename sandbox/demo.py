@@ -67,7 +67,8 @@ def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
     from sync.polling import ORDERS_CURSOR
     from tenants.cursors import write_cursor
-    from webhooks.subscription import SUBSCRIBED_SCOPES, webhook_destination
+    from webhooks.destination import webhook_destination
+    from webhooks.subscription import SUBSCRIBED_SCOPES
     from webhooks.verification import SECRET_HEADER
 
     hooks_register(

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from audit.redaction import collect_secret_values
 from tenants.models import WRITE_ROLES, Connection, Membership, Role
-from webhooks.subscription import webhook_destination
+from webhooks.destination import webhook_destination
 
 
 def tenant_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:

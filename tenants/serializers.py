@@ -8,7 +8,7 @@ from rest_framework import serializers
 from connectors.registry import ERP_CHOICES, ERP_KINDS, config_form_for
 from tenants.forms import BC_SECRET_FIELDS
 from tenants.models import Connection, OAuthToken, store_hash_validator
-from webhooks.subscription import webhook_destination
+from webhooks.destination import webhook_destination
 
 
 def _form_field_schema(field: forms.Field, secret: bool) -> dict:

@@ -11,7 +11,8 @@ from connectors.answers import reading
 from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import ConnectorError
 from tenants.models import Connection
-from webhooks.subscription import SUBSCRIBED_SCOPES, webhook_destination
+from webhooks.destination import webhook_destination
+from webhooks.subscription import SUBSCRIBED_SCOPES
 from webhooks.verification import SECRET_HEADER
 
 

@@ -193,7 +193,7 @@ def test_a_catch_up_poll_of_malformed_orders_fails_plainly(
 @pytest.mark.django_db(transaction=True)
 def test_the_webhook_check_records_malformed_hooks_plainly(vendor_server, store_connection):
     from connectors.bigcommerce.hooks import ensure_hooks
-    from webhooks.subscription import webhook_destination
+    from webhooks.destination import webhook_destination
 
     hooks = {"data": [{"id": 1, "destination": webhook_destination(store_connection)}]}  # no scope
     vendor_server.route = Vendor([Route(r"^GET /stores/\w+/v3/hooks$", Answer(200, hooks))])
