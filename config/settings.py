@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 
-from connectors.spec import installed_erp_specs
+from connectors.spec import erp_sandbox_apps, installed_erp_specs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -46,6 +46,16 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The address BigCommerce and the OAuth providers reach us at (webhook and redirect URLs).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The ERPs, in the order the admin offers them; each is found by its spec (spec.py). Adding an ERP
+# is one line here: its sandbox app (sandbox/<kind>/), if it has one, is installed with it.
+ERP_APPS = [
+    "connectors.myob",
+    "connectors.exact_online",
+    "connectors.acumatica",
+    "connectors.business_central",
+    "connectors.syspro",
+]
+
 INSTALLED_APPS = [
     "unfold",
     "unfold.contrib.filters",
@@ -64,19 +74,13 @@ INSTALLED_APPS = [
     "axes",
     "tenants",
     "connectors",
-    # The ERPs, in the order the admin offers them; each is found by its spec (spec.py).
-    "connectors.myob",
-    "connectors.exact_online",
-    "connectors.acumatica",
-    "connectors.business_central",
-    "connectors.syspro",
+    *ERP_APPS,
     "sync",
     "audit",
     "webhooks",
     "sandbox",
-    "sandbox.myob",
-    "sandbox.exact_online",
     "sandbox.bigcommerce",
+    *erp_sandbox_apps(ERP_APPS),  # sandbox/<kind>/ of each ERP that has one
 ]
 
 MIDDLEWARE = [
