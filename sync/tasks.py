@@ -96,3 +96,27 @@ def run_bulk_replay(run_id: int):
     from sync.replay import bulk_replay_run
 
     bulk_replay_run(run_id)
+
+
+# Messages queued before the pipeline moved into this app (a deploy with work in flight) name the
+# tasks by their old module; these names keep them runnable, so a backfill, a customer pull or a
+# bulk replay under way is not stranded. (Lost run messages need nothing: the sweeper replaces
+# them.) They can go once no worker older than the move is left with queued work.
+@shared_task(name="connectors.tasks.run_backfill", acks_late=True)
+def run_backfill_queued_before_the_move(run_id: int):
+    run_backfill(run_id)
+
+
+@shared_task(name="connectors.tasks.run_customers_pull", acks_late=True)
+def run_customers_pull_queued_before_the_move(run_id: int):
+    run_customers_pull(run_id)
+
+
+@shared_task(name="connectors.tasks.run_bulk_replay", acks_late=True)
+def run_bulk_replay_queued_before_the_move(run_id: int):
+    run_bulk_replay(run_id)
+
+
+@shared_task(name="connectors.tasks.sync_job", acks_late=True)
+def sync_job_queued_before_the_move(job_id: int, trigger: str = ""):
+    return sync_job(job_id, trigger)

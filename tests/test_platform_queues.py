@@ -65,3 +65,17 @@ def test_the_workers_consume_every_queue_and_webhooks_has_workers_of_its_own(lay
     # A sync job can hold its process for seconds (an ERP's budget, a slow ERP): an event queued
     # behind it would wait as long (tests/myob/test_event_intake.py measures it).
     assert [queues for queues in workers if "webhooks" in queues] == [("webhooks",)], workers
+
+
+def test_tasks_queued_before_the_pipeline_moved_still_run():
+    """A deploy with work in flight: messages already queued name the old module's tasks, and a
+    worker that did not know them would drop a backfill, customer pull or bulk replay under way."""
+    names = _our_tasks()
+    for old, new in (
+        ("connectors.tasks.run_backfill", "sync.tasks.run_backfill"),
+        ("connectors.tasks.run_customers_pull", "sync.tasks.run_customers_pull"),
+        ("connectors.tasks.run_bulk_replay", "sync.tasks.run_bulk_replay"),
+        ("connectors.tasks.sync_job", "sync.tasks.sync_job"),
+    ):
+        assert old in names and new in names
+        assert app.tasks[old].__wrapped__.__code__.co_names[:1] == (new.rsplit(".", 1)[1],)
