@@ -101,7 +101,8 @@ def run_bulk_replay(run_id: int):
 # Messages queued before the pipeline moved into this app (a deploy with work in flight) name the
 # tasks by their old module; these names keep them runnable, so a backfill, a customer pull or a
 # bulk replay under way is not stranded. (Lost run messages need nothing: the sweeper replaces
-# them.) They can go once no worker older than the move is left with queued work.
+# them; nor do the ERP streams' polls, which beat asks for again within 5 minutes, from their
+# cursors.) They can go once no worker older than the move is left with queued work.
 @shared_task(name="connectors.tasks.run_backfill", acks_late=True)
 def run_backfill_queued_before_the_move(run_id: int):
     run_backfill(run_id)
