@@ -49,12 +49,18 @@ def pytest_collection_modifyitems(config, items):
     items[:] = kept
 
 
-@pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """Pages render with the production static storage (hashed names), so collect once."""
+def collect_static():
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(request):
+    """Pages render with the production static storage (hashed names), so collect once: under
+    pytest-xdist the main process has, into the STATIC_ROOT its workers share."""
+    if not hasattr(request.config, "workerinput"):
+        collect_static()
 
 
 @pytest.fixture
@@ -125,6 +131,8 @@ def pytest_sessionstart(session):
     session.secret_scan = secret_scan.Session(settings.VAR_DIR)
     session.secret_scan.start()  # the worker processes report to it too
     fake_erp.install()
+    if session.config.pluginmanager.has_plugin("dsession"):  # before pytest-xdist's workers start
+        collect_static()
 
 
 def pytest_sessionfinish(session, exitstatus):

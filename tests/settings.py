@@ -2,8 +2,9 @@
 pytest-xdist worker is given services of its own. pytest-django gives each worker its own test
 database; this gives it its own Redis database (cache, broker, rate limits) and VAR_DIR (the file
 broker, the SQLite file, the fake ERP's state, logs), so one worker's purge, flush or queued task
-never reaches another's. They are decided here because the product's settings read them from the
-environment as they load; the processes a test starts inherit them."""
+never reaches another's; the static files, collected once, are shared. They are decided here
+because the product's settings read them from the environment as they load; the processes a test
+starts inherit them."""
 
 import os
 from urllib.parse import urlsplit, urlunsplit
@@ -36,7 +37,10 @@ def separate_xdist_worker(environ=os.environ) -> None:
                 f"pytest-xdist workers each need a Redis database: {name} is not Redis"
             )
         environ[name] = worker_redis_url(environ[name], index)
-    environ["VAR_DIR"] = f"{environ.get('VAR_DIR', 'var/test').rstrip('/')}-{worker}"
+    run_var_dir = environ.get("VAR_DIR", "var/test").rstrip("/")
+    # The static files the main process collected once for all its workers (tests/conftest.py).
+    environ.setdefault("STATIC_ROOT", f"{run_var_dir}/staticfiles")
+    environ["VAR_DIR"] = f"{run_var_dir}-{worker}"
     environ[SEPARATED_FOR] = worker
 
 

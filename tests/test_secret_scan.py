@@ -71,7 +71,8 @@ def test_a_leak_an_xdist_worker_finds_at_its_end_fails_the_run_and_is_named(tmp_
     is not passed on: the main process fails the run on what the workers' scans found."""
     inherited = (SEPARATED_FOR, "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT")
     env = {k: v for k, v in os.environ.items() if k not in inherited}
-    env["VAR_DIR"] = str(tmp_path / "var")
+    # Its own VAR_DIR and static files (its main process collects them: not into this run's).
+    env |= {"VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(tmp_path / "static")}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "1",
          "tests/support/secret_scan_xdist_probe.py"],
