@@ -394,6 +394,14 @@ MUTATIONS: list[Mutation] = [
         tests=("tests/test_secret_scan.py",),
     ),
     Mutation(
+        name="xdist-workers-share-var-dir",
+        claim="each pytest-xdist worker has a VAR_DIR of its own (file broker, fake ERP, logs)",
+        path="tests/settings.py",
+        find='environ["VAR_DIR"] = f"{run_var_dir}-{worker}"',
+        replace='environ["VAR_DIR"] = run_var_dir',
+        tests=("tests/test_parallel_workers.py",),
+    ),
+    Mutation(
         name="xdist-worker-leaks-dropped",
         claim="a leak an xdist worker's scan finds at its end fails the whole run",
         path="tests/conftest.py",
