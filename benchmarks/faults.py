@@ -1,4 +1,4 @@
-"""Exactly once under faults, throughput on one store, and fairness between tenants (issue 13).
+"""Exactly once under faults, throughput on one store, and fairness between tenants.
 
 The production stack on loopback (benchmarks/harness.py): PostgreSQL (its own database), a
 redis-server of its own (rate budgets, cache, Celery broker), gunicorn serving the app and the

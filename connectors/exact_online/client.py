@@ -74,8 +74,8 @@ def error_message(response) -> str:
 
 RULES = VendorRules(
     system=SYSTEM, budget=budget, retry_after=retry_after, error_message=error_message,
-    # No idempotency key in Exact Online's REST API (vendor fact sheet, "Idempotency: before
-    # creating, look up the record"): a create is found again by YourRef / the account Code.
+    # Exact Online's REST API takes no idempotency key: before creating, the record is looked up
+    # (a create is found again by YourRef / the account Code).
     idempotency_header=None,
 )  # fmt: skip
 

@@ -103,8 +103,8 @@ class MyobRules(VendorRules):
 
 RULES = MyobRules(
     system=SYSTEM, is_rate_limited=is_rate_limited, error_message=error_message,
-    # No idempotency key in the MYOB Business API (vendor fact sheet, "Idempotency: before
-    # creating, look up the record"): an invoice is found again by CustomerPurchaseOrderNumber.
+    # The MYOB Business API takes no idempotency key: before creating, the record is looked up
+    # (an invoice is found again by CustomerPurchaseOrderNumber).
     idempotency_header=None,
 )  # fmt: skip
 

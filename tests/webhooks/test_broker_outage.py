@@ -23,7 +23,7 @@ from webhooks.models import EventState, InboundEvent
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-BOUND = 30  # seconds after the broker is back (issue 13, item 5)
+BOUND = 30  # seconds after the broker is back: the sweeper runs every 10 s
 ORDERS = 8
 
 
