@@ -4,6 +4,10 @@ import os
 
 from celery import Celery
 from kombu import Queue
+from kombu.transport import TRANSPORT_ALIASES
+
+# filesystem:// (the embedded broker) is ours: kombu's lets a worker read a message half written.
+TRANSPORT_ALIASES["filesystem"] = "config.file_broker:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -169,8 +169,6 @@ else:
     # Set but empty (as ./bin/test's embedded pass sets it) means unset: never Celery's own
     # default, amqp on localhost, which a machine with RabbitMQ would silently accept.
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
-    if CELERY_BROKER_URL.startswith("filesystem://"):
-        CELERY_BROKER_TRANSPORT = "config.file_broker:Transport"  # a message is put in whole
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

@@ -47,3 +47,11 @@ def test_every_message_is_read_whole_while_another_process_publishes(tmp_path):
     assert errors == []
     assert taken == MESSAGES
     assert list(tmp_path.iterdir()) == []  # nothing half-written left behind
+
+
+@pytest.mark.embedded
+def test_the_embedded_broker_url_uses_this_transport():
+    from config.celery import app
+
+    with app.connection_for_write("filesystem://") as connection:
+        assert isinstance(connection.transport, Transport)
