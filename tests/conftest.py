@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tenants.models import Role
+from tenants.models import ConnectionStatus, Role
 from tests.factories import ConnectionFactory, MembershipFactory, TenantFactory, UserFactory
 
 EMBEDDED_RUN = os.environ.get("TEST_BACKEND") == "embedded"
@@ -115,6 +115,14 @@ def worker_env():
 @pytest.fixture
 def connection(tenant):
     return ConnectionFactory(tenant=tenant, name="Acme store")
+
+
+@pytest.fixture
+def active(connection):
+    """The first tenant's connection, activated: events and jobs for it are processed."""
+    connection.status = ConnectionStatus.ACTIVE
+    connection.save()
+    return connection
 
 
 @pytest.fixture

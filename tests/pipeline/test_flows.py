@@ -15,13 +15,6 @@ from webhooks.services import event_process
 pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
 
 
-@pytest.fixture
-def active(connection):
-    connection.status = ConnectionStatus.ACTIVE
-    connection.save()
-    return connection
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("scope", "kind"),

@@ -30,13 +30,6 @@ pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
 _hashes = itertools.count(1)
 
 
-@pytest.fixture
-def active(connection):
-    connection.status = ConnectionStatus.ACTIVE
-    connection.save()
-    return connection
-
-
 @pytest.mark.django_db
 def test_every_trigger_lands_on_one_job_per_record(active):
     first, run_first = job_request(

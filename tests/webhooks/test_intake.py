@@ -48,13 +48,6 @@ def post(client, connection, body: bytes, **headers):
     return client.post(url, data=body, content_type="application/json", **headers)
 
 
-@pytest.fixture
-def active(connection):
-    connection.status = ConnectionStatus.ACTIVE
-    connection.save()
-    return connection
-
-
 @pytest.mark.django_db
 def test_signed_delivery_is_stored_and_dispatched(
     client, active, django_capture_on_commit_callbacks

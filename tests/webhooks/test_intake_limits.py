@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from tenants.models import ConnectionStatus
 from tests.webhooks.test_intake import signed_headers, stub
 from webhooks.models import InboundEvent
 from webhooks.services import MAX_BODY_BYTES, MAX_DEPTH
@@ -18,13 +17,6 @@ from webhooks.verification import SECRET_HEADER
 pytestmark = pytest.mark.embedded  # on PostgreSQL and on SQLite
 
 SECRET_META = f"HTTP_{SECRET_HEADER.upper().replace('-', '_')}"
-
-
-@pytest.fixture
-def active(connection):
-    connection.status = ConnectionStatus.ACTIVE
-    connection.save()
-    return connection
 
 
 def post(client, connection, body: bytes, **headers):
