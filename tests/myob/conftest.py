@@ -8,7 +8,15 @@ import requests
 from sandbox.myob.models import MyobApiKey
 from sandbox.myob.oauth import issue_token
 from sandbox.myob.services import business_create
-from tests.support.myob_sandbox import CF_PASSWORD, CF_USER, CLIENT_ID, SCOPES, cftoken, myob_app
+from tests.support.myob_sandbox import (
+    CF_PASSWORD,
+    CF_USER,
+    CLIENT_ID,
+    SCOPES,
+    cftoken,
+    myob_app,
+    signed_in,
+)
 
 _names = itertools.count(1)
 
@@ -66,11 +74,6 @@ def raw_api(live_server, myob_key, business, token):
 @pytest.fixture
 def myob_connection(tenant, business, token):
     """A connection whose MYOB side is connected to the sandbox company file."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tenants.models import OAuthToken
     from tests.factories import ConnectionFactory
 
     connection = ConnectionFactory(
@@ -78,9 +81,5 @@ def myob_connection(tenant, business, token):
         erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
         erp_secrets={"company_file_password": CF_PASSWORD},
     )  # fmt: skip
-    OAuthToken.objects.create(
-        connection=connection, system="myob", access_token=token.access_token,
-        refresh_token=token.refresh_token, expires_at=token.expires_at,
-        obtained_at=timezone.now() - timedelta(minutes=1), scope=SCOPES,
-    )  # fmt: skip
+    signed_in(connection, token, scope=SCOPES)
     return connection  # its reference-data cache is keyed by its own (new) id

@@ -4,11 +4,9 @@ budget (8 calls per second at MYOB; ml-connector keeps to 7)."""
 
 import itertools
 import statistics
-from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from audit.models import ApiCall
 from sandbox.bigcommerce.services import place_test_order, store_create
@@ -17,9 +15,16 @@ from sandbox.myob.services import business_create
 from sync.dispatch import job_dispatch
 from sync.jobs import job_request
 from sync.models import JobState, SyncJob
-from tenants.models import ConnectionStatus, OAuthToken
+from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, TenantFactory
-from tests.support.myob_sandbox import CF_PASSWORD, CF_USER, CLIENT_ID, CLIENT_SECRET, SCOPES
+from tests.support.myob_sandbox import (
+    CF_PASSWORD,
+    CF_USER,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SCOPES,
+    signed_in,
+)
 from tests.support.worker import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.embedded]  # on PostgreSQL and on SQLite
@@ -42,11 +47,7 @@ def tenant_on_myob(live_server, myob_key):
         erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
         erp_secrets={"company_file_password": CF_PASSWORD},
     )  # fmt: skip
-    OAuthToken.objects.create(
-        connection=connection, system="myob", access_token=token.access_token,
-        refresh_token=token.refresh_token, expires_at=token.expires_at,
-        obtained_at=timezone.now() - timedelta(minutes=1), scope=SCOPES,
-    )  # fmt: skip
+    signed_in(connection, token, scope=SCOPES)
     return store, connection
 
 

@@ -59,7 +59,6 @@ def myob_shop(live_server, tenant, myob_key, *, name: str, skip_items=()):
     """(store, connection, business): a sandbox store joined to a new sandbox MYOB company file
     by a connection with a token; not yet activated."""
     from sandbox.bigcommerce.services import store_create
-    from tenants.models import OAuthToken
     from tests.factories import ConnectionFactory
 
     business = business_create(
@@ -74,12 +73,19 @@ def myob_shop(live_server, tenant, myob_key, *, name: str, skip_items=()):
         erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
         erp_secrets={"company_file_password": CF_PASSWORD},
     )  # fmt: skip
-    OAuthToken.objects.create(
+    signed_in(connection, token)
+    return store, connection, business
+
+
+def signed_in(connection, token, **fields):
+    """Store a sandbox-issued MYOB token on the connection, as 'Connect MYOB' would leave it."""
+    from tenants.models import OAuthToken
+
+    return OAuthToken.objects.create(
         connection=connection, system="myob", access_token=token.access_token,
         refresh_token=token.refresh_token, expires_at=token.expires_at,
-        obtained_at=timezone.now() - timedelta(minutes=1),
+        obtained_at=timezone.now() - timedelta(minutes=1), **fields,
     )  # fmt: skip
-    return store, connection, business
 
 
 def invoices(business):
