@@ -14,7 +14,8 @@ from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 
-from connectors.spec import erp_sandbox_apps, installed_erp_specs
+from connectors.spec import installed_erp_specs
+from sandbox.installed import erp_sandbox_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))

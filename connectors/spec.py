@@ -14,7 +14,6 @@ from importlib.util import find_spec
 from config.periodic import Periodic
 
 ERP_APPS_PACKAGE = "connectors."
-SANDBOX_APPS_PACKAGE = "sandbox."
 
 
 @dataclass(frozen=True)
@@ -91,14 +90,3 @@ def installed_erp_specs(installed_apps) -> list[ErpSpec]:
                 )
             specs.append(spec)
     return specs
-
-
-def erp_sandbox_apps(erp_apps) -> list[str]:
-    """The sandbox app of every ERP app that has one (`sandbox.<kind>`), so an ERP is added by one
-    line in INSTALLED_APPS: its sandbox follows it."""
-    sandboxes = []
-    for app in erp_apps:
-        sandbox = SANDBOX_APPS_PACKAGE + app.removeprefix(ERP_APPS_PACKAGE)
-        if find_spec(sandbox) is not None:
-            sandboxes.append(sandbox)
-    return sandboxes

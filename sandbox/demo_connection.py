@@ -5,9 +5,8 @@ sandbox package brings its demo connection with it."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
-from importlib.util import find_spec
 
-SANDBOX_APPS_PACKAGE = "sandbox."
+from sandbox.installed import installed_sandbox_apps
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,6 @@ def installed_demo_connections(installed_apps) -> dict[str, DemoConnection]:
     """The demo connection of every installed sandbox app that declares one, by ERP kind (the
     package's name), in INSTALLED_APPS order."""
     return {
-        app.removeprefix(SANDBOX_APPS_PACKAGE): import_module(f"{app}.demo").DEMO
-        for app in installed_apps
-        if app.startswith(SANDBOX_APPS_PACKAGE) and find_spec(f"{app}.demo") is not None
+        kind: import_module(f"{app}.demo").DEMO
+        for kind, app in installed_sandbox_apps(installed_apps, having="demo").items()
     }

@@ -1,14 +1,11 @@
 """Each installed sandbox system at /sandbox/<its package name>/: an ERP's at /sandbox/<kind>/."""
 
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.urls import include, path
 
-SANDBOX_APPS_PACKAGE = "sandbox."
+from sandbox.installed import installed_sandbox_apps
 
 urlpatterns = [
-    path(f"{app.removeprefix(SANDBOX_APPS_PACKAGE)}/", include(f"{app}.urls"))
-    for app in settings.INSTALLED_APPS
-    if app.startswith(SANDBOX_APPS_PACKAGE) and find_spec(f"{app}.urls") is not None
+    path(f"{name}/", include(f"{app}.urls"))
+    for name, app in installed_sandbox_apps(settings.INSTALLED_APPS, having="urls").items()
 ]

@@ -563,8 +563,9 @@ MUTATIONS: list[Mutation] = [
         name="demo-without-exact",
         claim="the demo has a connection for every ERP with a connector",
         path="sandbox/demo_connection.py",
-        find='find_spec(f"{app}.demo") is not None',
-        replace='find_spec(f"{app}.demo") is not None and app != "sandbox.exact_online"',
+        find='installed_sandbox_apps(installed_apps, having="demo").items()',
+        replace='installed_sandbox_apps(installed_apps, having="demo").items()\n'
+        '        if kind != "exact_online"',
         tests=("tests/test_platform_bootstrap.py",),
     ),
     Mutation(
