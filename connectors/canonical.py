@@ -124,11 +124,13 @@ class ErpRecord:
 
 @dataclass(frozen=True)
 class ItemChange:
-    """A price, cost or stock change flowing from the ERP back to the store."""
+    """An item's prices, cost and stock as the ERP holds them now, for the store's catalog (the
+    catalog push, catalog/). None: the ERP keeps no such field, so the store's is left alone."""
 
     sku: str
     price: Decimal | None = None
+    sale_price: Decimal | None = None
     cost: Decimal | None = None
-    stock: Decimal | None = None
+    # Quantity on hand per ERP warehouse code; "" is the one total of an ERP without warehouses.
+    stock: dict[str, Decimal] = field(default_factory=dict)
     modified_at: datetime | None = None
-    extra: dict = field(default_factory=dict)

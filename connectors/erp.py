@@ -92,10 +92,13 @@ class ErpConnector:
         raise NotImplementedError
 
     def changed_items(self, since: datetime | None) -> Iterator[list[ErpRecord]]:
-        """Pages of the item records changed after `since`; each record's data is an ItemChange."""
+        """Pages of the item records changed after `since`, oldest first; `since` None lists
+        every item (a catalog push's first run). Each record's erp_id is the ERP's item id, its
+        data a canonical.ItemChange whose sku is the store's SKU."""
         raise NotImplementedError
 
     def item_record(self, erp_id: str) -> ErpRecord | None:
+        """The item as it is now (None once deleted), as changed_items yields it."""
         raise NotImplementedError
 
 
