@@ -28,6 +28,9 @@ class InboundEvent(models.Model):
         max_length=20, choices=EventState.choices, default=EventState.RECEIVED, db_index=True
     )
     last_error = models.TextField(blank=True)
+    # Why an event asked for nothing, when that is worth saying (our own catalog write echoing
+    # back, a person's edit in the store).
+    note = models.CharField(max_length=300, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
