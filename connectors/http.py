@@ -216,7 +216,9 @@ class ApiClient:
         data=None,
         headers: dict[str, str] | None = None,
         idempotency_key: str | None = None,
+        read_statuses: frozenset[int] = frozenset(),
     ) -> requests.Response:
+        """`read_statuses`: error statuses the caller reads itself (a batch's failed rows)."""
         url = self.url_for(path)
         keyed_headers = self._idempotency(idempotency_key)
         repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)
@@ -255,7 +257,9 @@ class ApiClient:
             if response is not None:
                 self._observe_budget(response)
             action = RETRY if response is None else self.rules.classify(response)
-            if action == SUCCESS:
+            if action == SUCCESS or (
+                response is not None and response.status_code in read_statuses
+            ):
                 return response
             if action == REFRESH and self.auth and self.auth.can_refresh() and not refreshed:
                 refreshed = True

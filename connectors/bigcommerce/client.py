@@ -47,10 +47,15 @@ def _budget(response) -> Budget | None:
 
 
 def _error_message(response) -> str:
-    """v2 answers a list of {status, message}; v3 an object {status, title, errors}."""
+    """v2 answers a list of {status, message}; v3 an object {status, title, errors}, or a
+    variants batch {batch_errors: [{title, ...}]}."""
     body = json_or_none(response)
     if isinstance(body, list) and body and isinstance(body[0], dict):
         detail = "; ".join(str(item.get("message", "")) for item in body)
+    elif isinstance(body, dict) and isinstance(body.get("batch_errors"), list):
+        detail = "; ".join(
+            str(item.get("title", "")) for item in body["batch_errors"] if isinstance(item, dict)
+        )
     elif isinstance(body, dict):
         detail = str(body.get("title") or body.get("message") or "")
         errors = body.get("errors")
@@ -64,6 +69,7 @@ def _error_message(response) -> str:
         "Information read access).",
         404: " The store hash may be wrong, or the record was deleted.",
     }
+    detail = detail.rstrip(".")  # BigCommerce's own texts often end with a full stop
     return f"BigCommerce answered {response.status_code}: {detail}.{hints.get(response.status_code, '')}"
 
 

@@ -38,23 +38,8 @@ class BigCommerceStore:
             page += 1
 
     def _v3_all(self, path: str, operation: str, params=None) -> list[dict]:
-        rows, page = [], 1
-        while True:
-            response = self.http.get(
-                path, operation=operation, params={**(params or {}), "page": page, "limit": V3_PAGE}
-            )
-            if response.status_code == 204 or not response.content:
-                return rows
-            body = expect(json_of(response, LABEL), dict, LABEL, f"GET {path}")
-            found = rows_of(body.get("data", []), LABEL, f"GET {path}")
-            rows += found
-            with reading(LABEL, f"GET {path} (meta.pagination)"):
-                total_pages = int(
-                    (body.get("meta") or {}).get("pagination", {}).get("total_pages") or 1
-                )
-            if page >= total_pages or not found:  # an empty page ends a list that claims more
-                return rows
-            page += 1
+        pages = v3_pages(self.http, path, operation, params, limit=V3_PAGE)
+        return [row for page in pages for row in page]
 
     def _one_or_none(self, path: str, operation: str, params=None):
         try:
@@ -146,3 +131,25 @@ class BigCommerceStore:
 def _hook(response, what: str) -> dict:
     body = expect(json_of(response, LABEL), dict, LABEL, what)
     return expect(body.get("data"), dict, LABEL, f"{what} (data)")
+
+
+def v3_pages(http, path: str, operation: str, params=None, *, limit: int) -> Iterator[list[dict]]:
+    """The pages of a v3 list (meta.pagination); 204 or an empty page ends it."""
+    page = 1
+    while True:
+        response = http.get(
+            path, operation=operation, params={**(params or {}), "page": page, "limit": limit}
+        )
+        if response.status_code == 204 or not response.content:
+            return
+        body = expect(json_of(response, LABEL), dict, LABEL, f"GET {path}")
+        found = rows_of(body.get("data", []), LABEL, f"GET {path}")
+        if found:
+            yield found
+        with reading(LABEL, f"GET {path} (meta.pagination)"):
+            total_pages = int(
+                (body.get("meta") or {}).get("pagination", {}).get("total_pages") or 1
+            )
+        if page >= total_pages or not found:  # an empty page ends a list that claims more
+            return
+        page += 1

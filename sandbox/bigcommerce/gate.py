@@ -74,7 +74,7 @@ def api(version: str):
             else:
                 response = view(request, store, **kwargs)
             for name, value in headers.items():
-                response[name] = value
+                response.setdefault(name, value)  # a view's own rate-limit answer keeps its own
             return response
 
         return wrapper

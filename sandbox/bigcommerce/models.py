@@ -35,33 +35,108 @@ class BcStore(models.Model):
     fault_error_rate = models.FloatField(default=0.0)  # share of requests answered 500
     fault_latency_ms = models.PositiveIntegerField(default=0)
     fault_429_storm = models.BooleanField(default=False)
+    # Held while an inventory write is processed, so a test can make two writes overlap.
+    fault_inventory_latency_ms = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return self.store_hash
 
 
+class Tracking(models.TextChoices):
+    """BigCommerce's inventory_tracking: whose stock level counts."""
+
+    NONE = "none"
+    PRODUCT = "product"
+    VARIANT = "variant"
+
+
 class BcProduct(models.Model):
+    """A product. One without options is sold as its one base variant, whose SKU is the
+    product's; one with options only as its option combinations (variants with a label)."""
+
     store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(max_length=200)
     sku = models.CharField(max_length=100)
     price = models.DecimalField(max_digits=12, decimal_places=4)
+    sale_price = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)  # 0: none
+    retail_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     cost_price = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
-    inventory_level = models.IntegerField(default=100)
-    date_modified = models.DateTimeField(auto_now=True)
+    inventory_tracking = models.CharField(
+        max_length=10, choices=Tracking.choices, default=Tracking.NONE
+    )
+    date_created = models.DateTimeField(default=timezone.now)
+    date_modified = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "sku"])]
 
     def __str__(self):
         return self.sku
 
 
 class BcVariant(models.Model):
+    """A variant; its prices are None where the product's apply."""
+
     product = models.ForeignKey(BcProduct, on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField(max_length=100)
+    sku = models.CharField(max_length=100, db_index=True)
     price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
-    inventory_level = models.IntegerField(default=50)
-    option_label = models.CharField(max_length=50, blank=True)
+    sale_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    retail_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    cost_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    option_label = models.CharField(max_length=50, blank=True)  # blank: the base variant
 
     def __str__(self):
         return self.sku
+
+
+class BcLocation(models.Model):
+    """An inventory location; `location_id` is the store's own number (the default is 1)."""
+
+    store = models.ForeignKey(BcStore, on_delete=models.CASCADE, related_name="locations")
+    location_id = models.PositiveIntegerField()
+    code = models.CharField(max_length=50)
+    label = models.CharField(max_length=100)
+    is_default = models.BooleanField(default=False)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "location_id"], name="one_location_id"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class BcStock(models.Model):
+    """Stock of one inventory item at one location: a product's own level (variant None), or a
+    variant's. Which one counts follows the product's inventory_tracking."""
+
+    location = models.ForeignKey(BcLocation, on_delete=models.CASCADE, related_name="stock")
+    product = models.ForeignKey(BcProduct, on_delete=models.CASCADE, related_name="stock")
+    variant = models.ForeignKey(
+        BcVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="stock"
+    )
+    quantity = models.BigIntegerField(default=0)
+    # BigCommerce refuses a relative adjustment of an item never set absolutely.
+    set_absolutely = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "product"],
+                condition=models.Q(variant__isnull=True),
+                name="one_product_stock_per_location",
+            ),
+            models.UniqueConstraint(
+                fields=["location", "variant"],
+                condition=models.Q(variant__isnull=False),
+                name="one_variant_stock_per_location",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.location_id}:{self.product_id}:{self.variant_id}={self.quantity}"
 
 
 class BcCustomer(models.Model):

@@ -5,16 +5,20 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from sandbox.bigcommerce.catalog import calculated_price, variant_prices
 from sandbox.bigcommerce.delivery import emit
+from sandbox.bigcommerce.inventory import default_location
 from sandbox.bigcommerce.models import (
     BcCustomer,
     BcOrder,
     BcOrderProduct,
     BcProduct,
     BcShippingAddress,
+    BcStock,
     BcStore,
     BcTransaction,
     BcVariant,
+    Tracking,
 )
 
 TAX_RATE = Decimal("0.10")  # GST
@@ -70,14 +74,20 @@ def store_create(store_hash: str, **fields) -> BcStore:
     store, created = BcStore.objects.get_or_create(store_hash=store_hash, defaults=fields)
     if not created:
         return store
+    location = default_location(store)
     for name, sku, price, variants in CATALOG:
-        product = BcProduct.objects.create(store=store, name=name, sku=sku, price=Decimal(price))
+        tracking = Tracking.VARIANT if variants else Tracking.PRODUCT
+        product = BcProduct.objects.create(
+            store=store, name=name, sku=sku, price=Decimal(price), inventory_tracking=tracking
+        )
+        BcStock.objects.create(location=location, product=product, quantity=100)
         if not variants:
             # A product without options is sold as its one base variant; one with options only
             # as its option combinations (a shopper cannot buy the bare "JACKET").
             BcVariant.objects.create(product=product, sku=sku)
         for variant_sku, label in variants:
-            BcVariant.objects.create(product=product, sku=variant_sku, option_label=label)
+            variant = BcVariant.objects.create(product=product, sku=variant_sku, option_label=label)
+            BcStock.objects.create(location=location, product=product, variant=variant, quantity=50)
     for email, first, last, company, street, city, state, postcode in SHOPPERS:
         BcCustomer.objects.create(
             store=store, email=email, first_name=first, last_name=last, company=company,
@@ -142,7 +152,7 @@ def place_test_order(
     )  # fmt: skip
     for sku, quantity in items:
         variant = variants[sku]
-        price = variant.price if variant.price is not None else variant.product.price
+        price = calculated_price(*variant_prices(variant, variant.product))
         BcOrderProduct.objects.create(
             order=order, product=variant.product, variant_id=variant.pk, sku=sku,
             name=variant.product.name + (f" ({variant.option_label})" if variant.option_label else ""),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.bigcommerce import views
+from sandbox.bigcommerce import catalog_views, views
 
 store = "stores/<str:store_hash>"
 urlpatterns = [
@@ -14,7 +14,14 @@ urlpatterns = [
     path(f"{store}/v3/orders/<int:order_id>/payment_actions/refunds", views.refunds),
     path(f"{store}/v3/customers", views.customers),
     path(f"{store}/v3/customers/addresses", views.customer_addresses),
-    path(f"{store}/v3/catalog/variants", views.variants),
+    path(f"{store}/v3/catalog/products", catalog_views.products),
+    path(f"{store}/v3/catalog/products/<int:product_id>", catalog_views.product),
+    path(f"{store}/v3/catalog/products/<int:product_id>/variants", catalog_views.product_variants),
+    path(
+        f"{store}/v3/catalog/products/<int:product_id>/variants/<int:variant_id>",
+        catalog_views.product_variant,
+    ),
+    path(f"{store}/v3/catalog/variants", catalog_views.variants),
     path(f"{store}/v3/hooks", views.hooks),
     path(f"{store}/v3/hooks/<int:hook_id>", views.hook),
 ]

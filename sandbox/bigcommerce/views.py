@@ -9,24 +9,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox.bigcommerce import shapes
 from sandbox.bigcommerce.gate import api, json_body, no_content, v2_error, v3_error
-from sandbox.bigcommerce.models import BcHook, BcVariant
+from sandbox.bigcommerce.models import BcHook
+from sandbox.bigcommerce.paging import page_args, v3_page
 
 V2_MAX_LIMIT = 250
 
 
 def _base(request, store) -> str:
     return request.build_absolute_uri(f"/sandbox/bigcommerce/stores/{store.store_hash}/v2")
-
-
-def _page_args(request, default=50, maximum=250) -> tuple[int, int] | None:
-    try:
-        page = int(request.GET.get("page", 1))
-        limit = int(request.GET.get("limit", default))
-    except ValueError:
-        return None
-    if page < 1 or limit < 1:
-        return None
-    return page, min(limit, maximum)
 
 
 def _date(value: str) -> datetime:
@@ -60,7 +50,7 @@ SORTS = {"id", "customer_id", "date_created", "date_modified", "status_id", "cha
 @csrf_exempt
 @api("v2")
 def orders(request, store):
-    args = _page_args(request, maximum=V2_MAX_LIMIT)
+    args = page_args(request, maximum=V2_MAX_LIMIT)
     if args is None:
         return v2_error(400, "The page and limit parameters must be positive integers.")
     qs = store.orders.filter(is_deleted=False).prefetch_related(
@@ -135,7 +125,7 @@ def _order_sub_list(request, store, order_id, rows_of):
     found = store.orders.filter(pk=order_id).first()
     if found is None:
         return v2_error(404, "The requested resource was not found.")
-    args = _page_args(request, maximum=V2_MAX_LIMIT)
+    args = page_args(request, maximum=V2_MAX_LIMIT)
     if args is None:
         return v2_error(400, "The page and limit parameters must be positive integers.")
     return _v2_list(rows_of(found), *args)
@@ -163,21 +153,7 @@ def order_shipping_addresses(request, store, order_id):
 
 # --- v3 ----------------------------------------------------------------------------------------
 def _v3_page(request, rows: list, shape) -> JsonResponse:
-    args = _page_args(request)
-    if args is None:
-        return v3_error(422, "Invalid paging parameters", {"page": "must be a positive integer"})
-    page, limit = args
-    total = len(rows)
-    pages = max(1, -(-total // limit))
-    chunk = rows[(page - 1) * limit : page * limit]
-    links = {"current": f"?page={page}&limit={limit}"}
-    if page > 1:
-        links["previous"] = f"?page={page - 1}&limit={limit}"
-    if page < pages:
-        links["next"] = f"?page={page + 1}&limit={limit}"
-    meta = {"pagination": {"total": total, "count": len(chunk), "per_page": limit,
-                           "current_page": page, "total_pages": pages, "links": links}}  # fmt: skip
-    return JsonResponse({"data": [shape(r) for r in chunk], "meta": meta})
+    return v3_page(request, rows, lambda chunk: [shape(r) for r in chunk])
 
 
 @csrf_exempt
@@ -246,15 +222,6 @@ def _customers_create(request, store):
     created = [customer_create(store, **{k: item.get(k, "") for k in ("email", "first_name", "last_name", "company", "phone")},
                                addresses=item.get("addresses") or []) for item in body]  # fmt: skip
     return JsonResponse({"data": [shapes.v3_customer(c, True) for c in created], "meta": {}})
-
-
-@csrf_exempt
-@api("v3")
-def variants(request, store):
-    qs = BcVariant.objects.filter(product__store=store).select_related("product").order_by("pk")
-    if request.GET.get("sku"):
-        qs = qs.filter(sku=request.GET["sku"])
-    return _v3_page(request, list(qs), shapes.v3_variant)
 
 
 # --- hooks -------------------------------------------------------------------------------------
