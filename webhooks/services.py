@@ -250,7 +250,8 @@ def _store_once(*, connection, payload, dedupe, resource, headers, dispatched) -
         "scope": payload["scope"], "dedupe_key": dedupe, "resource_type": resource[0],
         "resource_id": resource[1], "payload": json.dumps(payload),
         "headers": json.dumps(storable(headers)),  # kept for the record: a NUL becomes U+FFFD
-        "state": state, "last_error": "", "received_at": now, "dispatched_at": now if dispatched else None,
+        "state": state, "last_error": "", "note": "", "received_at": now,
+        "dispatched_at": now if dispatched else None,
     }  # fmt: skip
     with db_connection.cursor() as cursor:
         cursor.execute(_insert_event(tuple(values)), values)
