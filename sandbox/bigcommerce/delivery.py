@@ -37,7 +37,11 @@ def _matches(hook_scope: str, scope: str) -> bool:
 
 def emit(store: BcStore, scope: str, data: dict) -> list[BcDelivery]:
     """Queue one delivery per active hook whose scope matches (after the change commits)."""
-    payload = {
+    return emit_many(store, [(scope, data)])
+
+
+def _payload(store: BcStore, scope: str, data: dict) -> str:
+    return json.dumps({
         "scope": scope,
         "store_id": store.store_id,
         "data": data,
@@ -45,13 +49,22 @@ def emit(store: BcStore, scope: str, data: dict) -> list[BcDelivery]:
         "hash": hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest(),  # noqa: S324
         "created_at": int(time.time()),
         "producer": f"stores/{store.store_hash}",
-    }
-    body = json.dumps(payload)
-    deliveries = [
-        BcDelivery.objects.create(hook=hook, message_id=f"msg_{uuid.uuid4().hex}", body=body)
-        for hook in store.hooks.filter(is_active=True)
-        if _matches(hook.scope, scope)
-    ]
+    })  # fmt: skip
+
+
+def emit_many(store: BcStore, events: list[tuple[str, dict]]) -> list[BcDelivery]:
+    """`emit` for many events at once (a batch write): the hooks are read once and the
+    deliveries written together."""
+    hooks = list(store.hooks.filter(is_active=True))
+    deliveries = []
+    for scope, data in events:
+        matching = [hook for hook in hooks if _matches(hook.scope, scope)]
+        body = _payload(store, scope, data) if matching else ""
+        deliveries += [
+            BcDelivery(hook=hook, message_id=f"msg_{uuid.uuid4().hex}", body=body)
+            for hook in matching
+        ]
+    deliveries = BcDelivery.objects.bulk_create(deliveries)
     for delivery in deliveries:
         transaction.on_commit(lambda pk=delivery.pk: send_soon(pk))
     return deliveries

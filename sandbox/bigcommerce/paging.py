@@ -19,10 +19,10 @@ def page_args(request, default=DEFAULT_LIMIT, maximum=MAX_LIMIT) -> tuple[int, i
     return page, min(limit, maximum)
 
 
-def v3_page(request, rows, render_page, *, meta_extra=None) -> JsonResponse:
+def v3_page(request, rows, render_page, *, maximum=MAX_LIMIT) -> JsonResponse:
     """One page of `rows` (a list or a queryset, counted and sliced in the database), rendered by
     `render_page(chunk) -> list[dict]`."""
-    args = page_args(request)
+    args = page_args(request, maximum=maximum)
     if args is None:
         return v3_error(422, "Invalid paging parameters", {"page": "must be a positive integer"})
     page, limit = args
@@ -36,4 +36,4 @@ def v3_page(request, rows, render_page, *, meta_extra=None) -> JsonResponse:
         links["next"] = f"?page={page + 1}&limit={limit}"
     meta = {"pagination": {"total": total, "count": len(chunk), "per_page": limit,
                            "current_page": page, "total_pages": pages, "links": links}}  # fmt: skip
-    return JsonResponse({"data": render_page(chunk), "meta": {**meta, **(meta_extra or {})}})
+    return JsonResponse({"data": render_page(chunk), "meta": meta})

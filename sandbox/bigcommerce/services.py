@@ -80,14 +80,19 @@ def store_create(store_hash: str, **fields) -> BcStore:
         product = BcProduct.objects.create(
             store=store, name=name, sku=sku, price=Decimal(price), inventory_tracking=tracking
         )
-        BcStock.objects.create(location=location, product=product, quantity=100)
+        BcStock.objects.create(
+            location=location, product=product, quantity=100, set_absolutely=True
+        )
         if not variants:
             # A product without options is sold as its one base variant; one with options only
             # as its option combinations (a shopper cannot buy the bare "JACKET").
             BcVariant.objects.create(product=product, sku=sku)
         for variant_sku, label in variants:
             variant = BcVariant.objects.create(product=product, sku=variant_sku, option_label=label)
-            BcStock.objects.create(location=location, product=product, variant=variant, quantity=50)
+            BcStock.objects.create(
+                location=location, product=product, variant=variant, quantity=50,
+                set_absolutely=True,
+            )  # fmt: skip
     for email, first, last, company, street, city, state, postcode in SHOPPERS:
         BcCustomer.objects.create(
             store=store, email=email, first_name=first, last_name=last, company=company,

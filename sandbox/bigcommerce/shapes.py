@@ -10,6 +10,25 @@ STATUS_NAMES = {
     9: "Awaiting Shipment", 10: "Completed", 11: "Awaiting Fulfillment",
     12: "Manual Verification Required", 13: "Disputed", 14: "Partially Refunded",
 }  # fmt: skip
+# The control panel's order of statuses (sort_order in GET /v2/orders/count).
+STATUS_ORDER = (0, 1, 7, 11, 9, 8, 3, 10, 2, 5, 6, 4, 13, 12, 14)
+STATUS_DESCRIPTIONS = {
+    0: "The shopper reached the payment page but did not complete the transaction.",
+    1: "The shopper started the checkout but did not complete it.",
+    2: "The order has been shipped; receipt is not confirmed.",
+    3: "Only some items of the order have been shipped.",
+    4: "The seller refunded the order.",
+    5: "The seller cancelled the order.",
+    6: "The seller declined the order.",
+    7: "Checkout is complete; the payment is not yet confirmed.",
+    8: "The order is packed and waits for the shopper to pick it up.",
+    9: "The order is packed and waits for the shipping provider.",
+    10: "The order is complete.",
+    11: "Checkout is complete and the payment confirmed.",
+    12: "The order is on hold until something is confirmed by hand.",
+    13: "The shopper opened a dispute about the payment.",
+    14: "The seller refunded part of the order.",
+}
 
 
 def money4(value) -> str:

@@ -2,6 +2,7 @@
 store over real HTTP: what it reads, what it writes, the limits it keeps, the failures it hands
 back in plain words — and every request it sends is valid against BigCommerce's own files."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,8 +13,9 @@ from audit.models import ApiCall
 from connectors.bigcommerce.catalog import PUSH_FIELDS, StoreCatalog
 from connectors.errors import PermanentError
 from sandbox.bigcommerce.catalog import catalog_edit
-from sandbox.bigcommerce.models import BcProduct, BcVariant
-from sandbox.bigcommerce.services import store_create
+from sandbox.bigcommerce.inventory import location_add
+from sandbox.bigcommerce.models import BcProduct, BcStock, BcVariant
+from sandbox.bigcommerce.services import place_test_order, store_create
 from tests.factories import ConnectionFactory
 from tests.support.spec_traffic import SpecTraffic
 
@@ -171,3 +173,96 @@ def test_a_batch_of_variants_and_its_failed_rows(catalog, store, traffic):
     assert found["id"] == small.pk and found["calculated_price"] == 150.0
     assert catalog.variants_by_sku("JACKET") == []  # the product's own SKU is not a variant's
     traffic.expected_invalid = 1  # the negative cost price, invalid on purpose
+
+
+# --- inventory -----------------------------------------------------------------------------------
+@pytest.fixture
+def shopfront(store):
+    return location_add(store, "SHOPFRONT", "Shopfront")
+
+
+def test_locations_and_stock_at_each(catalog, store, shopfront, traffic):
+    assert [(x["id"], x["code"]) for x in catalog.locations()] == [
+        (1, "BC-LOCATION-1"), (2, "SHOPFRONT"),
+    ]  # fmt: skip
+    jacket = BcProduct.objects.get(store=store, sku="JACKET")
+    [page] = catalog.inventory_items(product_ids=[jacket.pk], location_ids=[1, 2])
+    assert [row["identity"]["sku"] for row in page] == ["JACKET-S", "JACKET-M", "JACKET-L"]
+    assert [(x["location_id"], x["total_inventory_onhand"]) for x in page[0]["locations"]] == [
+        (1, 50), (2, 0),
+    ]  # fmt: skip
+    small = BcVariant.objects.get(product=jacket, sku="JACKET-S")
+    [page] = catalog.inventory_items(variant_ids=[small.pk], location_ids=[2])
+    assert [x["location_code"] for x in page[0]["locations"]] == ["SHOPFRONT"]
+    assert sum(len(p) for p in catalog.inventory_items()) == 7  # 4 simple products, 3 sizes
+
+
+def test_an_absolute_adjustment_sets_stock_per_location(catalog, store, shopfront, traffic):
+    transaction_id = catalog.inventory_absolute(
+        [{"location_id": 1, "sku": "TENT-2P", "quantity": 12},
+         {"location_id": 2, "sku": "JACKET-M", "quantity": 3}],
+        reason="ERP stock count",
+    )  # fmt: skip
+    assert transaction_id
+    levels = {
+        (row["identity"]["sku"], x["location_id"]): x["total_inventory_onhand"]
+        for page in catalog.inventory_items() for row in page for x in row["locations"]
+    }  # fmt: skip
+    assert levels[("TENT-2P", 1)] == 12 and levels[("JACKET-M", 2)] == 3
+    assert levels[("JACKET-M", 1)] == 50
+
+
+def test_a_refused_adjustment_is_a_permanent_error_in_bigcommerces_words(catalog, store, traffic):
+    base = BcVariant.objects.get(product__store=store, sku="TENT-2P")
+    with pytest.raises(PermanentError) as refused:
+        catalog.inventory_absolute(
+            [{"location_id": 1, "variant_id": base.pk, "quantity": 1}], reason="count"
+        )
+    assert refused.value.status == 422
+    assert refused.value.message == (
+        f"BigCommerce answered 422: [Item with variant_id {base.pk} is tracked by product, "
+        "please update stock by product id]."
+    )
+    with pytest.raises(ValueError, match="at most 2000 items"):
+        catalog.inventory_absolute(
+            [{"location_id": 1, "sku": "TENT-2P", "quantity": 1}] * 2001, "x"
+        )
+
+
+def test_overlapping_inventory_writes_wait_their_turn(catalog, store, tenant):
+    """The store refuses a second inventory write while one is processed; the client waits the
+    refusal out and sends it again, so both land."""
+    store.fault_inventory_latency_ms = 1200
+    store.save()
+    second = StoreCatalog(catalog.connection)
+    errors = []
+
+    def write(client, quantity):
+        try:
+            client.inventory_absolute(
+                [{"location_id": 1, "sku": "MUG-STEEL", "quantity": quantity}], "x"
+            )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    first = threading.Thread(target=write, args=(catalog, 5))
+    first.start()
+    threading.Event().wait(0.4)
+    write(second, 6)
+    first.join()
+    assert errors == []
+    statuses = list(
+        ApiCall.objects.filter(operation="inventory.absolute")
+        .order_by("pk")
+        .values_list("status_code", flat=True)
+    )
+    assert sorted(statuses) == [200, 200, 429]
+    mug = BcProduct.objects.get(store=store, sku="MUG-STEEL")
+    assert BcStock.objects.get(product=mug, location__location_id=1, variant=None).quantity == 6
+
+
+def test_orders_count(catalog, store, traffic):
+    assert catalog.orders_count() == 0
+    place_test_order(store, items=[("MUG-STEEL", 1)])
+    place_test_order(store, items=[("TENT-2P", 1)], status_id=10)
+    assert catalog.orders_count() == 2
