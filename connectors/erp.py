@@ -15,6 +15,8 @@ Each ERP package (`connectors/<kind>/`) names the parts that play the same role 
                   customer_payload(customer, ...), store_customer(record): the store's side
     customers.py  customer_upsert(api, customer, ...): find the ERP's customer, else create it;
                   the customers stream's records (changed since a cursor, one as it is now)
+    items.py      the items stream's records for the catalog push (changed since a cursor or
+                  all of them, one as it is now), each an ItemChange
     connector.py  <Kind>Connector(ApiConnector): the ErpConnector below, its api made on first use
 """
 

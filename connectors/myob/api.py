@@ -2,6 +2,7 @@
 POST (201 + Location), PUT with RowVersion."""
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from connectors.errors import PermanentError, UnreadableAnswer
 from connectors.myob.client import company_file_client, wire
@@ -12,6 +13,17 @@ from connectors.ratelimit import LIVE
 PAGE = 1000  # MYOB's maximum $top
 LABEL = "MYOB"
 PAGE_SHAPE = PageShape(LABEL, rows="Items", next_link="NextPageLink")
+
+
+def myob_time(value: str) -> datetime:
+    """A LastModified as MYOB writes it (no zone: its own clock), naive."""
+    return datetime.fromisoformat(str(value).rstrip("Z")).replace(tzinfo=None)
+
+
+def modified_after(since: datetime) -> str:
+    """The $filter of the records changed after `since` (MYOB's clock, to the millisecond)."""
+    moment = since.replace(tzinfo=None).isoformat(timespec="milliseconds")
+    return f"LastModified gt datetime'{moment}'"
 
 
 class MyobApi:

@@ -1,4 +1,5 @@
-"""MYOB Business (AccountRight): customers, and BigCommerce orders as item (or service) invoices.
+"""MYOB Business (AccountRight): customers, BigCommerce orders as item (or service) invoices, and
+the items the catalog push reads.
 
 Exactly once: before creating, the invoice is looked up by its CustomerPurchaseOrderNumber
 ("BC-<order id>"), so retries and replays never duplicate it. Payments and refunds are recorded in
@@ -16,6 +17,7 @@ from connectors.myob import mapping
 from connectors.myob.api import MyobApi, quoted
 from connectors.myob.client import API_KEY, COMPANY_FILE, OAUTH, NotConnected, failed_part
 from connectors.myob.customers import customer_now, customer_upsert, customers_changed
+from connectors.myob.items import item_now, items_changed
 from connectors.myob.reference import ACCOUNTS, CATEGORIES, ITEMS, TAX_CODES, ReferenceData
 
 INVOICES = "Sale/Invoice"  # every invoice type; read only
@@ -71,6 +73,14 @@ class MyobConnector(ApiConnector):
     @reading("MYOB", "the customer card as it is now")
     def customer_record(self, erp_id: str):
         return customer_now(self.api, erp_id)
+
+    # -- items: the catalog push's source (connectors/myob/items.py) ----------------------
+    def changed_items(self, since):
+        return items_changed(self.api, since)
+
+    @reading("MYOB", "the item as it is now")
+    def item_record(self, erp_id: str):
+        return item_now(self.api, erp_id)
 
     # -- invoices -------------------------------------------------------------------------
     @reading("MYOB", "the search for the order's invoice")

@@ -22,7 +22,7 @@ from connectors.errors import PermanentError
 from connectors.links import customer_link, customer_link_save
 from connectors.models import ExternalLink
 from connectors.myob import mapping
-from connectors.myob.api import MyobApi, quoted
+from connectors.myob.api import MyobApi, modified_after, myob_time, quoted
 from connectors.myob.reference import TAX_CODES, ReferenceData
 
 RESOURCE = "Contact/Customer"
@@ -113,14 +113,10 @@ def customer_upsert(api: MyobApi, customer, settings: mapping.MappingSettings) -
 
 
 # --- MYOB → BigCommerce ---------------------------------------------------------------------
-def _myob_time(value: str) -> datetime:
-    return datetime.fromisoformat(str(value).rstrip("Z")).replace(tzinfo=None)
-
-
 def _record(card: dict) -> ErpRecord:
     return ErpRecord(
         erp_id=card["UID"], version=card.get("RowVersion") or "",
-        modified_at=_myob_time(card["LastModified"]), data=mapping.store_customer(card),
+        modified_at=myob_time(card["LastModified"]), data=mapping.store_customer(card),
     )  # fmt: skip
 
 
@@ -131,10 +127,7 @@ def customers_changed(api: MyobApi, since: datetime | None) -> Iterator[list[Erp
     poll asks from exactly where this one stopped."""
     if since is None:
         since = (timezone.now() - timedelta(days=1)).replace(tzinfo=None)
-    text = (
-        f"LastModified gt datetime'{since.replace(tzinfo=None).isoformat(timespec='milliseconds')}'"
-    )
-    for page in api.pages(RESOURCE, filter=text, orderby="LastModified"):
+    for page in api.pages(RESOURCE, filter=modified_after(since), orderby="LastModified"):
         with reading("MYOB", "the changed customer cards"):
             records = [_record(card) for card in page]
         yield records

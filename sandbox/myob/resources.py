@@ -366,6 +366,65 @@ def _next_number(business) -> str:
 
 
 # --- inventory and ledger -------------------------------------------------------------------
+ITEM = "Inventory/Item"
+
+
+def stock_figures(
+    inventoried: bool, on_hand=ZERO, average_cost=None, *, committed=ZERO, on_order=ZERO
+) -> dict:
+    """The quantities and values MYOB computes from an item's transactions (read only through
+    the API). AverageCost is null while the quantity on hand is below zero (the SDK: "average
+    cost when the quantity on hand is equal to or greater than zero"); a non-inventoried item
+    has no stock and no average cost (UNCONFIRMED: the sandbox's choice). Available is on hand
+    less committed plus on order (MYOB's item list; UNCONFIRMED in the research)."""
+    if not inventoried:
+        on_hand = committed = on_order = ZERO
+        average_cost = None
+    on_hand, committed, on_order = (Decimal(str(v)) for v in (on_hand, committed, on_order))
+    cost = Decimal(str(average_cost)) if average_cost is not None and on_hand >= 0 else None
+    return {
+        "QuantityOnHand": number(on_hand), "QuantityCommitted": number(committed),
+        "QuantityOnOrder": number(on_order),
+        "QuantityAvailable": number(on_hand - committed + on_order),
+        "AverageCost": number(cost) if cost is not None else None,
+        "CurrentValue": number(money(on_hand * cost)) if cost is not None else 0.0,
+    }  # fmt: skip
+
+
+def item_fields(
+    *, item_number: str, name: str, price, income: dict | None, stock: dict, sold=True,
+    inventoried=True, bought=True, active=True, description=None, tax_code: dict | None = None,
+    tax_inclusive=True,
+) -> dict:  # fmt: skip
+    """An item's stored fields in the order MYOB shows them. The selling price is MYOB's Base
+    Selling Price, shown twice (the item's own field and its selling details), and is tax
+    inclusive when the selling details say so (the sandbox's default, as AU files are set up;
+    UNCONFIRMED)."""
+    price = number(money(price))
+    return {
+        "Number": item_number, "Name": name, "IsActive": bool(active), "Description": description,
+        "UseDescription": False, "IsBought": bool(bought), "IsSold": bool(sold),
+        "IsInventoried": bool(inventoried), **stock, "BaseSellingPrice": price,
+        "IncomeAccount": income,
+        "SellingDetails": {
+            "BaseSellingPrice": price, "SellingUnitOfMeasure": None, "ItemsPerSellingUnit": 1,
+            "TaxCode": tax_code, "IsTaxInclusive": bool(tax_inclusive),
+            "CalculateSalesTaxOn": "ActualSellingPrice",
+        },
+    }  # fmt: skip
+
+
+def _stock_kept(current: MyobRecord | None, inventoried: bool) -> dict:
+    """The stock figures are not the caller's to set: a PUT keeps them, a new item has none."""
+    if current is None or not current.data.get("IsInventoried"):
+        return stock_figures(inventoried)
+    data = current.data
+    return stock_figures(
+        inventoried, data["QuantityOnHand"], data.get("AverageCost"),
+        committed=data.get("QuantityCommitted", 0), on_order=data.get("QuantityOnOrder", 0),
+    )  # fmt: skip
+
+
 def prepare_item(business, body: dict, current: MyobRecord | None) -> dict:
     problems = Problems()
     for field in ("Number", "Name"):
@@ -374,7 +433,7 @@ def prepare_item(business, body: dict, current: MyobRecord | None) -> dict:
     problems.length(body, "Number", 30)
     problems.length(body, "Name", 30)
     taken = MyobRecord.objects.filter(
-        business=business, resource="Inventory/Item", data__Number=body.get("Number")
+        business=business, resource=ITEM, data__Number=body.get("Number")
     )
     if current is not None:
         taken = taken.exclude(pk=current.pk)
@@ -382,19 +441,23 @@ def prepare_item(business, body: dict, current: MyobRecord | None) -> dict:
         problems.invalid(
             "Number", f"Item number {body['Number']} is already used", "DuplicateItemNumber"
         )
-    income = _link(business, "GeneralLedger/Account", body.get("IncomeAccount"), "IncomeAccount", problems, required=bool(body.get("IsSold", True)))  # fmt: skip
+    sold = bool(body.get("IsSold", True))
+    income = _link(business, "GeneralLedger/Account", body.get("IncomeAccount"), "IncomeAccount", problems, required=sold)  # fmt: skip
+    selling = body.get("SellingDetails") if isinstance(body.get("SellingDetails"), dict) else {}
+    tax_code = _link(business, "GeneralLedger/TaxCode", selling.get("TaxCode"), "SellingDetails.TaxCode", problems, required=False)  # fmt: skip
+    # The selling details' price first (the writable one), else the item's own field.
+    price = _decimal(selling, "BaseSellingPrice", problems, "SellingDetails.BaseSellingPrice")
+    if price is None:
+        price = _decimal(body, "BaseSellingPrice", problems, "BaseSellingPrice", 0)
     problems.raise_any()
-    selling = body.get("SellingDetails") or {}
-    return {
-        "Number": body["Number"], "Name": body["Name"], "IsActive": body.get("IsActive", True),
-        "Description": body.get("Description"), "IsBought": bool(body.get("IsBought", True)),
-        "IsSold": bool(body.get("IsSold", True)), "IsInventoried": bool(body.get("IsInventoried", True)),
-        "BaseSellingPrice": number(Decimal(str(body.get("BaseSellingPrice") or selling.get("BaseSellingPrice") or 0))),
-        "QuantityOnHand": number(Decimal(str(body.get("QuantityOnHand") or 0))),
-        "IncomeAccount": income,
-        "SellingDetails": {"BaseSellingPrice": number(Decimal(str(body.get("BaseSellingPrice") or 0))),
-                           "IsTaxInclusive": True, "TaxCode": selling.get("TaxCode")},
-    }  # fmt: skip
+    inventoried = bool(body.get("IsInventoried", True))
+    return item_fields(
+        item_number=body["Number"], name=body["Name"], price=price or ZERO, income=income,
+        stock=_stock_kept(current, inventoried), sold=sold, inventoried=inventoried,
+        bought=body.get("IsBought", True), active=body.get("IsActive", True),
+        description=body.get("Description"), tax_code=tax_code,
+        tax_inclusive=selling.get("IsTaxInclusive", True),
+    )  # fmt: skip
 
 
 def prepare_tax_code(business, body: dict, current: MyobRecord | None) -> dict:
@@ -442,7 +505,7 @@ RESOURCES = {
         ),
         Resource("Sale/Invoice/Item", "sme-sales", prepare_invoice("Item")),
         Resource("Sale/Invoice/Service", "sme-sales", prepare_invoice("Service")),
-        Resource("Inventory/Item", "sme-inventory", prepare_item),
+        Resource(ITEM, "sme-inventory", prepare_item),
         Resource("GeneralLedger/TaxCode", "sme-general-ledger", prepare_tax_code),
         Resource("GeneralLedger/Account", "sme-general-ledger", prepare_account),
         Resource("GeneralLedger/Category", "sme-general-ledger", prepare_category),

@@ -3,8 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
+from sandbox.catalog_seed import DEMO_SKUS, catalog_seed
+from sandbox.myob.inventory import items_change as items_change  # a person's edits, for tests
+from sandbox.myob.inventory import seed_items_add
 from sandbox.myob.models import MyobApiKey, MyobBusiness, MyobRecord
-from sandbox.myob.resources import RESOURCES
+from sandbox.myob.resources import RESOURCES, stock_figures
 
 TAX_CODES = [
     ("GST", "Goods & Services Tax", "GST", "10"),
@@ -19,17 +22,19 @@ ACCOUNTS = [
     ("1-1200", "Trade Debtors", "Asset"),
     ("2-1310", "GST Collected", "Liability"),
 ]
-# The sandbox BigCommerce catalog's SKUs, so a sandbox order maps onto this file's items.
+# The sandbox BigCommerce catalog's SKUs, so a sandbox order maps onto this file's items: number,
+# name, Base Selling Price, average cost (SHIPPING is a non-inventoried item).
 ITEMS = [
-    ("TENT-2P", "Two-person tent", "349.00"),
-    ("PACK-30L", "30 L daypack", "129.95"),
-    ("STOVE-1", "Camp stove", "89.00"),
-    ("MUG-STEEL", "Steel mug", "19.50"),
-    ("JACKET-S", "Rain jacket S", "199.00"),
-    ("JACKET-M", "Rain jacket M", "199.00"),
-    ("JACKET-L", "Rain jacket L", "199.00"),
-    ("SHIPPING", "Shipping and handling", "0.00"),
+    ("TENT-2P", "Two-person tent", "349.00", "180.00"),
+    ("PACK-30L", "30 L daypack", "129.95", "61.20"),
+    ("STOVE-1", "Camp stove", "89.00", "40.00"),
+    ("MUG-STEEL", "Steel mug", "19.50", "6.35"),
+    ("JACKET-S", "Rain jacket S", "199.00", "92.00"),
+    ("JACKET-M", "Rain jacket M", "199.00", "92.00"),
+    ("JACKET-L", "Rain jacket L", "199.00", "92.00"),
+    ("SHIPPING", "Shipping and handling", "0.00", None),
 ]
+OPENING_STOCK = 50
 CATEGORIES = [("ONL", "Online store"), ("SHOP", "Retail shop")]
 
 
@@ -68,19 +73,30 @@ def business_create(
     for display_id, account_name, classification in ACCOUNTS:
         body = {"DisplayID": display_id, "Name": account_name, "Classification": classification}
         accounts[display_id] = record_create(business, "GeneralLedger/Account", body)
-    for number, item_name, price in ITEMS:
+    for number, item_name, price, cost in ITEMS:
         if number in skip_items:
             continue
         body = {
             "Number": number, "Name": item_name, "BaseSellingPrice": price, "IsSold": True,
-            "IsInventoried": number != "SHIPPING", "QuantityOnHand": 50,
+            "IsInventoried": cost is not None,
             "IncomeAccount": {"UID": str(accounts["4-2000" if number == "SHIPPING" else "4-1000"].uid)},
         }  # fmt: skip
-        record_create(business, "Inventory/Item", body)
+        item = record_create(business, "Inventory/Item", body)
+        if cost is not None:  # the opening balance, as an inventory adjustment would leave it
+            item.data.update(stock_figures(True, OPENING_STOCK, cost))
+            item.save(update_fields=["data"])
     if categories:
         for display_id, category_name in CATEGORIES:
             body = {"DisplayID": display_id, "Name": category_name}
             record_create(business, "GeneralLedger/Category", body)
+    return business
+
+
+def business_with_catalog(skus: int, name: str = "", **fields) -> MyobBusiness:
+    """A company file as business_create makes it, plus an item for each of `skus` SKUs of the
+    generated catalog (sandbox/catalog_seed.py), put in at once: 10,000 take seconds."""
+    business = business_create(name or f"Catalog of {skus} SKUs", **fields)
+    seed_items_add(business, catalog_seed(skus))
     return business
 
 
@@ -104,10 +120,13 @@ DEMO_BUSINESS = "Demo Outdoor Co (sandbox MYOB)"
 def demo_company_file(client_id: str, client_secret: str, redirect_uri: str) -> MyobBusiness:
     """The demo's API key (registered with the demo's callback address) and company file,
     created once. The file is linked to the my.MYOB login (no company-file password), so the
-    demo needs nothing typed in."""
+    demo needs nothing typed in. Beside its own items it has one for each SKU of the demo store's
+    generated catalog (but those the seed says the ERP lacks); a file made before gets them too."""
     api_key_create(client_id, client_secret, redirect_uri=redirect_uri)
-    existing = MyobBusiness.objects.filter(name=DEMO_BUSINESS).first()
-    return existing or business_create(DEMO_BUSINESS, requires_cftoken=False)
+    business = MyobBusiness.objects.filter(name=DEMO_BUSINESS).first()
+    business = business or business_create(DEMO_BUSINESS, requires_cftoken=False)
+    seed_items_add(business, catalog_seed(DEMO_SKUS))
+    return business
 
 
 def demo_tokens(client_id: str, business: MyobBusiness) -> dict:

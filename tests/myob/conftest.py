@@ -14,8 +14,8 @@ from tests.support.myob_sandbox import (
     CLIENT_ID,
     SCOPES,
     cftoken,
+    company_file_connection,
     myob_app,
-    signed_in,
 )
 
 _names = itertools.count(1)
@@ -74,12 +74,5 @@ def raw_api(live_server, myob_key, business, token):
 @pytest.fixture
 def myob_connection(tenant, business, token):
     """A connection whose MYOB side is connected to the sandbox company file."""
-    from tests.factories import ConnectionFactory
-
-    connection = ConnectionFactory(
-        tenant=tenant, erp_kind="myob",
-        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
-        erp_secrets={"company_file_password": CF_PASSWORD},
-    )  # fmt: skip
-    signed_in(connection, token, scope=SCOPES)
-    return connection  # its reference-data cache is keyed by its own (new) id
+    # Its reference-data cache is keyed by its own (new) id.
+    return company_file_connection(tenant, business, token, scope=SCOPES)

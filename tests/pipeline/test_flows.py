@@ -49,9 +49,9 @@ def test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes(t
         )
     )
     assert sorted(stream_connection_ids("customers")) == sorted([myob.pk, exact.pk])
-    # No connector lists item changes yet: the items stream reads no ERP and asks for nothing.
-    assert stream_connection_ids("items") == []
-    assert stream_poll(myob.pk, "items") == 0
+    # Only MYOB lists item changes (the catalog push's source).
+    assert stream_connection_ids("items") == [myob.pk]
+    assert stream_poll(exact.pk, "items") == 0
     assert stream_poll(paused.pk, "customers") == 0
 
 

@@ -77,6 +77,19 @@ def myob_shop(live_server, tenant, myob_key, *, name: str, skip_items=()):
     return store, connection, business
 
 
+def company_file_connection(tenant, business, token, **fields):
+    """A connection whose MYOB side is signed in to the sandbox company file (no store yet)."""
+    from tests.factories import ConnectionFactory
+
+    connection = ConnectionFactory(
+        tenant=tenant, erp_kind="myob",
+        erp_settings={"business_id": str(business.uid), "company_file_username": CF_USER},
+        erp_secrets={"company_file_password": CF_PASSWORD},
+    )  # fmt: skip
+    signed_in(connection, token, **fields)
+    return connection
+
+
 def signed_in(connection, token, **fields):
     """Store a sandbox-issued MYOB token on the connection, as 'Connect MYOB' would leave it."""
     from tenants.models import OAuthToken

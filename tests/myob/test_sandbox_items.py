@@ -1,0 +1,112 @@
+"""The sandbox MYOB's inventory items: the fields MYOB shows (stock figures read only through the
+API), a filter on LastModified, the changes a person makes, the generated catalog's SKUs in the
+demo company file, and the command the demo changes items with."""
+
+from decimal import Decimal
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from sandbox.catalog_seed import DEMO_SKUS, catalog_seed
+from sandbox.myob.models import MyobBusiness
+from sandbox.myob.services import demo_company_file, records
+
+D = Decimal
+ITEM_FIELDS = {
+    "UID", "URI", "RowVersion", "LastModified", "Number", "Name", "IsActive", "IsSold",
+    "IsInventoried", "BaseSellingPrice", "QuantityOnHand", "QuantityCommitted",
+    "QuantityOnOrder", "QuantityAvailable", "AverageCost", "CurrentValue", "SellingDetails",
+}  # fmt: skip
+
+
+def item(business, number):
+    return records(business, "Inventory/Item").get(data__Number=number)
+
+
+def test_an_item_shows_myobs_fields_and_a_put_cannot_set_its_stock(raw_api, business):
+    uid = str(item(business, "TENT-2P").uid)
+    since = max(i["LastModified"] for i in raw_api("GET", "Inventory/Item").json()["Items"])
+    tent = raw_api("GET", f"Inventory/Item/{uid}").json()
+    assert set(tent) >= ITEM_FIELDS
+    assert (tent["QuantityOnHand"], tent["QuantityAvailable"]) == (50, 50)
+    assert (tent["AverageCost"], tent["CurrentValue"], tent["BaseSellingPrice"]) == (180, 9000, 349)
+    assert tent["SellingDetails"]["IsTaxInclusive"] is True
+    # A person's PUT changes the price; the stock figures come from transactions only.
+    body = {**tent, "QuantityOnHand": 999, "AverageCost": 1,
+            "SellingDetails": {**tent["SellingDetails"], "BaseSellingPrice": 329}}  # fmt: skip
+    response = raw_api("PUT", f"Inventory/Item/{uid}", json=body, params={"returnBody": "true"})
+    assert response.status_code == 200, response.text
+    saved = response.json()
+    assert (saved["BaseSellingPrice"], saved["QuantityOnHand"], saved["AverageCost"]) == (
+        329,
+        50,
+        180,
+    )
+    assert saved["RowVersion"] != tent["RowVersion"]
+    # The changes since the last one before, as the items stream asks for them.
+    listed = raw_api(
+        "GET", "Inventory/Item",
+        params={"$filter": f"LastModified gt datetime'{since}'", "$orderby": "LastModified"},
+    ).json()  # fmt: skip
+    assert [i["Number"] for i in listed["Items"]] == ["TENT-2P"]
+
+
+def test_a_new_item_has_no_stock_and_a_price_must_be_a_number(raw_api, business):
+    sales = str(records(business, "GeneralLedger/Account").get(data__DisplayID="4-1000").uid)
+    body = {"Number": "KAYAK-9", "Name": "Kayak", "IncomeAccount": {"UID": sales},
+            "QuantityOnHand": 7, "SellingDetails": {"BaseSellingPrice": "a lot"}}  # fmt: skip
+    refused = raw_api("POST", "Inventory/Item", json=body).json()["Errors"]
+    assert [e["Name"] for e in refused] == ["SerializationError"]
+    body["SellingDetails"] = {"BaseSellingPrice": 999, "IsTaxInclusive": False}
+    response = raw_api("POST", "Inventory/Item", json=body, params={"returnBody": "true"})
+    kayak = response.json()
+    assert (kayak["QuantityOnHand"], kayak["BaseSellingPrice"]) == (0, 999)
+    assert kayak["SellingDetails"]["IsTaxInclusive"] is False
+
+
+def test_the_demo_company_file_has_the_generated_catalog_beside_its_own_items(db):
+    business = demo_company_file("demo-key", "demo-secret", "http://localhost/cb/")
+    seed = catalog_seed(DEMO_SKUS)
+    expected = [s for p in seed if not p.erp_lacks for s in p.skus()]
+    numbers = set(records(business, "Inventory/Item").values_list("data__Number", flat=True))
+    assert numbers >= {"TENT-2P", "SHIPPING"} and numbers >= set(expected)
+    lacking = {s for p in seed if p.erp_lacks for s in p.skus()}
+    assert lacking and not numbers & lacking
+    product = next(p for p in seed if p.variants and p.tracking == "variant" and not p.erp_lacks)
+    variant = product.variants[-1]
+    stored = item(business, variant.sku).data
+    assert (D(str(stored["BaseSellingPrice"])), D(str(stored["AverageCost"]))) == (
+        variant.price, product.cost
+    )  # fmt: skip
+    assert stored["QuantityOnHand"] == product.stock and stored["IsInventoried"] is True
+    untracked = next(p for p in seed if p.tracking == "none" and not p.erp_lacks)
+    assert item(business, untracked.sku).data["IsInventoried"] is False
+    # Made once; a file made before the catalog existed gets it on the next start.
+    item(business, expected[0]).delete()
+    again = demo_company_file("demo-key", "demo-secret", "http://localhost/cb/")
+    assert again == business and MyobBusiness.objects.count() == 1
+    assert records(business, "Inventory/Item").count() == len(numbers)
+
+
+def test_the_command_changes_a_share_of_the_sold_items_as_a_person_would(business):
+    before = {i.data["Number"]: i for i in records(business, "Inventory/Item")}
+    out = StringIO()
+    call_command(
+        "sandbox_myob_items", business.name, "--share", "0.5", "--price-factor", "0.9",
+        "--stock-delta", "-5", stdout=out,
+    )  # fmt: skip
+    assert out.getvalue().startswith(f"4 items changed in {business.name}: ")
+    after = {i.data["Number"]: i for i in records(business, "Inventory/Item")}
+    changed = [n for n in after if after[n].row_version != before[n].row_version]
+    assert len(changed) == 4 and all(n in out.getvalue() for n in changed)
+    for number in changed:
+        old, new = before[number], after[number]
+        assert new.last_modified > old.last_modified and new.last_modified <= timezone.now()
+        assert D(str(new.data["BaseSellingPrice"])) == (
+            D(str(old.data["BaseSellingPrice"])) * D("0.9")
+        ).quantize(D("0.01"))
+        if new.data["IsInventoried"]:
+            assert new.data["QuantityOnHand"] == 45
+    call_command("sandbox_myob_items", str(business.uid), "--skus", "MUG-STEEL", stdout=out)
+    assert item(business, "MUG-STEEL").row_version != after["MUG-STEEL"].row_version
