@@ -2,15 +2,19 @@
 plays the store (answering well) and the ERP (answering spoiled): records of the wrong shape,
 fields missing, of the wrong type or absurdly long, bodies that are not JSON, odd statuses
 (a 401 makes the client refresh the token, whose answer may be spoiled too), garbage headers.
-An order job always ends as a plain outcome naming the ERP, never "Internal error (...)", and
-Test connection always says something."""
+An order job always ends as a plain outcome naming the ERP, never "Internal error (...)", Test
+connection always says something, and MYOB's items stream yields items or a plain error."""
 
 from dataclasses import replace
 
 import pytest
 from hypothesis import given
 
+from connectors import ratelimit
+from connectors.canonical import ItemChange
 from connectors.checks import erp_check
+from connectors.errors import ConnectorError
+from connectors.myob.connector import MyobConnector
 from sync.models import JobState
 from tenants.models import Connection
 from tests.support.hostile_answers import (
@@ -27,6 +31,8 @@ from tests.support.well_formed_answers import (
     BIGCOMMERCE_ROUTES,
     CARD,
     EXACT_ROUTES,
+    ITEM,
+    MYOB_ITEM_ROUTES,
     MYOB_ROUTES,
     myob_page,
 )
@@ -115,5 +121,37 @@ def test_test_connection_reads_any_spoiled_erp_answer_into_a_message(vendor_serv
             erp_afresh(connection)
             result = erp_check(Connection.objects.get(pk=connection.pk))
             assert result.message, result
+
+    fuzz()
+
+
+def myob_items_read(connection) -> list:
+    """What the catalog push reads of MYOB: every item, then one as it is now."""
+    for key in BUDGETS:
+        ratelimit.limiter().reset(key)
+    erp = MyobConnector(Connection.objects.get(pk=connection.pk))
+    found = [record for page in erp.changed_items(None) for record in page]
+    return [*found, erp.item_record(ITEM["UID"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_myob_items_stream_reads_any_spoiled_answer_into_items_or_a_plain_error(
+    vendor_server, myob
+):
+    vendor_server.route = Vendor(MYOB_ITEM_ROUTES)
+    erp_afresh(myob)
+    assert [r.data.sku for r in myob_items_read(myob)] == ["TENT-2P", "SHIPPING", "TENT-2P"]
+
+    @FUZZ
+    @given(spoiled(MYOB_ITEM_ROUTES, only=r"Inventory/Item|myob-oauth"))
+    def fuzz(vendor):
+        vendor_server.route = vendor
+        erp_afresh(myob)
+        try:
+            records = myob_items_read(myob)
+        except ConnectorError as exc:
+            assert "MYOB" in exc.message and "Internal error" not in exc.message, exc.message
+        else:
+            assert all(r is None or isinstance(r.data, ItemChange) for r in records)
 
     fuzz()

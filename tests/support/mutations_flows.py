@@ -9,6 +9,9 @@ FLOWS_TEST = "tests/pipeline/test_flows.py"
 CUSTOMER_SYNC = "tests/myob/test_customer_sync.py"
 MYOB_E2E = "tests/myob/test_end_to_end.py"
 JOBS_TEST = "tests/pipeline/test_jobs.py"
+ITEMS_SOURCE = "tests/myob/test_items_source.py"
+SANDBOX_ITEMS = "tests/myob/test_sandbox_items.py"
+ANSWERS_FUZZ = "tests/connectors/test_erp_answers_fuzz.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -93,5 +96,96 @@ MUTATIONS: list[Mutation] = [
         tests=(
             "tests/test_platform_queues.py::test_every_periodic_task_names_a_task_the_worker_knows",
         ),
+    ),
+    # --- MYOB as the catalog push's item source ---------------------------------------------
+    Mutation(
+        name="myob-items-lists-unsold",
+        claim="MYOB's items stream yields only sold items (and item_record none of the others)",
+        path="connectors/myob/items.py",
+        find='    if not _flag(item, "IsSold"):\n',
+        replace="    if False:\n",
+        tests=(
+            f"{ITEMS_SOURCE}::test_the_first_read_lists_every_sold_item_with_its_price_cost_and_stock",
+            f"{ITEMS_SOURCE}::test_non_inventoried_items_carry_no_stock_and_unsold_or_deleted_ones_are_none",
+        ),
+    ),
+    Mutation(
+        name="myob-items-ignore-the-cursor",
+        claim="a read of MYOB's items from the cursor yields exactly the items changed since",
+        path="connectors/myob/items.py",
+        find='query = {"filter": modified_after(since)} if since is not None else {}',
+        replace="query = {}",
+        tests=(
+            f"{ITEMS_SOURCE}::test_a_read_from_the_cursor_yields_exactly_the_items_changed_in_myob",
+        ),
+    ),
+    Mutation(
+        name="myob-items-stock-of-non-inventoried",
+        claim="a non-inventoried MYOB item carries no stock, so the store's is left alone",
+        path="connectors/myob/items.py",
+        find='    if _flag(item, "IsInventoried"):',
+        replace='    if _flag(item, "IsInventoried") or True:',
+        tests=(
+            f"{ITEMS_SOURCE}::test_non_inventoried_items_carry_no_stock_and_unsold_or_deleted_ones_are_none",
+        ),
+    ),
+    Mutation(
+        name="myob-items-first-page-only",
+        claim="MYOB's items stream reads every page of the item list",
+        path="connectors/myob/items.py",
+        find='for page in api.pages(RESOURCE, orderby="LastModified", **query):',
+        replace='for page in list(api.pages(RESOURCE, orderby="LastModified", **query))[:1]:',
+        tests=(f"{ITEMS_SOURCE}::test_every_page_is_read_and_each_sold_item_comes_once",),
+    ),
+    Mutation(
+        name="myob-items-version-blank",
+        claim="an item's version is its RowVersion (what tells our own writes from a person's)",
+        path="connectors/myob/items.py",
+        find='version=_text(item, "RowVersion", VERSION_LENGTH),',
+        replace='version="",',
+        tests=(
+            f"{ITEMS_SOURCE}::test_the_first_read_lists_every_sold_item_with_its_price_cost_and_stock",
+        ),
+    ),
+    Mutation(
+        name="myob-items-malformed-crashes",
+        claim="a malformed MYOB item is a plain error naming it, never a crash",
+        path="connectors/myob/items.py",
+        find='    with reading("MYOB", f"the item {_name(item)}"):\n        return store_item(item)',
+        replace="    return store_item(item)",
+        tests=(
+            f"{ITEMS_SOURCE}::test_a_malformed_item_is_a_plain_error_that_names_it",
+            f"{ANSWERS_FUZZ}::test_the_myob_items_stream_reads_any_spoiled_answer_into_items_or_a_plain_error",
+        ),
+    ),
+    Mutation(
+        name="sandbox-myob-item-edit-keeps-last-modified",
+        claim="an item a person changes in the sandbox MYOB gets a new LastModified",
+        path="sandbox/myob/inventory.py",
+        find="record.data, record.row_version, record.last_modified = data, new_row_version(), now",
+        replace="record.data, record.row_version = data, new_row_version()",
+        tests=(
+            f"{ITEMS_SOURCE}::test_a_read_from_the_cursor_yields_exactly_the_items_changed_in_myob",
+            f"{SANDBOX_ITEMS}::test_the_command_changes_a_share_of_the_sold_items_as_a_person_would",
+        ),
+    ),
+    Mutation(
+        name="sandbox-myob-seed-has-what-the-erp-lacks",
+        claim="the sandbox MYOB has no item for the seed products the ERP lacks",
+        path="sandbox/myob/inventory.py",
+        find="        if product.erp_lacks:\n            continue\n",
+        replace="",
+        tests=(
+            f"{SANDBOX_ITEMS}::test_the_demo_company_file_has_the_generated_catalog_beside_its_own_items",
+            f"{ITEMS_SOURCE}::test_every_page_is_read_and_each_sold_item_comes_once",
+        ),
+    ),
+    Mutation(
+        name="sandbox-myob-item-put-sets-stock",
+        claim="the sandbox MYOB's stock figures are read only through the API",
+        path="sandbox/myob/resources.py",
+        find="stock=_stock_kept(current, inventoried),",
+        replace='stock=stock_figures(inventoried, body.get("QuantityOnHand") or 0, body.get("AverageCost")),',
+        tests=(f"{SANDBOX_ITEMS}::test_an_item_shows_myobs_fields_and_a_put_cannot_set_its_stock",),
     ),
 ]

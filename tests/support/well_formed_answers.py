@@ -120,8 +120,11 @@ TAX_CODES = [
 ]
 ITEM = {
     "UID": "17e00000-0000-4000-8000-000000000001", "Number": "TENT-2P", "Name": "Tent",
-    "IsSold": True, "IsActive": True,
+    "IsSold": True, "IsActive": True, "IsInventoried": True, "BaseSellingPrice": 349.0,
+    "QuantityOnHand": 50.0, "AverageCost": 180.0, "RowVersion": "-6933843581174022144",
+    "LastModified": "2024-03-05T10:00:00.123",
     "IncomeAccount": {"UID": "acc00000-0000-4000-8000-000000000001"},
+    "SellingDetails": {"BaseSellingPrice": 349.0, "IsTaxInclusive": True},
 }  # fmt: skip
 INVOICE = {"UID": "1a000000-0000-4000-8000-000000000001", "Number": "00000123"}
 
@@ -145,6 +148,17 @@ MYOB_ROUTES = [
     Route(r"^GET /myob/[\w-]+/Inventory/Item$", Answer(200, myob_page([ITEM]))),
     Route(r"^GET /myob/[\w-]+/Sale/Invoice$", Answer(200, myob_page([]))),
     Route(r"^POST /myob/[\w-]+/Sale/Invoice/Item$", Answer(201, INVOICE)),
+]
+
+# The items stream (the catalog push's source): the list, and one item as it is now.
+SHIPPING_ITEM = {
+    **ITEM, "UID": "17e00000-0000-4000-8000-000000000002", "Number": "SHIPPING",
+    "IsInventoried": False, "QuantityOnHand": 0.0, "AverageCost": None,
+}  # fmt: skip
+MYOB_ITEM_ROUTES = [
+    MYOB_ROUTES[0],
+    Route(r"^GET /myob/[\w-]+/Inventory/Item$", Answer(200, myob_page([ITEM, SHIPPING_ITEM]))),
+    Route(r"^GET /myob/[\w-]+/Inventory/Item/[\w-]+$", Answer(200, ITEM)),
 ]
 
 
