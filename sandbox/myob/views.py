@@ -7,6 +7,8 @@ POST is a 409. Paths are matched without regard to case or a trailing slash (pym
 """
 
 import json
+import re
+from datetime import UTC, timedelta
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
@@ -181,6 +183,8 @@ def _list(request, spec: Resource, business, base):
             odata.compile_filter(request.GET["$filter"]) if request.GET.get("$filter") else None
         )
         records = MyobRecord.objects.filter(business=business, resource__in=spec.stored_as)
+        if since := _changed_after(text):  # a stream's poll: only those records are rendered
+            records = records.filter(last_modified__gte=since)
         entities = [render(r, base) for r in records.order_by("created", "pk")]
         if matches:
             entities = [e for e in entities if matches(e)]
@@ -195,6 +199,20 @@ def _list(request, spec: Resource, business, base):
         params.update({"$top": str(top), "$skip": str(skip + top)})
         next_link = f"{base}/{spec.path}?{urlencode(params, quote_via=quote, safe='$')}"
     return _json({"Items": entities[skip : skip + top], "NextPageLink": next_link, "Count": count})
+
+
+MILLISECOND = timedelta(milliseconds=1)
+CHANGED_AFTER = re.compile(r"\s*LastModified\s+gt\s+datetime'([^']*)'\s*", re.IGNORECASE)
+
+
+def _changed_after(text: str):
+    """For a filter that is only `LastModified gt datetime'…'`: the first stored moment whose
+    answered LastModified (cut to the millisecond) is after it, else None."""
+    match = CHANGED_AFTER.fullmatch(text)
+    if not match:
+        return None
+    moment = odata.parse_datetime(match.group(1)).replace(tzinfo=UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000) + MILLISECOND
 
 
 def _body(request) -> dict:

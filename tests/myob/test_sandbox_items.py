@@ -2,6 +2,7 @@
 API), a filter on LastModified, the changes a person makes, the generated catalog's SKUs in the
 demo company file, and the command the demo changes items with."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -110,3 +111,30 @@ def test_the_command_changes_a_share_of_the_sold_items_as_a_person_would(busines
             assert new.data["QuantityOnHand"] == 45
     call_command("sandbox_myob_items", str(business.uid), "--skus", "MUG-STEEL", stdout=out)
     assert item(business, "MUG-STEEL").row_version != after["MUG-STEEL"].row_version
+
+
+def test_a_filter_on_last_modified_is_exact_to_the_millisecond_it_answers(raw_api, business):
+    """LastModified is answered to the millisecond: `gt` a moment takes the records whose answered
+    time is after it (the sandbox narrows such a filter in the database first)."""
+    moment = datetime(2031, 5, 6, 7, 8, 9, 123000, tzinfo=UTC)
+    times = {
+        "TENT-2P": moment + timedelta(microseconds=999),  # answered as .123: not after
+        "PACK-30L": moment + timedelta(milliseconds=1),  # .124
+        "STOVE-1": moment + timedelta(microseconds=1001),  # .124
+        "MUG-STEEL": moment - timedelta(milliseconds=1),
+    }
+    for number, at in times.items():
+        records(business, "Inventory/Item").filter(data__Number=number).update(last_modified=at)
+    for literal in (
+        "2031-05-06T07:08:09.123",
+        "2031-05-06T07:08:09.123456",
+        "2031-05-06 07:08:09.1234",
+    ):
+        listed = raw_api("GET", "Inventory/Item", params={
+            "$filter": f"LastModified gt datetime'{literal}'", "$orderby": "LastModified"
+        }).json()  # fmt: skip
+        assert sorted(i["Number"] for i in listed["Items"]) == ["PACK-30L", "STOVE-1"], literal
+    listed = raw_api("GET", "Inventory/Item", params={
+        "$filter": "LastModified gt datetime'2031-05-06T07:08:09.122'"
+    }).json()  # fmt: skip
+    assert sorted(i["Number"] for i in listed["Items"]) == ["PACK-30L", "STOVE-1", "TENT-2P"]

@@ -188,4 +188,14 @@ MUTATIONS: list[Mutation] = [
         replace='stock=stock_figures(inventoried, body.get("QuantityOnHand") or 0, body.get("AverageCost")),',
         tests=(f"{SANDBOX_ITEMS}::test_an_item_shows_myobs_fields_and_a_put_cannot_set_its_stock",),
     ),
+    Mutation(
+        name="sandbox-myob-changed-filter-skips-a-millisecond",
+        claim="the sandbox MYOB's `LastModified gt` filter, narrowed in the database, is exact",
+        path="sandbox/myob/views.py",
+        find="moment.microsecond // 1000 * 1000) + MILLISECOND",
+        replace="moment.microsecond // 1000 * 1000) + 2 * MILLISECOND",
+        tests=(
+            f"{SANDBOX_ITEMS}::test_a_filter_on_last_modified_is_exact_to_the_millisecond_it_answers",
+        ),
+    ),
 ]
