@@ -130,9 +130,7 @@ class StoreCatalog:
             params["product_id:in"] = _comma(product_ids)
         if variant_ids:
             params["variant_id:in"] = _comma(variant_ids)
-        yield from v3_pages(
-            self.http, "v3/inventory/items", "inventory.items", params, limit=PAGE
-        )
+        yield from v3_pages(self.http, "v3/inventory/items", "inventory.items", params, limit=PAGE)
 
     def inventory_absolute(self, location_rows: list[dict], reason: str) -> str:
         """Set levels: [{location_id, variant_id | product_id | sku, quantity}], at most

@@ -102,7 +102,10 @@ def store_create(store_hash: str, **fields) -> BcStore:
 
 
 def demo_store_credentials(store_hash: str) -> dict:
+    from sandbox.bigcommerce.catalog_build import demo_catalog
+
     store = store_create(store_hash, name="Demo Outdoor Co (sandbox)")
+    demo_catalog(store)
     return {
         "access_token": store.access_token,
         "client_id": store.client_id,
