@@ -818,6 +818,7 @@ def _gather() -> None:
         mutations_jobs,
         mutations_sched,
         mutations_specs,
+        mutations_store,
         mutations_writes,
     )
 
@@ -830,6 +831,7 @@ def _gather() -> None:
         mutations_specs,
         mutations_flows,
         mutations_contract,
+        mutations_store,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
