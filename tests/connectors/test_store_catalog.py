@@ -84,6 +84,7 @@ def test_products_by_ids_skus_and_modification(catalog, store, traffic):
     catalog_edit(store, "MUG-STEEL", price=Decimal("21.00"))
     changed = by_sku(catalog.products(modified_since=since))
     assert set(changed) == {"MUG-STEEL"} and changed["MUG-STEEL"]["price"] == 21.0
+    assert traffic.invalid() == []  # (the fixture checks every test's requests again after it)
 
 
 def test_products_come_in_pages_of_250(catalog, store, traffic):
