@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+# The ERP items stream's cursor (tenants/cursors.py): the catalog push owns it, and moves it when
+# a run starts writing.
+ITEMS_CURSOR = "erp_items"
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
@@ -51,8 +54,9 @@ class CatalogSettings(models.Model):
         max_digits=6, decimal_places=2, default=Decimal(25), validators=[MinValueValidator(0)],
         help_text="…would move by more than this %.",
     )  # fmt: skip
-    # When the store's catalog was last read into the links: a later miss lists only the
-    # products modified since.
+    # When the store's whole catalog was last read into the links (catalog_listed_at), and when
+    # it was last read at all: a later miss reads only the products modified since.
+    catalog_listed_at = models.DateTimeField(null=True, blank=True)
     store_read_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

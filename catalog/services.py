@@ -33,6 +33,25 @@ def settings_for(connection) -> CatalogSettings:
     return settings
 
 
+def settings_update(connection, **fields) -> CatalogSettings:
+    """Change a connection's catalog push settings. Turning the push on or off checks the
+    store's webhooks at once: the catalog's are subscribed only while the push is on."""
+    settings = settings_for(connection)
+    was_enabled = settings.enabled
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.full_clean(exclude=["connection"])
+    settings.save()
+    if settings.enabled != was_enabled:
+        from config.celery import app
+
+        connection_id = str(connection.pk)
+        transaction.on_commit(
+            lambda: app.send_task("connectors.tasks.check_connection_webhooks", (connection_id,))
+        )
+    return settings
+
+
 def push_start(connection, *, trigger: str, dry_run: bool, user=None) -> CatalogPush:
     """Plan a push now (in the background). Returns the connection's push under way instead when
     there is one. `dry_run`: stop at the preview, for a person to confirm."""

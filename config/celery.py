@@ -23,5 +23,7 @@ app.conf.task_routes = {
     # The orders' catch-up polls and the ERP → store streams' polls.
     "sync.tasks.poll_*": {"queue": "poll"},
     "sync.tasks.dispatch_*": {"queue": "poll"},
+    # A catalog push's plan reads both systems, as a poll does; its batches run as sync jobs.
+    "catalog.tasks.*": {"queue": "poll"},
 }
 app.autodiscover_tasks()

@@ -30,12 +30,9 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
         every_seconds=300,
         kwargs={"stream": "customers"},
     ),
-    Periodic(
-        "Poll ERP item changes",
-        "sync.tasks.poll_erp_stream_all",
-        every_seconds=300,
-        kwargs={"stream": "items"},
-    ),
+    # Catalog pushes (ERP prices, cost and stock → the store) each connection's interval makes
+    # due; the push reads the ERP's item changes itself.
+    Periodic("Start due catalog pushes", "catalog.tasks.start_due_pushes", every_seconds=60),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

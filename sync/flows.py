@@ -58,11 +58,9 @@ FLOWS: dict[str, Flow] = {
             JobKind.CUSTOMER_TO_STORE, "customer", TO_STORE,
             "sync.to_store.customer_to_store", stream="customers",
         ),
-        # Declared for the catalog push: no connector lists item changes yet.
-        Flow(
-            JobKind.ITEM_TO_STORE, "item", TO_STORE, "sync.to_store.item_to_store",
-            stream="items",
-        ),
+        # One batch of a catalog push (catalog/): the push reads the ERP's item changes itself
+        # (it owns the items cursor), so no stream poll asks for these jobs record by record.
+        Flow(JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run"),
     )
 }  # fmt: skip
 
@@ -71,8 +69,8 @@ def flow_for_scope(scope: str) -> Flow | None:
     return next((flow for flow in FLOWS.values() if scope in flow.scopes), None)
 
 
-def flow_for_stream(stream: str) -> Flow:
-    return next(flow for flow in FLOWS.values() if flow.stream == stream)
+def flow_for_stream(stream: str) -> Flow | None:
+    return next((flow for flow in FLOWS.values() if flow.stream == stream), None)
 
 
 def streams() -> list[str]:

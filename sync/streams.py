@@ -24,7 +24,10 @@ def cursor_name(stream: str) -> str:
 
 
 def stream_connection_ids(stream: str) -> list:
-    """The active connections whose ERP lists changes of this stream."""
+    """The active connections whose ERP lists changes of this stream (none for a stream no flow
+    polls, such as a poll queued before its stream went)."""
+    if flow_for_stream(stream) is None:
+        return []
     kinds = [
         kind
         for kind, spec in ERP_KINDS.items()
@@ -37,6 +40,8 @@ def stream_connection_ids(stream: str) -> list:
 def stream_poll(connection_id, stream: str) -> int:
     """Returns how many jobs it asked for."""
     flow = flow_for_stream(stream)
+    if flow is None:
+        return 0
     connection = Connection.objects.get(pk=connection_id)
     connector_class = connector_class_for(connection.erp_kind)
     if connection.status != ConnectionStatus.ACTIVE or not (

@@ -7,7 +7,6 @@ the record as it is now is never older than what the store already has from our 
 
 from connectors.bigcommerce.customers import bigcommerce_customer_changes
 from connectors.bigcommerce.store import BigCommerceStore
-from connectors.errors import PermanentError
 from connectors.links import store_links
 from connectors.models import ExternalLink, LinkEntity
 from sync.lease import job_owned
@@ -39,7 +38,3 @@ def customer_to_store(job: SyncJob) -> tuple[str, str]:
     if current is None:
         return JobState.SKIPPED, "The customer no longer exists in BigCommerce."
     return JobState.SUCCEEDED, ""
-
-
-def item_to_store(job: SyncJob) -> tuple[str, str]:
-    raise PermanentError("Item changes are not written to the store yet.")

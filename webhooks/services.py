@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.redaction import redact_headers
 from audit.storable import UNSTORABLE, storable
+from catalog.echo import CATALOG_SCOPES, event_note
 from sync.dispatch import job_dispatch
 from sync.flows import ORDER_SCOPES, flow_for_scope
 from sync.jobs import job_request
@@ -277,6 +278,8 @@ def event_process(event_id: int) -> str | None:
         # Paused: keep it; activation dispatches it again.
         InboundEvent.objects.filter(pk=event.pk).update(state=EventState.RECEIVED)
         return EventState.RECEIVED
+    if event.scope in CATALOG_SCOPES:
+        return _catalog_event_note(event)
     flow = flow_for_scope(event.scope)
     kind = flow.kind if flow else None
     with transaction.atomic():
@@ -298,6 +301,15 @@ def event_process(event_id: int) -> str | None:
         if needs_run:
             job_dispatch(job.pk, trigger="webhook")
     return EventState.PROCESSED
+
+
+def _catalog_event_note(event: InboundEvent) -> str | None:
+    """A catalog change asks for no job: our own write's echo, or an edit made in the store that
+    stays until the ERP changes the field (catalog/echo.py). The event says which."""
+    claimed = InboundEvent.objects.filter(
+        pk=event.pk, state__in=[EventState.RECEIVED, EventState.DISPATCHED]
+    ).update(state=EventState.IGNORED, processed_at=timezone.now(), note=event_note(event)[:300])
+    return EventState.IGNORED if claimed else None
 
 
 def events_dispatch_pending(*, connection: Connection) -> int:

@@ -12,7 +12,7 @@ from connectors.bigcommerce.store import BigCommerceStore
 from connectors.errors import ConnectorError
 from tenants.models import Connection
 from webhooks.destination import webhook_destination
-from webhooks.subscription import SUBSCRIBED_SCOPES
+from webhooks.subscription import dropped_scopes, subscribed_scopes
 from webhooks.verification import SECRET_HEADER
 
 
@@ -31,11 +31,12 @@ def ensure_hooks(connection: Connection) -> dict:
 
 @reading("BigCommerce", "the store's webhooks")
 def _hooks_ensure(store, destination: str, wanted_headers: dict, health: dict) -> None:
+    scopes = subscribed_scopes(store.connection)
     ours = [h for h in store.hooks() if h.get("destination") == destination]
     by_scope: dict[str, dict] = {}
     for hook in sorted(ours, key=lambda h: h["id"]):
         by_scope.setdefault(hook["scope"], hook)
-    for scope in SUBSCRIBED_SCOPES:
+    for scope in scopes:
         hook = by_scope.get(scope)
         if hook is None:
             by_scope[scope] = store.create_hook(
@@ -45,8 +46,13 @@ def _hooks_ensure(store, destination: str, wanted_headers: dict, health: dict) -
         elif not hook.get("is_active") or (hook.get("headers") or {}) != wanted_headers:
             by_scope[scope] = store.update_hook(hook["id"], is_active=True, headers=wanted_headers)
             health["actions"].append(f"re-activated {scope}")
+    for scope in dropped_scopes(store.connection):
+        hook = by_scope.get(scope)
+        if hook is not None and hook.get("is_active"):
+            store.update_hook(hook["id"], is_active=False)
+            health["actions"].append(f"deactivated {scope}")
     health["hooks"] = [
         {"scope": s, "id": by_scope[s]["id"], "is_active": by_scope[s].get("is_active", True)}
-        for s in SUBSCRIBED_SCOPES
+        for s in scopes
     ]
     health["error"] = ""

@@ -6,6 +6,7 @@ import pytest
 
 from sync.jobs import job_run
 from sync.models import JobKind, JobState, SyncJob
+from sync.flows import FLOWS, streams
 from sync.streams import stream_connection_ids, stream_poll
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory
@@ -49,10 +50,19 @@ def test_a_streams_poll_reads_only_the_connections_whose_erp_lists_its_changes(t
         )
     )
     assert sorted(stream_connection_ids("customers")) == sorted([myob.pk, exact.pk])
-    # Only MYOB lists item changes (the catalog push's source).
-    assert stream_connection_ids("items") == [myob.pk]
-    assert stream_poll(exact.pk, "items") == 0
     assert stream_poll(paused.pk, "customers") == 0
+
+
+@pytest.mark.django_db
+def test_item_changes_are_the_catalog_pushs_not_a_streams(tenant):
+    """The catalog push (catalog/) reads the ERP's item changes and owns their cursor: no poll
+    asks for an item job per record, whichever ERP lists item changes."""
+    fake = ConnectionFactory(tenant=tenant, erp_kind="fake_erp", status=ConnectionStatus.ACTIVE)
+    assert streams() == ["customers"]
+    assert FLOWS[JobKind.ITEM_TO_STORE].stream == ""
+    assert stream_connection_ids("items") == []
+    assert stream_poll(fake.pk, "items") == 0
+    assert not SyncJob.objects.exists()
 
 
 @pytest.mark.django_db
@@ -60,8 +70,8 @@ def test_a_job_runs_the_handler_of_its_flow(active):
     unlinked = SyncJobFactory(connection=active, kind=JobKind.CUSTOMER_TO_STORE, source_id="uid-1")
     item = SyncJobFactory(connection=active, kind=JobKind.ITEM_TO_STORE, source_id="SKU-1")
     assert job_run(unlinked.pk, trigger="poll").state == JobState.SKIPPED
-    assert job_run(item.pk, trigger="poll").state == JobState.FAILED
+    assert job_run(item.pk, trigger="poll").state == JobState.SKIPPED
     unlinked.refresh_from_db()
     item.refresh_from_db()
     assert unlinked.last_error == "The ERP record is not linked to a store customer any more."
-    assert item.last_error == "Item changes are not written to the store yet."
+    assert item.last_error == "This catalog batch no longer exists (its push was deleted)."

@@ -5,6 +5,10 @@ documents on either backend (PostgreSQL + Redis, or the embedded SQLite + file b
 Like a real ERP it keeps every document it is asked to create: a second create for one order is a
 second document, never an overwrite, so a duplicate shows. Like the sandboxes it has switches the
 ERP contract suite uses: an API key its check compares, and creates that are kept but unconfirmed.
+
+It is also an item source for the catalog push (catalog/): items with a SKU, prices, cost and stock
+per warehouse, which a test sets, changes (a share of them) or removes; `changed_items` lists them
+by modification time, as an ERP's change feed does.
 """
 
 import fcntl
@@ -12,22 +16,27 @@ import json
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from connectors import registry
+from connectors.canonical import ErpRecord, ItemChange
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef
 from connectors.errors import AmbiguousWrite, PermanentError
 
 KIND = "fake_erp"
+ITEMS_PAGE = 100  # items per page of changed_items
 
 
 def _empty() -> dict:
     return {
         "documents": [], "customers": {}, "unknown_skus": [], "calls": [],
-        "api_key": "", "unconfirmed_creates": 0,
+        "api_key": "", "unconfirmed_creates": 0, "items": {},
     }  # fmt: skip
 
 
@@ -109,16 +118,107 @@ class FakeLedger:
         with self._locked(write=True) as state:
             state["unconfirmed_creates"] = count
 
+    # --- items (the catalog push's source) -------------------------------------------------
+    def items(self) -> dict[str, dict]:
+        """{item id: {"sku", "price", "sale_price", "cost", "stock", "modified_at", "version"}}."""
+        return self._read().get("items", {})
+
+    def items_set(self, items: list[dict]) -> None:
+        """Add or replace items: dicts with "id" (default: the SKU), "sku" and any of "price",
+        "sale_price", "cost" (Decimal or None) and "stock" ({warehouse: quantity})."""
+        now = timezone.now().isoformat()
+        with self._locked(write=True) as state:
+            stored = state.setdefault("items", {})
+            for item in items:
+                item_id = str(item.get("id") or item["sku"])
+                version = stored.get(item_id, {}).get("version", 0) + 1
+                stored[item_id] = {
+                    "sku": item["sku"], "price": _text(item.get("price")),
+                    "sale_price": _text(item.get("sale_price")), "cost": _text(item.get("cost")),
+                    "stock": {k: _text(v) for k, v in (item.get("stock") or {}).items()},
+                    "modified_at": now, "version": version,
+                }  # fmt: skip
+
+    def items_change(self, ids, **changes) -> None:
+        """Change these items' fields ("price", "stock", …; a callable gets the old value) and
+        their modification time, as an edit in the ERP does."""
+        now = timezone.now().isoformat()
+        with self._locked(write=True) as state:
+            for item_id in ids:
+                item = state["items"][str(item_id)]
+                for name, value in changes.items():
+                    old = item[name]
+                    if name == "stock":
+                        old = {k: Decimal(v) for k, v in old.items()}
+                    elif old is not None:
+                        old = Decimal(old)
+                    new = value(old) if callable(value) else value
+                    if name == "stock":
+                        item[name] = {k: _text(v) for k, v in new.items()}
+                    else:
+                        item[name] = _text(new)
+                item["modified_at"], item["version"] = now, item["version"] + 1
+
+    def items_share(self, share: float) -> list[str]:
+        """Every (1/share)-th item id, in a stable order: "a share of the items"."""
+        ids = sorted(self.items())
+        step = max(1, round(1 / share))
+        return ids[::step]
+
+    def item_remove(self, item_id) -> None:
+        with self._locked(write=True) as state:
+            state["items"].pop(str(item_id), None)
+
     def clear(self) -> None:
         with self._locked(write=True) as state:
             state.clear()
             state.update(_empty())
 
 
-class FakeErp(ErpConnector):
+def _text(value) -> str | None:
+    return None if value is None else str(Decimal(str(value)))
+
+
+def _record(item_id: str, item: dict) -> ErpRecord:
+    modified_at = datetime.fromisoformat(item["modified_at"])
+    money = {
+        k: None if item[k] is None else Decimal(item[k]) for k in ("price", "sale_price", "cost")
+    }
+    change = ItemChange(
+        sku=item["sku"], **money, modified_at=modified_at,
+        stock={k: Decimal(v) for k, v in item["stock"].items()},
+    )  # fmt: skip
+    return ErpRecord(
+        erp_id=item_id, version=str(item["version"]), modified_at=modified_at, data=change
+    )
+
+
+class FakeItems:
+    """The item stream of the fake ERP (mixed into FakeErp)."""
+
+    def changed_items(self, since):
+        self.ledger._called("changed_items")
+        items = sorted(
+            self.ledger.items().items(), key=lambda pair: (pair[1]["modified_at"], pair[0])
+        )
+        records = [
+            _record(item_id, item)
+            for item_id, item in items
+            if since is None or datetime.fromisoformat(item["modified_at"]) > since
+        ]
+        for start in range(0, len(records), ITEMS_PAGE):
+            yield records[start : start + ITEMS_PAGE]
+
+    def item_record(self, erp_id):
+        self.ledger._called("item_record")
+        item = self.ledger.items().get(str(erp_id))
+        return None if item is None else _record(str(erp_id), item)
+
+
+class FakeErp(FakeItems, ErpConnector):
     label = "Fake ERP"
 
-    def __init__(self, connection):
+    def __init__(self, connection, *, lane: str = ""):
         super().__init__(connection)
         self.ledger = ledger(connection.pk)
 

@@ -91,8 +91,8 @@ MUTATIONS: list[Mutation] = [
         name="beat-sends-a-moved-task-by-its-old-name",
         claim="every periodic task names a task the worker knows",
         path="config/schedule.py",
-        find='"Poll ERP item changes",\n        "sync.tasks.poll_erp_stream_all",',
-        replace='"Poll ERP item changes",\n        "connectors.tasks.poll_erp_stream_all",',
+        find='"Poll ERP customer changes",\n        "sync.tasks.poll_erp_stream_all",',
+        replace='"Poll ERP customer changes",\n        "connectors.tasks.poll_erp_stream_all",',
         tests=(
             "tests/test_platform_queues.py::test_every_periodic_task_names_a_task_the_worker_knows",
         ),
