@@ -18,7 +18,7 @@ CATALOG_SCOPES = frozenset({
     "store/sku/inventory/updated",
 })  # fmt: skip
 # The inventory API applies writes asynchronously and webhooks are retried: generous.
-ECHO_WINDOW = timedelta(minutes=15)
+ECHO_WINDOW = timedelta(minutes=5)
 EARLY = timedelta(seconds=5)  # an event stamped a little before our mark (clocks apart)
 
 

@@ -96,7 +96,7 @@ def plan_step(push_id: int) -> float | None:
     except ConnectorError as exc:
         tries = push.plan_tries + 1
         if not exc.permanent and tries < PLAN_ATTEMPTS:
-            wait = max(exc.retry_after or 0, 15 * tries)
+            wait = exc.retry_after or 15 * tries  # a rate limit's own word, else a step
             CatalogPush.objects.filter(pk=push.pk).update(
                 plan_tries=tries, error=f"Waiting: {exc.message} Trying again in {wait:.0f} s."
             )
