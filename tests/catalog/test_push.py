@@ -2,6 +2,7 @@
 worker running the plan and the batches (as item_to_store jobs), on PostgreSQL + Redis and on
 SQLite + the file broker."""
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -67,7 +68,9 @@ def last_call() -> int:
 
 def test_a_first_push_writes_every_difference_and_a_one_percent_change_only_its_skus(shop):
     store, connection, erp = shop
-    skus = seeded(store, erp, 200, price=lambda s: s.price + MORE, stock=lambda s: {"": s.stock + 3})
+    skus = seeded(
+        store, erp, 200, price=lambda s: s.price + MORE, stock=lambda s: {"": s.stock + 3}
+    )
     push = pushed(connection)
     assert (push.state, push.error, push.batches_failed) == (PushState.DONE, "", 0)
     assert push.since is None and push.counts["price"] == len(skus)
@@ -106,7 +109,10 @@ def test_stock_goes_to_each_mapped_location_as_the_store_tracks_it(shop):
     by_variant = next(s for s in skus if s.option and s.tracking == "variant")
     by_product = next(s for s in skus if not s.option and s.tracking == "product")
     for sku in (by_variant, by_product):
-        assert (store_level(store, sku.sku, 1), store_level(store, sku.sku, 2)) == (sku.stock + 3, 2)
+        assert (store_level(store, sku.sku, 1), store_level(store, sku.sku, 2)) == (
+            sku.stock + 3,
+            2,
+        )
     problems = {p["sku"]: p for p in push.problems}
     option_of_product = next(s for s in skus if s.option and s.tracking == "product")
     untracked = next(s for s in skus if s.tracking == "none")
@@ -118,6 +124,7 @@ def test_stock_goes_to_each_mapped_location_as_the_store_tracks_it(shop):
 
 def test_skus_the_store_lacks_or_two_records_carry_are_listed_never_guessed(shop):
     store, connection, erp = shop
+    settings_update(connection, push_stock=False)
     skus = seeded(store, erp, 30)
     simple = [s for s in skus if not s.option]
     erp.items_set([
@@ -131,9 +138,13 @@ def test_skus_the_store_lacks_or_two_records_carry_are_listed_never_guessed(shop
     assert push.state == PushState.DONE, push.error
     problems = {p["sku"]: (p["problem"], p["reason"]) for p in push.problems}
     assert problems["NOT-IN-STORE"] == (
-        "missing", "The store has no product or option with SKU NOT-IN-STORE."
+        "missing",
+        "The store has no product or option with SKU NOT-IN-STORE.",
     )
-    assert problems[simple[0].sku][0] == "duplicate_erp" and "second-item" in problems[simple[0].sku][1]
+    assert (
+        problems[simple[0].sku][0] == "duplicate_erp"
+        and "second-item" in problems[simple[0].sku][1]
+    )
     assert problems[simple[1].sku][0] == "store" and "product" in problems[simple[1].sku][1]
     written = {row["sku"] for batch in push.batches.all() for row in batch.rows}
     assert not written & {"NOT-IN-STORE", simple[0].sku, simple[1].sku}
@@ -141,10 +152,13 @@ def test_skus_the_store_lacks_or_two_records_carry_are_listed_never_guessed(shop
 
 def test_the_guard_holds_a_forty_percent_price_drop_until_a_person_confirms(shop, owner):
     store, connection, erp = shop
+    settings_update(connection, push_stock=False)
     skus = seeded(store, erp, 40)
     assert pushed(connection).state == PushState.DONE  # prices as the store has them: no change
     dropped = [s.sku for s in skus[: len(skus) // 2]]
-    erp.items_change(dropped, price=lambda price: (price * Decimal("0.6")).quantize(Decimal("0.01")))
+    erp.items_change(
+        dropped, price=lambda price: (price * Decimal("0.6")).quantize(Decimal("0.01"))
+    )
     held = pushed(connection)
     assert held.state == PushState.HELD and held.batches_total > 0
     assert {m["sku"] for m in held.guard_moves} == set(dropped)
@@ -242,6 +256,7 @@ def store_calls_writing(push) -> list:
 
 def test_the_stores_rate_headers_are_honoured_under_a_429_storm(shop):
     store, connection, erp = shop
+    settings_update(connection, push_stock=False)
     BcStore.objects.filter(pk=store.pk).update(window_ms=3000)
     seeded(store, erp, 60, price=lambda s: s.price + MORE)
     BcStore.objects.filter(pk=store.pk).update(fault_429_storm=True)
@@ -253,7 +268,7 @@ def test_the_stores_rate_headers_are_honoured_under_a_429_storm(shop):
     push = push_settled(push, timeout=120)
     assert (push.state, push.batches_failed) == (PushState.DONE, 0), push.error
     calls = store_calls(start)
-    for refusal, following in zip(calls, calls[1:], strict=False):
+    for refusal, following in itertools.pairwise(calls):
         if refusal.status_code != 429:
             continue
         told = max(
