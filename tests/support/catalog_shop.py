@@ -99,7 +99,9 @@ def push_settled(push: CatalogPush, timeout: float = 90) -> CatalogPush:
 
 def store_value(store: BcStore, sku: str, field: str):
     """A SKU's own value in the store (a variant's None: the product's applies)."""
-    variant = BcVariant.objects.filter(product__store=store, sku=sku).select_related("product").first()
+    variant = (
+        BcVariant.objects.filter(product__store=store, sku=sku).select_related("product").first()
+    )
     if variant is not None and variant.option_label:
         return getattr(variant, field)
     return getattr(BcProduct.objects.get(store=store, sku=sku), field)
@@ -107,7 +109,9 @@ def store_value(store: BcStore, sku: str, field: str):
 
 def store_level(store: BcStore, sku: str, location_id: int = 1) -> int | None:
     """A SKU's stock at a location: its variant's, or its product's."""
-    variant = BcVariant.objects.filter(product__store=store, sku=sku).select_related("product").first()
+    variant = (
+        BcVariant.objects.filter(product__store=store, sku=sku).select_related("product").first()
+    )
     levels = BcStock.objects.filter(location__store=store, location__location_id=location_id)
     if variant is not None and variant.option_label:
         row = levels.filter(variant=variant).first()
