@@ -154,7 +154,8 @@ def test_the_guard_holds_a_forty_percent_price_drop_until_a_person_confirms(shop
     store, connection, erp = shop
     settings_update(connection, push_stock=False)
     skus = seeded(store, erp, 40)
-    assert pushed(connection).state == PushState.DONE  # prices as the store has them: no change
+    first = pushed(connection)  # the ERP's prices are the store's: nothing to write
+    assert (first.state, first.counts, first.batches_total) == (PushState.DONE, {}, 0)
     dropped = [s.sku for s in skus[: len(skus) // 2]]
     erp.items_change(
         dropped, price=lambda price: (price * Decimal("0.6")).quantize(Decimal("0.01"))
@@ -241,11 +242,19 @@ def test_a_preview_confirmed_writes_its_rows_and_a_failed_batch_replayed_writes_
     simple = next(s for s in skus if not s.option)
     assert store_value(store, simple.sku, "price") == simple.price + MORE  # the others were written
 
+    # Fixed in the store; meanwhile the ERP changes the victim's stock again and a later push
+    # writes it: the replay writes the rest of its batch, not the victim's older level.
     product.update(inventory_tracking="variant")
+    erp.items_change([victim.sku], stock={"": Decimal(victim.stock + 7)})
+    later = pushed(connection)
+    assert later.counts == {"stock": 1} and store_level(store, victim.sku) == victim.stock + 7
     assert job_replay(job=failed.job)
     wait_until(lambda: CatalogBatch.objects.get(pk=failed.pk).state == "done", timeout=60,
                message="the replayed batch was not written")  # fmt: skip
-    assert store_level(store, victim.sku) == victim.stock + 1
+    assert store_level(store, victim.sku) == victim.stock + 7
+    others = [s for s in skus if s.tracking == ("variant" if s.option else "product")]
+    assert all(store_level(store, s.sku) == s.stock + 1 for s in others if s != victim)
+    assert CatalogBatch.objects.get(pk=failed.pk).dropped == 1
     done.refresh_from_db()
     assert (done.batches_failed, done.error) == (0, "")
 

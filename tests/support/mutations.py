@@ -812,6 +812,7 @@ def _gather() -> None:
     """Each area keeps its breakages in its own module (fewer edits of one shared list)."""
     from tests.support import (
         mutations_budget,
+        mutations_catalog,
         mutations_contract,
         mutations_events,
         mutations_flows,
@@ -832,6 +833,7 @@ def _gather() -> None:
         mutations_flows,
         mutations_contract,
         mutations_store,
+        mutations_catalog,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
