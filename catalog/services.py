@@ -18,6 +18,7 @@ from catalog.models import (
     PushState,
     Trigger,
 )
+from tenants.models import ConnectionStatus
 
 # A preview or a held plan older than this is planned again when confirmed: the store and the
 # ERP may have moved meanwhile.
@@ -42,7 +43,8 @@ def settings_update(connection, **fields) -> CatalogSettings:
         setattr(settings, name, value)
     settings.full_clean(exclude=["connection"])
     settings.save()
-    if settings.enabled != was_enabled:
+    if settings.enabled != was_enabled and connection.status == ConnectionStatus.ACTIVE:
+        # (an inactive connection's hooks are made when it is activated)
         from config.celery import app
 
         connection_id = str(connection.pk)
