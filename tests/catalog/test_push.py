@@ -102,7 +102,7 @@ def test_a_first_push_writes_every_difference_and_a_one_percent_change_only_its_
 def test_stock_goes_to_each_mapped_location_as_the_store_tracks_it(shop):
     store, connection, erp = shop
     settings_update(connection, location_map={"MAIN": 1, "NORTH": 2}, stock_buffer=2)
-    skus = seeded(store, erp, 60, stock=lambda s: {"MAIN": Decimal(s.stock) + 5, "NORTH": Decimal(4),
+    skus = seeded(store, erp, 90, stock=lambda s: {"MAIN": Decimal(s.stock) + 5, "NORTH": Decimal(4),
                                                    "TRANSIT": Decimal(50)})  # fmt: skip
     push = pushed(connection)
     assert push.state == PushState.DONE, push.error

@@ -4,9 +4,9 @@ its kind's flow."""
 
 import pytest
 
+from sync.flows import FLOWS, streams
 from sync.jobs import job_run
 from sync.models import JobKind, JobState, SyncJob
-from sync.flows import FLOWS, streams
 from sync.streams import stream_connection_ids, stream_poll
 from tenants.models import ConnectionStatus
 from tests.factories import ConnectionFactory, InboundEventFactory, SyncJobFactory

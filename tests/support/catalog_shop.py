@@ -44,8 +44,9 @@ def store_catalog(store: BcStore, products: list[SeedProduct]) -> None:
             BcStock.objects.create(location=home, product=product, quantity=seed.stock)
         for option in seed.variants:
             variant = BcVariant.objects.create(
-                product=product, sku=option.sku, option_label=option.label, price=option.price
-            )
+                product=product, sku=option.sku, option_label=option.label, price=option.price,
+                cost_price=seed.cost,
+            )  # fmt: skip
             BcStock.objects.create(
                 location=home, product=product, variant=variant, quantity=seed.stock
             )
