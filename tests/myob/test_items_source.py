@@ -154,9 +154,9 @@ def test_a_malformed_item_is_a_plain_error_that_names_it(myob_connection, busine
 
 
 def test_the_generic_items_poll_asks_for_no_job_of_myob_items(myob_connection, business):
-    """MYOB now lists item changes, so the beat's items poll reads its connections too; with no
-    item linked to the store it asks for nothing (the catalog push owns the items)."""
+    """MYOB lists item changes, but items are no polled stream: the catalog push reads them and
+    owns their cursor, so the beat's generic poll neither reads MYOB's items nor asks for jobs."""
     Connection.objects.filter(pk=myob_connection.pk).update(status=ConnectionStatus.ACTIVE)
     assert stream_poll(myob_connection.pk, "items") == 0
     assert not SyncJob.objects.exists()
-    assert ApiCall.objects.filter(operation="inventory.item.list").count() == 1
+    assert not ApiCall.objects.filter(operation="inventory.item.list").exists()
