@@ -9,6 +9,18 @@ from catalog.models import BatchState, CatalogPush, PushField, PushState
 from connectors.registry import erp_kind
 
 FIELD_LABELS = dict(PushField.choices)
+SKUS_SHOWN = 12  # per problem group; the rest are counted
+# The plan's problem codes (catalog/plan.py, catalog/stock.py) as a person names them.
+PROBLEM_LABELS = {
+    "missing": "Not in the store",
+    "duplicate_erp": "Same SKU on several ERP items",
+    "store": "Store catalog problem",
+    "location": "No store location",
+    "unreadable": "Unreadable in the ERP",
+    "untracked": "Stock not tracked in the store",
+    "tracked_by_product": "Stock tracked per product",
+    "tracked_by_variant": "Stock tracked per option",
+}
 # The page reloads itself while the run moves on its own.
 MOVING_STATES = (PushState.PLANNING, PushState.WRITING)
 
@@ -40,12 +52,38 @@ def push_page(push: CatalogPush) -> PushPage:
     return PushPage(
         status=_status(push, erp, changes),
         counts=[(FIELD_LABELS.get(name, name), n) for name, n in push.counts.items() if n],
-        sample=push.sample,
-        problems=push.problems,
+        sample=[{**row, "field": field_label(row.get("field", ""))} for row in push.sample],
+        problems=problem_groups(push.problems),
         guard_moves=push.guard_moves,
         batches=_batches(push),
         percent=push.percent,
     )
+
+
+def problem_groups(problems: list[dict]) -> list[dict]:
+    """The run's problems grouped by cause, each with its SKUs and the first one's reason (the
+    others read the same with their own SKU), so 200 untracked SKUs are one line, not 200."""
+    groups: dict[str, dict] = {}
+    for row in problems:
+        code = row.get("problem", "")
+        group = groups.setdefault(code, {
+            "problem": PROBLEM_LABELS.get(code, code), "skus": [], "reason": row.get("reason", ""),
+        })  # fmt: skip
+        if row.get("sku"):
+            group["skus"].append(row["sku"])
+    for group in groups.values():
+        group["count"] = len(group["skus"])
+        shown = group["skus"][:SKUS_SHOWN]
+        more = group["count"] - len(shown)
+        group["skus"] = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return list(groups.values())
+
+
+def field_label(key: str) -> str:
+    """ "price" → "Price"; "stock@2" (stock at store location 2) → "Stock at location 2"."""
+    name, _, location = key.partition("@")
+    label = FIELD_LABELS.get(name, name)
+    return f"{label} at location {location}" if location else label
 
 
 def _status(push: CatalogPush, erp: str, changes: int) -> Status:

@@ -58,9 +58,25 @@ def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connect
         },
     )
     demo.sign_in(connection)
+    _catalog_push_on(connection)
     if store and connection.status == ConnectionStatus.DRAFT:
         _go_live(connection)
     return connection
+
+
+def _catalog_push_on(connection: Connection) -> None:
+    """Where the ERP lists its items, the demo pushes them to the store too, by hand ('Push
+    catalog now' previews first), so a newcomer sees both directions."""
+    from catalog.models import CatalogSettings
+    from catalog.services import settings_update
+    from connectors.erp import supports_stream
+    from connectors.registry import connector_class_for
+
+    connector_class = connector_class_for(connection.erp_kind)
+    if not (connector_class and supports_stream(connector_class, "items")):
+        return
+    if not CatalogSettings.objects.filter(connection=connection).exists():
+        settings_update(connection, enabled=True)  # once: a person may turn it off
 
 
 def _go_live(connection: Connection) -> None:
@@ -68,14 +84,14 @@ def _go_live(connection: Connection) -> None:
     from sync.polling import ORDERS_CURSOR
     from tenants.cursors import write_cursor
     from webhooks.destination import webhook_destination
-    from webhooks.subscription import SUBSCRIBED_SCOPES
+    from webhooks.subscription import subscribed_scopes
     from webhooks.verification import SECRET_HEADER
 
     hooks_register(
         connection.store_hash,
         destination=webhook_destination(connection),
         headers={SECRET_HEADER: connection.webhook_secret},
-        scopes=SUBSCRIBED_SCOPES,
+        scopes=subscribed_scopes(connection),
     )
     Connection.objects.filter(pk=connection.pk).update(
         status=ConnectionStatus.ACTIVE, next_poll_at=timezone.now()

@@ -9,6 +9,8 @@ from sandbox.myob.inventory import seed_items_add
 from sandbox.myob.models import MyobApiKey, MyobBusiness, MyobRecord
 from sandbox.myob.resources import RESOURCES, stock_figures
 
+DEMO_DRIFT = 0.1  # the share of the demo file's catalog items whose price and stock differ
+
 TAX_CODES = [
     ("GST", "Goods & Services Tax", "GST", "10"),
     ("FRE", "GST Free", "GST", "0"),
@@ -125,7 +127,10 @@ def demo_company_file(client_id: str, client_secret: str, redirect_uri: str) -> 
     api_key_create(client_id, client_secret, redirect_uri=redirect_uri)
     business = MyobBusiness.objects.filter(name=DEMO_BUSINESS).first()
     business = business or business_create(DEMO_BUSINESS, requires_cftoken=False)
-    seed_items_add(business, catalog_seed(DEMO_SKUS))
+    if seed_items_add(business, catalog_seed(DEMO_SKUS)):
+        # As a shop's books drift from its storefront: the demo's first catalog push has
+        # prices and stock to show in its preview.
+        items_change(business, share=DEMO_DRIFT, price_factor="0.95", stock_delta=-2, seed=1)
     return business
 
 

@@ -5,12 +5,16 @@ from django.utils import timezone
 from catalog.models import BatchKind, BatchState, CatalogBatch, CatalogPush, PushState
 
 SAMPLE = [
-    {"sku": "TENT-2P", "field": "Price", "before": "349.00", "after": "329.00"},
-    {"sku": "JACKET-M", "field": "Stock", "before": 12, "after": 30},
+    {"sku": "TENT-2P", "field": "price", "before": "349.00", "after": "329.00"},
+    {"sku": "JACKET-M", "field": "stock@1", "before": 12, "after": 30},
 ]
 PROBLEMS = [
-    {"sku": "HAMMOCK-1", "problem": "Not in the store",
-     "reason": "No product or variant in BigCommerce has this SKU. Add it to the store, or ignore it."},
+    {"sku": "HAMMOCK-1", "problem": "missing",
+     "reason": "The store has no product or option with SKU HAMMOCK-1."},
+] + [
+    {"sku": f"BEANIE-{n}", "problem": "untracked",
+     "reason": f"Stock of SKU BEANIE-{n} is not pushed: the store does not track stock for it."}
+    for n in range(15)
 ]  # fmt: skip
 
 

@@ -44,6 +44,10 @@ def test_a_viewer_sees_the_preview_but_no_buttons(client, member, connection):
         reverse("admin:catalog_catalogpush_change", args=[preview.pk])
     ).content.decode()
     assert "Preview: 2 changes, nothing written yet" in page and "TENT-2P" in page
+    assert "Stock at location 1" in page and "stock@1" not in page
+    assert "Not in the store" in page and "HAMMOCK-1" in page
+    # Grouped by cause: 15 untracked SKUs are one line, the first 12 named.
+    assert "Stock not tracked in the store (15)" in page and "BEANIE-11 and 3 more" in page
     assert 'id="push-confirm"' not in page
     assert "owner or admin role" in page
 
