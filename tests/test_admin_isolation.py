@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from audit.models import ApiCall
+from catalog.models import CatalogPush, CatalogSettings
+from catalog.services import settings_for
 from sync.models import BulkRun, SyncJob
 from tenants.api_tokens import api_token_create
 from tenants.invitations import invitation_create
@@ -38,6 +40,14 @@ FACTORIES = {
     InboundEvent: lambda tenant: InboundEventFactory(connection=ConnectionFactory(tenant=tenant)),
     BulkRun: lambda tenant: BulkRunFactory(connection=ConnectionFactory(tenant=tenant)),
     ApiToken: lambda tenant: api_token_create(tenant=tenant, name="t", role=Role.VIEWER)[0],
+    CatalogSettings: lambda tenant: settings_for(ConnectionFactory(tenant=tenant)),
+    CatalogPush: lambda tenant: CatalogPush.objects.create(
+        connection=ConnectionFactory(tenant=tenant),
+        tenant=tenant,
+        trigger="manual",
+        state="preview",
+        counts={"price": 1},
+    ),
     Invitation: lambda tenant: invitation_create(
         tenant=tenant, email=f"invitee{next(INVITEES)}@example.test", role=Role.VIEWER
     ),

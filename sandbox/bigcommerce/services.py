@@ -138,7 +138,13 @@ def place_test_order(
         v.sku: v for v in BcVariant.objects.filter(product__store=store).select_related("product")
     }
     if items is None:
-        skus = random.sample(sorted(variants), k=random.randint(1, 3))
+        # From the store's own starter catalog, which every sandbox ERP stocks (a demo store's
+        # generated catalog is the catalog push's, and not every ERP has its SKUs).
+        sellable = {
+            sku for _, base, _, options in CATALOG for sku in [o[0] for o in options] or [base]
+        }
+        starter = sorted(sellable & set(variants))
+        skus = random.sample(starter or sorted(variants), k=random.randint(1, 3))
         items = [(sku, random.randint(1, 3)) for sku in skus]
     if customer is None:
         customer = store.customers.order_by("?").first()

@@ -74,7 +74,23 @@ def test_the_demo_company_file_has_the_generated_catalog_beside_its_own_items(db
     assert numbers >= {"TENT-2P", "SHIPPING"} and numbers >= set(expected)
     lacking = {s for p in seed if p.erp_lacks for s in p.skus()}
     assert lacking and not numbers & lacking
-    product = next(p for p in seed if p.variants and p.tracking == "variant" and not p.erp_lacks)
+    # A tenth of the sold items drifted from the seed (price down 5 %, stock down 2), as books
+    # drift from a storefront: the demo's first catalog push has something to show.
+    seed_price = {v.sku: v.price or p.price for p in seed for v in p.variants}
+    seed_price |= {p.sku: p.price for p in seed if not p.variants}
+    drifted = {
+        number for number in set(expected)
+        if D(str(item(business, number).data["BaseSellingPrice"])) != seed_price[number]
+    }  # fmt: skip
+    assert 0.05 * len(expected) < len(drifted) < 0.15 * len(expected)
+    for number in sorted(drifted)[:5]:
+        expected_price = (seed_price[number] * D("0.95")).quantize(D("0.01"))
+        assert D(str(item(business, number).data["BaseSellingPrice"])) == expected_price
+    product = next(
+        p for p in seed
+        if p.variants and p.tracking == "variant" and not p.erp_lacks
+        and not drifted & set(p.skus())
+    )  # fmt: skip
     variant = product.variants[-1]
     stored = item(business, variant.sku).data
     assert (D(str(stored["BaseSellingPrice"])), D(str(stored["AverageCost"]))) == (
