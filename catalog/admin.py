@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 from catalog.admin_forms import CatalogSettingsForm
 from catalog.models import CatalogPush, CatalogSettings, PushState, Trigger
 from catalog.page import push_page
-from catalog.services import PushNotWaiting, push_cancel, push_confirm, push_start, settings_for
+from catalog.services import (
+    PushNotWaiting,
+    push_cancel,
+    push_confirm,
+    push_start,
+    settings_for,
+    settings_saved,
+)
 from tenants.admin import ReadOnlyRecordAdminMixin, ScopedModelAdmin
 from tenants.models import Connection
 from tenants.selectors import tenant_ids_for
@@ -35,6 +42,11 @@ class CatalogSettingsAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # one per connection, made from the connection's page
+
+    def save_model(self, request, obj, form, change):
+        was_enabled = CatalogSettings.objects.filter(pk=obj.pk, enabled=True).exists()
+        super().save_model(request, obj, form, change)
+        settings_saved(obj, was_enabled=was_enabled)  # the catalog's webhooks follow the switch
 
     def has_delete_permission(self, request, obj=None):
         return False

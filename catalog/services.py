@@ -35,23 +35,30 @@ def settings_for(connection) -> CatalogSettings:
 
 
 def settings_update(connection, **fields) -> CatalogSettings:
-    """Change a connection's catalog push settings. Turning the push on or off checks the
-    store's webhooks at once: the catalog's are subscribed only while the push is on."""
+    """Change a connection's catalog push settings (see settings_saved)."""
     settings = settings_for(connection)
     was_enabled = settings.enabled
     for name, value in fields.items():
         setattr(settings, name, value)
     settings.full_clean(exclude=["connection"])
     settings.save()
-    if settings.enabled != was_enabled and connection.status == ConnectionStatus.ACTIVE:
-        # (an inactive connection's hooks are made when it is activated)
-        from config.celery import app
-
-        connection_id = str(connection.pk)
-        transaction.on_commit(
-            lambda: app.send_task("connectors.tasks.check_connection_webhooks", (connection_id,))
-        )
+    settings_saved(settings, was_enabled=was_enabled)
     return settings
+
+
+def settings_saved(settings: CatalogSettings, *, was_enabled: bool) -> None:
+    """After a save: turning the push on or off checks the store's webhooks at once, since the
+    catalog's are subscribed only while the push is on (an inactive connection's hooks are made
+    when it is activated)."""
+    connection = settings.connection
+    if settings.enabled == was_enabled or connection.status != ConnectionStatus.ACTIVE:
+        return
+    from config.celery import app
+
+    connection_id = str(connection.pk)
+    transaction.on_commit(
+        lambda: app.send_task("connectors.tasks.check_connection_webhooks", (connection_id,))
+    )
 
 
 def push_start(connection, *, trigger: str, dry_run: bool, user=None) -> CatalogPush:

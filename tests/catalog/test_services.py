@@ -11,7 +11,7 @@ from catalog.models import CatalogPush, PushState, Trigger
 from catalog.schedule import pushes_start_due
 from catalog.services import PushNotWaiting, push_cancel, push_confirm, push_start, settings_update
 from sync.models import SyncJob
-from tests.factories import InboundEventFactory
+from tests.factories import ConnectionFactory, InboundEventFactory
 from webhooks.models import EventState
 from webhooks.services import event_process
 from webhooks.subscription import SUBSCRIBED_SCOPES, subscribed_scopes
@@ -100,3 +100,15 @@ def test_a_catalog_webhook_asks_for_no_job_and_says_whose_change_it_was(active, 
     theirs.refresh_from_db()
     assert theirs.note.startswith("Changed in the store (by a person or another app): kept.")
     assert not SyncJob.objects.exists()
+
+
+def test_turning_the_push_on_or_off_checks_an_active_connections_webhooks_at_once(
+    active, django_capture_on_commit_callbacks
+):
+    inactive = ConnectionFactory(tenant=active.tenant, name="Not yet active")
+    with django_capture_on_commit_callbacks() as checks:
+        settings_update(active, enabled=True)
+        settings_update(active, interval_minutes=15)  # no switch: nothing to check
+        settings_update(active, enabled=False)
+        settings_update(inactive, enabled=True)  # its hooks are made at its activation
+    assert len(checks) == 2
