@@ -57,9 +57,14 @@ class Listing:
         if not variants:  # no options: the product (and its base variant) is the SKU
             self._found(product.get("sku"), Target(product_id, None, tracking, _money(product)))
             return
+        # An option's price, sale price or cost left empty is the product's (the storefront shows
+        # that): the value to compare with.
+        inherited = _money(product)
         for variant in variants:
-            target = Target(product_id, int(variant["id"]), tracking, _money(variant))
-            self._found(variant.get("sku"), target)
+            values = {k: inherited[k] if v is None else v for k, v in _money(variant).items()}
+            self._found(
+                variant.get("sku"), Target(product_id, int(variant["id"]), tracking, values)
+            )
         sku = str(product.get("sku") or "").strip()
         if sku and sku not in {str(v.get("sku") or "").strip() for v in variants}:
             self.parents[sku] = product_id

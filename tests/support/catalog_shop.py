@@ -1,19 +1,18 @@
 """A sandbox store and the fake ERP sharing one generated catalog (sandbox/catalog_seed.py), for
-the catalog push's tests: the store's products with their stock at the default location and a
-second one, the ERP's items with the same SKUs, and waiting for a push to settle."""
+the catalog push's tests: the store's products (sandbox/bigcommerce/catalog_build.py), the ERP's
+items with the same SKUs, and waiting for a push to settle."""
 
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.models import CatalogPush, PushState
-from sandbox.bigcommerce.inventory import default_location
-from sandbox.bigcommerce.models import BcLocation, BcProduct, BcStock, BcStore, BcVariant
+from sandbox.bigcommerce.catalog_build import catalog_build
+from sandbox.bigcommerce.models import BcProduct, BcStock, BcStore, BcVariant
 from sandbox.catalog_seed import SeedProduct, catalog_seed
 from tests.support.fake_erp import FakeLedger
 from tests.support.worker import wait_until
 
-SECOND_LOCATION = 2
 SETTLED = (PushState.PREVIEW, PushState.HELD, PushState.DONE, PushState.FAILED,
            PushState.CANCELLED)  # fmt: skip
 _hashes = itertools.count(1)
@@ -24,32 +23,9 @@ def store_hash() -> str:
 
 
 def store_catalog(store: BcStore, products: list[SeedProduct]) -> None:
-    """The seed's products in the store (beside the store's own few), each tracked level at the
-    default location; a second location, empty."""
-    home = default_location(store)
-    BcLocation.objects.get_or_create(
-        store=store, location_id=SECOND_LOCATION,
-        defaults={"code": "BC-LOCATION-2", "label": "Warehouse north"},
-    )  # fmt: skip
-    for seed in products:
-        product = BcProduct.objects.create(
-            store=store, name=seed.name, sku=seed.sku, price=seed.price, cost_price=seed.cost,
-            inventory_tracking=seed.tracking,
-        )  # fmt: skip
-        if not seed.variants:
-            BcVariant.objects.create(product=product, sku=seed.sku)
-            BcStock.objects.create(location=home, product=product, quantity=seed.stock)
-            continue
-        if seed.tracking == "product":
-            BcStock.objects.create(location=home, product=product, quantity=seed.stock)
-        for option in seed.variants:
-            variant = BcVariant.objects.create(
-                product=product, sku=option.sku, option_label=option.label, price=option.price,
-                cost_price=seed.cost,
-            )  # fmt: skip
-            BcStock.objects.create(
-                location=home, product=product, variant=variant, quantity=seed.stock
-            )
+    """The seed's products in the store (beside the store's own few), with stock at the default
+    location and a second one, the Shopfront."""
+    catalog_build(store, products, shopfront=True)
 
 
 @dataclass(frozen=True)
