@@ -162,7 +162,10 @@ def _erp_changes(erp, since):
     records, until = {}, None
     for page in erp.changed_items(since):
         for record in page:
-            until = record.modified_at if until is None else max(until, record.modified_at)
+            modified_at = record.modified_at
+            if timezone.is_naive(modified_at):  # an ERP's clock without a zone (MYOB)
+                modified_at = timezone.make_aware(modified_at)
+            until = modified_at if until is None else max(until, modified_at)
             data = record.data
             if not isinstance(data, ItemChange) or not str(data.sku or "").strip():
                 continue  # an item without a SKU has no place in the store
