@@ -93,8 +93,8 @@ MUTATIONS: list[Mutation] = [
         name="catalog-store-duplicate-guessed",
         claim="a SKU two store records carry is listed, never written to one of them",
         path="catalog/targets.py",
-        find="        return found[0] if len(found) == 1 else None",
-        replace="        return found[0] if found else None",
+        find="    if len(targets) == 1:\n        target = targets[0]",
+        replace="    if targets:\n        target = targets[0]",
         tests=(f"{PUSH}::test_skus_the_store_lacks_or_two_records_carry_are_listed_never_guessed",),
     ),
     Mutation(
