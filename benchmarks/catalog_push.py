@@ -147,6 +147,8 @@ def timed_push(connection, store) -> dict:
         "store_calls": calls.count(), "plan_calls": calls.exclude(sync_job__isnull=False).count(),
         "write_calls": writing.count(), "refused": calls.filter(status_code__gte=400).count(),
         "changed_skus": changed, "idle_rows": idle_rows(push, before), "plan_peak_mb": peak / 2**20,
+        "write_answer_ms": sum(writing.values_list("duration_ms", flat=True)) / max(writing.count(), 1),
+        "load": os.getloadavg()[0],
     }  # fmt: skip
 
 
@@ -159,12 +161,15 @@ def show(label: str, f: dict) -> None:
         f"changed ({push.counts}), {len(push.problems)} problems\n"
         f"  plan {f['plan_s']:.1f} s ({f['plan_calls']} store calls, peak {f['plan_peak_mb']:.1f} MB "
         f"of Python memory); writing {f['write_s']:.1f} s in {push.batches_total} batches "
-        f"({batch_calls} store calls, {f['write_calls']} of them writes)\n"
+        f"({batch_calls} store calls, {f['write_calls']} of them writes, the store answering each "
+        f"in {f['write_answer_ms']:.0f} ms on average)\n"
         f"  store calls: {f['store_calls']} in all, "
         f"{f['store_calls'] / max(f['changed_skus'], 1):.3f} per changed SKU; "
         f"written rows that changed nothing: {f['idle_rows']}; answers of 400 or more: {f['refused']}\n"
         f"  while writing: {rate:.2f} store calls/s = {100 * rate / CEILING:.0f} % of the store's "
-        f"ceiling ({CEILING:.0f}/s)",
+        f"ceiling ({CEILING:.0f}/s); the whole push: "
+        f"{f['store_calls'] / (f['plan_s'] + f['write_s']):.2f} calls/s; load average "
+        f"{f['load']:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
 

@@ -2,8 +2,9 @@
 stock levels of one location), each run as one SyncJob of kind item_to_store, so it is claimed,
 retried, audited with its calls and replayable like any job.
 
-The batches of a push run one after another (a batch that ends asks for the next), which also
-keeps one inventory request in flight per store; a failed batch does not stop the others. A
+The batches of a push run in their order, a batch that ends asking for the next: catalog batches
+CATALOG_IN_FLIGHT at a time, a stock batch alone, so one inventory request is in flight per store and never
+beside catalog writes; a failed batch does not stop the others. A
 batch run later (a retry, a replay) sends only what is still ours to send: a field a later push
 has written since, or this batch already wrote, is dropped."""
 
@@ -45,6 +46,13 @@ STORE_FIELDS = {PushField.PRICE: "price", PushField.SALE_PRICE: "sale_price",
                 PushField.COST: "cost_price"}  # fmt: skip
 INVENTORY_REASON = "ml-connector catalog push {push}"
 OPEN_STATES = (BatchState.PLANNED, BatchState.QUEUED)
+# Catalog batches in flight at once. One at a time, each waits for the last one's round trip: a
+# first push of 10,000 SKUs wrote at 84-89 % of the store's ceiling against the sandbox, which
+# answers far sooner than BigCommerce does. The store's budget, not this, caps the rate.
+CATALOG_IN_FLIGHT = 4
+# A batch waits this long at most for the store's budget while holding a worker; a longer wait
+# hands the worker back (the job runs again when there is room), so live jobs find one.
+BUDGET_WAIT_IN_PLACE = 1.0
 
 
 # --- building ------------------------------------------------------------------------------
@@ -90,18 +98,42 @@ def push_write(push: CatalogPush) -> None:
         batch_next(push.pk)
 
 
-def batch_next(push_id: int) -> CatalogBatch | None:
-    """Ask for the run of the push's next batch not yet asked for; with none left, the push is
+def batch_next(push_id: int) -> list[CatalogBatch]:
+    """Ask for the runs of the push's next batches, in their order, as far as the store allows:
+    catalog batches (products, variants) CATALOG_IN_FLIGHT at a time, a stock batch alone (one
+    inventory request in flight per store, never beside catalog writes). Then the push is
     brought up to date (and done once every batch ended)."""
-    batch = (
-        CatalogBatch.objects.filter(push_id=push_id, state=BatchState.PLANNED)
-        .select_related("push__connection")
-        .order_by("number")
-        .first()
-    )
-    if batch is None:
-        push_progress(push_id)
-        return None
+    queued = []
+    with transaction.atomic():
+        # One chooser at a time per push (two batches ending at once).
+        CatalogPush.objects.select_for_update().filter(pk=push_id).first()
+        in_flight = list(
+            CatalogBatch.objects.filter(push_id=push_id, state=BatchState.QUEUED).values_list(
+                "kind", flat=True
+            )
+        )
+        planned = (
+            CatalogBatch.objects.filter(push_id=push_id, state=BatchState.PLANNED)
+            .select_related("push__connection")
+            .order_by("number")
+        )
+        for batch in planned[:CATALOG_IN_FLIGHT]:
+            if batch.kind == BatchKind.INVENTORY:
+                may_run = not in_flight
+            else:
+                may_run = (
+                    BatchKind.INVENTORY not in in_flight and len(in_flight) < CATALOG_IN_FLIGHT
+                )
+            if not may_run:
+                break
+            _batch_queue(batch)
+            in_flight.append(batch.kind)
+            queued.append(batch)
+    push_progress(push_id)
+    return queued
+
+
+def _batch_queue(batch: CatalogBatch) -> None:
     job, needs_run = job_request(
         connection=batch.push.connection, kind=JobKind.ITEM_TO_STORE, source_id=batch.source_id,
         lane=Lane.BACKFILL, trigger="catalog",
@@ -111,7 +143,6 @@ def batch_next(push_id: int) -> CatalogBatch | None:
     )
     if needs_run:
         job_dispatch(job.pk, trigger="catalog")
-    return batch
 
 
 def push_progress(push_id: int) -> None:
@@ -183,6 +214,7 @@ def _batch_write(job, batch: CatalogBatch) -> tuple[str, str]:
         )
     echo.marks_record(batch.push, rows)  # before the write: its webhooks may come at once
     store = StoreCatalog(job.connection, lane=CATALOG)
+    store.http.max_inline_wait = BUDGET_WAIT_IN_PLACE
     failures = _send(store, batch, rows)
     _pushed_record(batch, rows, failed={f["link"] for f in failures})
     state = BatchState.FAILED if failures else BatchState.DONE

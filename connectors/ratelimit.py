@@ -54,8 +54,8 @@ class RatePolicy:
     windows: tuple[Window, ...]
     concurrency: int | None = None
     backfill_share: float = 0.75
-    # 0.93 of BigCommerce's 150 per 30 s is 139: a push at 92 % of the ceiling, 11 calls left
-    # to live orders in every window.
+    # 0.93 of BigCommerce's 150 per 30 s is 139: a push's batches write at that cap (measured in
+    # benchmarks/catalog_push.py), 11 calls are left to live orders in every window.
     catalog_share: float = 0.93
 
     def share_for(self, lane: str) -> float:

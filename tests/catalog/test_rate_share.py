@@ -41,6 +41,6 @@ def test_the_store_reported_quota_keeps_the_same_shares():
     limiter, key = ratelimit.limiter(), f"test-catalog-share:{uuid.uuid4().hex}"
     try:
         limiter.set_quota(key, 30, 450)  # the Pro plan
-        assert calls_until_refused(limiter, key, CATALOG) == int(450 * 0.93)
+        assert calls_until_refused(limiter, key, CATALOG) == int(450 * DEFAULT_POLICY.catalog_share)
     finally:
         limiter.reset(key)

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.batches import CATALOG_IN_FLIGHT, batch_next
 from catalog.echo import CATALOG_SCOPES, marks_record
-from catalog.models import CatalogPush, PushState, Trigger
+from catalog.models import CatalogBatch, CatalogPush, PushState, Trigger
 from catalog.schedule import pushes_start_due
 from catalog.services import PushNotWaiting, push_cancel, push_confirm, push_start, settings_update
 from sync.models import SyncJob
@@ -112,3 +113,35 @@ def test_turning_the_push_on_or_off_checks_an_active_connections_webhooks_at_onc
         settings_update(active, enabled=False)
         settings_update(inactive, enabled=True)  # its hooks are made at its activation
     assert len(checks) == 2
+
+
+def test_catalog_batches_run_a_few_at_a_time_and_a_stock_batch_alone(active):
+    push = CatalogPush.objects.create(
+        connection=active, tenant=active.tenant, trigger="manual", state=PushState.WRITING
+    )
+    kinds = ["products"] * (CATALOG_IN_FLIGHT + 1) + ["variants", "inventory", "inventory"]
+    for number, kind in enumerate(kinds, 1):
+        CatalogBatch.objects.create(push=push, number=number, kind=kind, rows=[])
+    last_catalog = CATALOG_IN_FLIGHT + 2
+
+    def running():
+        return sorted(push.batches.filter(state="queued").values_list("number", flat=True))
+
+    def ends(*numbers):
+        push.batches.filter(number__in=numbers).update(state="done")
+        batch_next(push.pk)
+
+    batch_next(push.pk)
+    assert CATALOG_IN_FLIGHT > 1 and running() == list(range(1, CATALOG_IN_FLIGHT + 1))
+    ends(1)
+    assert running() == list(range(2, CATALOG_IN_FLIGHT + 2))
+    ends(*range(2, CATALOG_IN_FLIGHT + 2))
+    assert running() == [last_catalog]  # the stock batch waits for the catalog writes to end
+    ends(last_catalog)
+    assert running() == [last_catalog + 1]  # …and runs alone
+    ends(last_catalog + 1)
+    assert running() == [last_catalog + 2]
+    ends(last_catalog + 2)
+    push.refresh_from_db()
+    assert (push.state, push.batches_done) == (PushState.DONE, len(kinds))
+    assert SyncJob.objects.filter(connection=active, kind="item_to_store").count() == len(kinds)

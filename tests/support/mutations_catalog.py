@@ -68,6 +68,22 @@ MUTATIONS: list[Mutation] = [
         ),
     ),
     Mutation(
+        name="catalog-stock-beside-catalog-writes",
+        claim="a stock batch runs alone: one inventory request in flight, never beside catalog writes",
+        path="catalog/batches.py",
+        find="                may_run = not in_flight\n",
+        replace="                may_run = len(in_flight) < CATALOG_IN_FLIGHT\n",
+        tests=(f"{SERVICES}::test_catalog_batches_run_a_few_at_a_time_and_a_stock_batch_alone",),
+    ),
+    Mutation(
+        name="catalog-batches-one-at-a-time",
+        claim="catalog batches run a few at a time (a push keeps up with the store's ceiling)",
+        path="catalog/batches.py",
+        find="CATALOG_IN_FLIGHT = 4\n",
+        replace="CATALOG_IN_FLIGHT = 1\n",
+        tests=(f"{SERVICES}::test_catalog_batches_run_a_few_at_a_time_and_a_stock_batch_alone",),
+    ),
+    Mutation(
         name="catalog-failed-batch-stops-the-push",
         claim="a batch that fails ends, and the push goes on to its end",
         path="catalog/batches.py",
