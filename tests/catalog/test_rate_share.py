@@ -27,6 +27,7 @@ def test_a_live_call_goes_straight_through_while_a_catalog_push_holds_its_share(
     try:
         taken = calls_until_refused(limiter, key, CATALOG)
         assert taken / 150 >= 0.90, f"a push may use only {taken} of the store's 150 per 30 s"
+        assert 150 - taken >= 10, f"a push leaves live orders {150 - taken} calls per window"
         assert limiter.try_acquire(key, DEFAULT_POLICY, CATALOG) > 0  # the push waits…
         assert limiter.try_acquire(key, DEFAULT_POLICY, BACKFILL) > 0  # …so does a backfill…
         for _ in range(150 - taken):  # …while every live call left in the window goes through
