@@ -138,6 +138,7 @@ class CatalogPush(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "catalog pushes"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["connection", "state"], name="catalog_push_state")]
 
