@@ -8,6 +8,7 @@ from tests.support.mutation_spec import Mutation
 
 PUSH = "tests/catalog/test_push.py"
 SERVICES = "tests/catalog/test_services.py"
+ADMIN = "tests/catalog/test_admin_pages.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -165,6 +166,30 @@ MUTATIONS: list[Mutation] = [
         replace='Flow(JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run", stream="items"),',
         tests=(
             "tests/pipeline/test_flows.py::test_item_changes_are_the_catalog_pushs_not_a_streams",
+        ),
+    ),
+    Mutation(
+        name="catalog-admin-decides-without-the-write-role",
+        claim="only the write role in a push's tenant confirms or cancels it",
+        path="catalog/admin.py",
+        find="""        if not self._has_write(request, push):
+            raise Http404
+""",
+        replace="",
+        tests=(
+            f"{ADMIN}::test_a_viewer_and_an_outsider_can_neither_start_nor_decide",
+            f"{ADMIN}::test_dana_who_owns_another_tenant_cannot_cancel_here",
+        ),
+    ),
+    Mutation(
+        name="catalog-admin-starts-without-the-write-role",
+        claim="only the write role in a connection's tenant starts a push or opens its settings",
+        path="catalog/admin.py",
+        find="    if not (\n        request.user.is_superuser\n",
+        replace="    if False and not (\n        request.user.is_superuser\n",
+        tests=(
+            f"{ADMIN}::test_a_viewer_and_an_outsider_can_neither_start_nor_decide",
+            f"{ADMIN}::test_the_settings_page_is_made_for_the_owner_and_takes_warehouse_lines",
         ),
     ),
 ]
