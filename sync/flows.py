@@ -37,12 +37,17 @@ class Flow:
     handler: str  # dotted path of handler(job) -> (state, message)
     scopes: frozenset[str] = frozenset()  # the store's webhooks that ask for a job
     stream: str = ""  # the ERP stream whose changes ask for a job
+    # What a run reads when it is not the record afresh from the system it leaves: a catalog
+    # push's batch sends its planned rows again (less what a later push wrote since).
+    reads: str = ""
 
     def run(self, job) -> tuple[str, str]:
         return import_string(self.handler)(job)
 
     def reads_from(self, erp_kind: str) -> str:
         """The system a job's run reads the record from afresh: the one the record leaves."""
+        if self.reads:
+            return self.reads
         return STORE_LABEL if self.direction == TO_ERP else erp_spec(erp_kind).label
 
 
@@ -60,7 +65,10 @@ FLOWS: dict[str, Flow] = {
         ),
         # One batch of a catalog push (catalog/): the push reads the ERP's item changes itself
         # (it owns the items cursor), so no stream poll asks for these jobs record by record.
-        Flow(JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run"),
+        Flow(
+            JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run",
+            reads="its catalog push's plan (less what a later push wrote)",
+        ),
     )
 }  # fmt: skip
 

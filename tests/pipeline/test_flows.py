@@ -65,6 +65,14 @@ def test_item_changes_are_the_catalog_pushs_not_a_streams(tenant):
     assert not SyncJob.objects.exists()
 
 
+def test_a_replay_says_what_its_run_reads():
+    """A customer's replay reads the card afresh from the ERP; a catalog batch's sends its push's
+    plan again, and the replay message says so rather than "fetched fresh from MYOB"."""
+    assert FLOWS[JobKind.CUSTOMER_TO_STORE].reads_from("myob") == "MYOB Business (AccountRight)"
+    assert FLOWS[JobKind.ORDER].reads_from("myob") == "BigCommerce"
+    assert "catalog push's plan" in FLOWS[JobKind.ITEM_TO_STORE].reads_from("myob")
+
+
 @pytest.mark.django_db
 def test_a_job_runs_the_handler_of_its_flow(active):
     unlinked = SyncJobFactory(connection=active, kind=JobKind.CUSTOMER_TO_STORE, source_id="uid-1")

@@ -162,8 +162,8 @@ MUTATIONS: list[Mutation] = [
         name="catalog-items-polled-record-by-record",
         claim="no stream poll asks for item jobs: the catalog push owns the items stream",
         path="sync/flows.py",
-        find='Flow(JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run"),',
-        replace='Flow(JobKind.ITEM_TO_STORE, "item", TO_STORE, "catalog.batches.batch_run", stream="items"),',
+        find="""            reads="its catalog push's plan (less what a later push wrote)",""",
+        replace="""            stream="items", reads="its catalog push's plan (less what a later push wrote)",""",
         tests=(
             "tests/pipeline/test_flows.py::test_item_changes_are_the_catalog_pushs_not_a_streams",
         ),
