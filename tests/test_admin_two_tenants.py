@@ -19,6 +19,9 @@ SCOPED = sorted(
 )
 # Buttons a viewer may press: they read and change nothing (as "Test connection" in the API).
 VIEWER_BUTTONS = {"tenants_connection_test"}
+# Buttons a model admin adds for a row's connection (they take the connection's id): the
+# catalog push's "Push catalog now" and its settings page, made on the first visit.
+CONNECTION_BUTTONS = {"catalog_catalogpush_start", "catalog_catalogsettings_for"}
 # The ERP set-up pages outside the admin, and the kind of connection each is for.
 SETUP_PAGES = {
     "myob:connect": "myob", "myob:picker": "myob", "myob:mappings": "myob",
@@ -127,6 +130,10 @@ def admin_buttons():
 BUTTONS = sorted(set(admin_buttons()), key=lambda b: b[1])
 
 
+def button_arg(name, row):
+    return row.connection_id if name in CONNECTION_BUTTONS else row.pk
+
+
 def test_the_sweep_finds_the_buttons_it_knows_of():
     assert {"sync_syncjob_replay", "tenants_connection_activate", "tenants_connection_pause"} <= {
         name for _, name in BUTTONS
@@ -143,10 +150,11 @@ def test_no_button_changes_a_row_where_the_person_only_views(
     if name not in VIEWER_BUTTONS:
         before = snapshot(tenant)
         for method in ("get", "post"):
-            response = getattr(client, method)(reverse(f"admin:{name}", args=[acme_row.pk]))
+            url = reverse(f"admin:{name}", args=[button_arg(name, acme_row)])
+            response = getattr(client, method)(url)
             assert response.status_code in (403, 404, 405), f"{method.upper()} {name}"
         assert snapshot(tenant) == before, f"{name} changed Acme's rows for a viewer of Acme"
-    response = client.post(reverse(f"admin:{name}", args=[globex_row.pk]))
+    response = client.post(reverse(f"admin:{name}", args=[button_arg(name, globex_row)]))
     assert response.status_code in (200, 302), f"{name} refused Globex's owner"
 
 
