@@ -39,6 +39,19 @@ def _fields(request) -> tuple[list[str], list[str]]:
     return _csv(request.GET.get("include_fields", "")), _csv(request.GET.get("exclude_fields", ""))
 
 
+def _batch(request, limit: int, noun: str) -> tuple[list, list, JsonResponse | None]:
+    """A batch PUT's rows and the integer ids among them, or the answer refusing the body: not
+    an array of objects (422), or more rows than the endpoint takes (413)."""
+    body = json_body(request)
+    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
+        message = f"The request body must be an array of {noun}, each with its id."
+        return [], [], v3_error(422, message)
+    if len(body) > limit:
+        return [], [], _too_large(limit)
+    ids = [r["id"] for r in body if isinstance(r.get("id"), int) and not isinstance(r["id"], bool)]
+    return body, ids, None
+
+
 def _too_large(limit: int) -> JsonResponse:
     title = f"The request payload is too large. The maximum items allowed in the array is {limit}"
     # The products file ends its text with a full stop, the variants file without one.
@@ -101,12 +114,9 @@ def products(request, store):
 
 def _products_update(request, store):
     """Batch PUT: at most 10; rows that fail are reported beside those done (207)."""
-    body = json_body(request)
-    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
-        return v3_error(422, "The request body must be an array of products, each with its id.")
-    if len(body) > PRODUCTS_BATCH:
-        return _too_large(PRODUCTS_BATCH)
-    ids = [r["id"] for r in body if isinstance(r.get("id"), int) and not isinstance(r["id"], bool)]
+    body, ids, refused = _batch(request, PRODUCTS_BATCH, "products")
+    if refused:
+        return refused
     found = {p.pk: p for p in _products(store).filter(pk__in=ids)}
     done, failed = [], {}
     for index, row in enumerate(body):
@@ -215,12 +225,9 @@ def variants(request, store):
 
 def _variants_update(request, store):
     """Batch PUT: at most 50. Failed rows answer 422 with one `batch_errors` entry each."""
-    body = json_body(request)
-    if not isinstance(body, list) or not body or not all(isinstance(r, dict) for r in body):
-        return v3_error(422, "The request body must be an array of variants, each with its id.")
-    if len(body) > VARIANTS_BATCH:
-        return _too_large(VARIANTS_BATCH)
-    ids = [r["id"] for r in body if isinstance(r.get("id"), int) and not isinstance(r["id"], bool)]
+    body, ids, refused = _batch(request, VARIANTS_BATCH, "variants")
+    if refused:
+        return refused
     found = {
         v.pk: v
         for v in BcVariant.objects.select_related("product__store").filter(

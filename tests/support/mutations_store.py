@@ -13,8 +13,8 @@ MUTATIONS: list[Mutation] = [
         name="store-takes-eleven-products",
         claim="the store refuses a batch of more than 10 products with BigCommerce's 413",
         path="sandbox/bigcommerce/catalog_views.py",
-        find="    if len(body) > PRODUCTS_BATCH:\n",
-        replace="    if len(body) > PRODUCTS_BATCH + 1:\n",
+        find='_batch(request, PRODUCTS_BATCH, "products")',
+        replace='_batch(request, PRODUCTS_BATCH + 1, "products")',
         tests=(
             f"{SPEC}::test_sandbox_error_answers_match_the_official_spec",
             f"{CLIENT}::test_batches_over_the_limit_are_refused_before_sending",
