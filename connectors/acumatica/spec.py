@@ -3,5 +3,8 @@
 from connectors.spec import ErpSpec
 
 SPEC = ErpSpec(
-    kind="acumatica", label="Acumatica", config_form="connectors.acumatica.config.AcumaticaConfig"
+    kind="acumatica",
+    label="Acumatica",
+    config_form="connectors.acumatica.config.AcumaticaConfig",
+    urls="connectors.acumatica.urls",  # the push notification receiver
 )

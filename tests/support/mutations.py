@@ -811,6 +811,7 @@ MUTATIONS: list[Mutation] = [
 def _gather() -> None:
     """Each area keeps its breakages in its own module (fewer edits of one shared list)."""
     from tests.support import (
+        mutations_acumatica_items,
         mutations_budget,
         mutations_catalog,
         mutations_contract,
@@ -834,6 +835,7 @@ def _gather() -> None:
         mutations_contract,
         mutations_store,
         mutations_catalog,
+        mutations_acumatica_items,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
