@@ -17,15 +17,18 @@ Each ERP package (`connectors/<kind>/`) names the parts that play the same role 
                   the customers stream's records (changed since a cursor, one as it is now)
     items.py      the items stream's records for the catalog push (changed since a cursor or
                   all of them, one as it is now), each an ItemChange
+    payments.py   the store's payments and refunds posted against the order's document (an ERP
+                  that records them: `record_payment` below)
     connector.py  <Kind>Connector(ApiConnector): the ErpConnector below, its api made on first use
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
-from connectors.canonical import Customer, ErpRecord, Order
+from connectors.canonical import Customer, ErpRecord, Order, Payment
 from connectors.checks import CheckResult
 from connectors.ratelimit import LIVE
 
@@ -49,6 +52,27 @@ class ExternalRef:
                 raise ValueError(f"the record's {name} ({value!r:.60}) is not an id")
         if not self.id:
             raise ValueError("the record has no id")
+
+
+@dataclass(frozen=True)
+class PaymentPosting:
+    """One of the store's counted payments or refunds to post (sync/payments.py decides which
+    count, in which order, and which payments a refund gives back)."""
+
+    payment: Payment
+    # A refund: (the store's transaction id, amount) for each payment it gives money back from.
+    gives_back: tuple[tuple[str, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentRef:
+    """A payment or refund document in the ERP, posted for one of the store's."""
+
+    source_id: str  # the store's transaction or refund id
+    kind: str  # "transaction" or "refund", as canonical.Payment.kind
+    id: str
+    number: str = ""  # what a person sees (the ERP's reference number)
+    released: bool = False
 
 
 class UpdateNotAllowed(Exception):
@@ -81,6 +105,15 @@ class ErpConnector:
     ) -> ExternalRef:
         """Bring an existing document up to date; raise UpdateNotAllowed where the ERP forbids it."""
         raise UpdateNotAllowed(f"{self.label} documents are not updated after they are created.")
+
+    # -- payments: an ERP that records the store's money overrides `record_payment`; the others
+    # keep the payments in the job only (MYOB, Exact: settled by their bank reconciliation).
+    def record_payment(
+        self, document: ExternalRef, order: Order, posting: PaymentPosting
+    ) -> PaymentRef:
+        """Post one payment or refund against the order's document, released. Looks it up by
+        its own reference first, so a retry, a redelivery or a replay finds what was posted."""
+        raise NotImplementedError
 
     # -- ERP → store: one stream per entity (the flow table). A connector supports a stream when
     # it implements both of the stream's methods; the stream's poll skips the others.
@@ -117,6 +150,11 @@ class ApiConnector(ErpConnector):
     @cached_property
     def api(self):
         return self.api_class(self.connection, lane=self.lane)
+
+
+def records_payments(connector_class) -> bool:
+    """The connector posts the store's payments and refunds (it overrides `record_payment`)."""
+    return connector_class.record_payment is not ErpConnector.record_payment
 
 
 def supports_stream(connector_class, stream: str) -> bool:

@@ -10,9 +10,11 @@ from dataclasses import asdict
 from connectors.bigcommerce import mapping
 from connectors.bigcommerce.statuses import STATUS_NAMES
 from connectors.bigcommerce.store import BigCommerceStore
-from connectors.erp import ExternalRef, UpdateNotAllowed
+from connectors.canonical import Payment
+from connectors.erp import ExternalRef, UpdateNotAllowed, records_payments
 from connectors.errors import PermanentError
 from connectors.registry import connector_class_for, erp_kind
+from sync import payments as money
 from sync.claims import find_or_create_claim
 from sync.lease import job_owned
 from sync.models import JobState, SyncJob
@@ -30,13 +32,19 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
 
     The store's budget is the scarce one: the order comes with its lines and ship-to addresses
     in one read, the customer is read only when the buyer changed, refunds only when the order
-    has some, and a run for an order unchanged since it reached the ERP stops after one read."""
+    has some, and a run for an order unchanged since it reached the ERP stops after one read.
+    For an ERP that records payments the order's money is part of "unchanged" (a transaction or
+    a refund need not change the order's answer), so such a run stops after two or three reads."""
     connection = job.connection
     store = BigCommerceStore(connection, lane=job.lane)
     raw = store.order_with_lines(job.source_id)
     if raw is None:
         return JobState.SKIPPED, "The order no longer exists in BigCommerce (deleted or archived)."
     seen = {"date_modified": mapping.order_modified_at(raw).isoformat(), "answer": _digest(raw)}
+    posts_payments = _records_payments(connection)
+    payments = _payments(store, job.source_id, raw) if posts_payments else None
+    if posts_payments:
+        seen["payments"] = _digest(money.digest_key(payments))
     if _already_synced_as_it_is(job, seen):
         return JobState.SUCCEEDED, ""
     buyer = mapping.order_buyer(raw)
@@ -45,7 +53,9 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     customer = store.customer(customer_id) if customer_id and not same_buyer else None
     order = mapping.order_from_consignments(raw, customer)
     details = {**job.details, "status_id": order.status_id, "status": order.status}
-    details["payments"] = _payments(store, job.source_id, raw)
+    if payments is None:
+        payments = _payments(store, job.source_id, raw)
+    details["payments"] = [_stored(p) for p in payments]
     job_owned(job).update(source_modified_at=order.modified_at, details=details)
     synced = {**seen, **buyer}
 
@@ -54,6 +64,9 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
         if job.erp_document_id:
             _warn(job, f"The order became '{name}' in BigCommerce after it reached the ERP "
                        f"(document {job.erp_document_number or job.erp_document_id}): adjust it there.")  # fmt: skip
+            if posts_payments:  # a refund often makes the order 'Refunded': post it all the same
+                document = ExternalRef(id=job.erp_document_id, number=job.erp_document_number)
+                money.payments_post(job, erp_connector(connection), document, order, payments)
             _remember_sync(job, synced)
             return JobState.SUCCEEDED, ""
         return (
@@ -84,6 +97,8 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     job_owned(job).update(
         erp_document_id=document.id, erp_document_number=document.number or document.id
     )
+    if posts_payments:  # after the document exists (and stays, whatever a payment does)
+        money.payments_post(job, erp, document, order, payments)
     _remember_sync(job, synced)
     return JobState.SUCCEEDED, ""
 
@@ -134,7 +149,13 @@ def customer_sync(job: SyncJob) -> tuple[str, str]:
     return JobState.SUCCEEDED, ""
 
 
-def _payments(store: BigCommerceStore, order_id: str, raw_order: dict) -> list[dict]:
+def _records_payments(connection) -> bool:
+    """The connection's ERP posts the store's payments and refunds (sync/payments.py)."""
+    connector_class = connector_class_for(connection.erp_kind)
+    return connector_class is not None and records_payments(connector_class)
+
+
+def _payments(store: BigCommerceStore, order_id: str, raw_order: dict) -> list[Payment]:
     """Transactions, and refunds when the order has some, read one order at a time
     (BigCommerce refuses concurrent refunds on an order; reading them serially keeps us clear
     of that rule too)."""
@@ -142,7 +163,11 @@ def _payments(store: BigCommerceStore, order_id: str, raw_order: dict) -> list[d
     payments = [mapping.payment_from_transaction(t) for t in transactions]
     if mapping.order_has_refunds(raw_order, transactions):
         payments += [mapping.payment_from_refund(r) for r in store.refunds(order_id)]
-    return [{k: str(v) for k, v in asdict(p).items()} for p in payments]
+    return payments
+
+
+def _stored(payment: Payment) -> dict:
+    return {k: str(v) for k, v in asdict(payment).items()}
 
 
 def _warn(job: SyncJob, text: str) -> None:

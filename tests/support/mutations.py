@@ -818,6 +818,7 @@ def _gather() -> None:
         mutations_events,
         mutations_flows,
         mutations_jobs,
+        mutations_payments,
         mutations_sched,
         mutations_specs,
         mutations_store,
@@ -836,6 +837,7 @@ def _gather() -> None:
         mutations_store,
         mutations_catalog,
         mutations_acumatica_items,
+        mutations_payments,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
