@@ -217,11 +217,15 @@ class ApiClient:
         headers: dict[str, str] | None = None,
         idempotency_key: str | None = None,
         read_statuses: frozenset[int] = frozenset(),
+        creates: bool = False,
     ) -> requests.Response:
-        """`read_statuses`: error statuses the caller reads itself (a batch's failed rows)."""
+        """`read_statuses`: error statuses the caller reads itself (a batch's failed rows).
+        `creates`: a PUT that inserts a record the vendor numbers itself (Acumatica's upsert with
+        no key), so it is no more repeatable than a POST."""
         url = self.url_for(path)
         keyed_headers = self._idempotency(idempotency_key)
-        repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)
+        unrepeatable = creates or method.upper() in UNREPEATABLE_METHODS
+        repeatable = not unrepeatable or bool(keyed_headers)
         refreshed = False
         attempt = 0
         while True:
