@@ -1,3 +1,5 @@
+import socket
+
 from django import forms
 
 from connectors.config import ErpConfigForm, https_url_field
@@ -59,7 +61,7 @@ class AcumaticaConfig(ErpConfigForm):
         "encrypted.",
     )
     sign_in = forms.ChoiceField(
-        label="Sign-in", choices=SIGN_INS, initial="connect",
+        label="Sign-in", choices=SIGN_INS, initial="connect", required=False,
         help_text="'Connect Acumatica' needs the Authorization Code flow on the connected "
         "application; an API user needs the Resource Owner Password flow.",
     )  # fmt: skip
@@ -77,9 +79,9 @@ class AcumaticaConfig(ErpConfigForm):
         help_text="That user's password. Stored encrypted.",
     )
     document = forms.ChoiceField(label="Document for each order", choices=DOCUMENTS,
-                                 initial="sales_order")  # fmt: skip
+                                 initial="sales_order", required=False)  # fmt: skip
     order_type = forms.CharField(
-        label="Order type", max_length=2, initial="SO",
+        label="Order type", max_length=2, initial="SO", required=False,
         help_text="The sales order type (Order Types, SO201000), e.g. SO.",
     )  # fmt: skip
     customer_class = forms.CharField(
@@ -116,9 +118,12 @@ class AcumaticaConfig(ErpConfigForm):
 
     def clean(self):
         from connectors.acumatica.versions import served_versions, version_problem
-        from connectors.errors import ConnectorError
+        from connectors.errors import ConnectorError, TransientError, UnsafeDestination
 
         cleaned = super().clean()
+        # Blank (an API client that leaves them out): the defaults the form shows.
+        for name in ("sign_in", "document", "order_type"):
+            cleaned[name] = cleaned.get(name) or self.fields[name].initial
         if cleaned.get("sign_in") == "api_user":
             for name in ("username", "password"):
                 if not cleaned.get(name):
@@ -130,6 +135,13 @@ class AcumaticaConfig(ErpConfigForm):
         # refused with the list it serves.
         try:
             served = served_versions(url)
+        except (UnsafeDestination, TransientError) as exc:
+            if isinstance(exc, TransientError) or isinstance(exc.__cause__, socket.gaierror):
+                # Not reachable from here now (a name not yet in DNS, an instance down): saved
+                # as a draft; Test connection says what fails until it answers.
+                return cleaned
+            self.add_error("instance_url", exc.message)
+            return cleaned
         except ConnectorError as exc:
             self.add_error(
                 "instance_url", f"The instance did not list its endpoints: {exc.message}"

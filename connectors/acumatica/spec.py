@@ -1,10 +1,41 @@
-"""Acumatica: its settings form; no connector yet, so connections stay drafts."""
+"""Acumatica: everything the platform needs to know about this package."""
 
-from connectors.spec import ErpSpec
+from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
     kind="acumatica",
     label="Acumatica",
     config_form="connectors.acumatica.config.AcumaticaConfig",
-    urls="connectors.acumatica.urls",  # the push notification receiver
+    # connectors.acumatica.connector.AcumaticaConnector, once it is tested end to end.
+    connector=None,
+    oauth_manager="connectors.acumatica.auth.token_manager",
+    # 'Connect Acumatica', the endpoint version, the document settings, the push receiver
+    urls="connectors.acumatica.urls",
+    links=(
+        ErpLink("Connect Acumatica", "acumatica:connect", "connect-acumatica", primary=True),
+        ErpLink("Endpoint version", "acumatica:picker", "acumatica-version"),
+        ErpLink("Acumatica documents", "acumatica:mappings", "acumatica-mappings"),
+    ),
+    env_settings=(
+        EnvSetting(
+            "ACUMATICA_REDIRECT_URI",
+            doc="the OAuth redirect exactly as registered on each connected application; blank: "
+            "PUBLIC_BASE_URL/acumatica/connect/callback/",
+        ),
+        EnvSetting(
+            "ACUMATICA_RATE_WINDOW_SECONDS",
+            60.0,
+            doc="the length of the licence's request minute per instance; tests shrink it",
+        ),
+        EnvSetting(
+            "ACUMATICA_ACTION_POLL_SECONDS",
+            1.0,
+            doc="how often a running action (release, prepare invoice) is polled",
+        ),
+        EnvSetting(
+            "ACUMATICA_ACTION_POLLS",
+            60,
+            doc="how many polls an action gets before the job tries again later",
+        ),
+    ),
 )

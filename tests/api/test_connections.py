@@ -16,7 +16,7 @@ CONNECTIONS = "/api/v1/connections/"
 ACUMATICA = {
     "instance_url": "https://acme.acumatica.com", "endpoint_version": "24.200.001",
     "tenant": "Acme", "branch": "HQ", "client_id": "0B4D@Acme",
-    "client_secret": "cf-password-secret-api-1", "username": "mlc-api",
+    "client_secret": "cf-password-secret-api-1", "sign_in": "api_user", "username": "mlc-api",
     "password": "cf-password-secret-api-2",
 }  # fmt: skip
 NEW = {
