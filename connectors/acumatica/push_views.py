@@ -1,10 +1,22 @@
-"""The push notification receiver's address: public, proven by the shared-secret header."""
+"""The push notification receiver's address (public, proven by the shared-secret header) and
+the page saying what to paste into Acumatica."""
 
-from django.http import JsonResponse
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from connectors.acumatica.push import notification_receive, refuse_oversized
+from connectors.acumatica.push import (
+    KIND,
+    notification_receive,
+    push_setup,
+    refuse_oversized,
+    secret_rotate,
+)
+from connectors.oauth_connect import connection_to_set_up
+from connectors.setup_page import render_setup_page
 from webhooks.services import Rejected
 
 
@@ -27,3 +39,20 @@ def _declared_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def push_settings(request, pk):
+    """What to paste into Acumatica's Push Notifications screen; POST: a new header value. Both
+    for someone who may change the connection (the header value is a secret)."""
+    connection = connection_to_set_up(request, pk, erp_kind=KIND)
+    if request.method == "POST":
+        secret_rotate(connection)
+        messages.success(request, "A new header value: paste it into Acumatica (SM302000).")
+        return HttpResponseRedirect(reverse("acumatica:push-settings", args=[connection.pk]))
+    last = connection.acumatica_notifications.order_by("-received_at", "-id").first()
+    return render_setup_page(request, "connectors_acumatica/push_notifications.html", {
+        "connection": connection, "setup": push_setup(connection), "last": last,
+        "title": "Acumatica push notifications",
+    })  # fmt: skip

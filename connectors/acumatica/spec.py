@@ -15,6 +15,7 @@ SPEC = ErpSpec(
         ErpLink("Connect Acumatica", "acumatica:connect", "connect-acumatica", primary=True),
         ErpLink("Endpoint version", "acumatica:picker", "acumatica-version"),
         ErpLink("Acumatica documents", "acumatica:mappings", "acumatica-mappings"),
+        ErpLink("Push notifications", "acumatica:push-settings", "acumatica-push"),
     ),
     env_settings=(
         EnvSetting(

@@ -7,10 +7,11 @@ import uuid
 
 import pytest
 import requests
+from django.urls import reverse
 
 from catalog.models import CatalogPush, PushState, Trigger
 from catalog.services import settings_update
-from connectors.acumatica.models import NotificationState, PushNotification
+from connectors.acumatica.models import NotificationState, PushNotification, PushReceiver
 from connectors.acumatica.push import (
     HEADER_NAME,
     MAX_BODY_BYTES,
@@ -192,3 +193,25 @@ def test_a_notification_asks_for_a_push_and_waits_for_one_that_started_after_it(
     assert (late.state, late.push) == (NotificationState.PUSHED, again)
     assert notification_process(late.pk) is None  # processed once
     assert CatalogPush.objects.count() == 2
+
+
+def test_the_set_up_page_shows_what_to_paste_and_rotates_only_for_a_writer(
+    client, receiver, owner, member, outsider
+):
+    connection, setup = receiver
+    page = reverse("acumatica:push-settings", args=[connection.pk])
+    for person, status in [(member, 403), (outsider, 404)]:
+        client.force_login(person)
+        assert client.get(page).status_code == status
+        assert client.post(page).status_code == status
+    assert PushReceiver.objects.get(connection=connection).secret == setup["header_value"]
+    client.force_login(owner)
+    shown = client.get(page).content.decode()
+    for value in setup.values():
+        assert value in shown
+    assert "ML-StockItems" in shown and "SM302000" in shown
+    assert client.post(page).status_code == 302
+    rotated = PushReceiver.objects.get(connection=connection).secret
+    assert rotated != setup["header_value"] and rotated in client.get(page).content.decode()
+    assert send(setup, notification("TENT-2P")).status_code == 401
+    assert send(setup, notification("TENT-2P"), rotated).status_code == 200

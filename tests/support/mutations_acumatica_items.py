@@ -69,4 +69,14 @@ MUTATIONS: list[Mutation] = [
             f"{RECEIVER}::test_a_notification_asks_for_a_push_and_waits_for_one_that_started_after_it",
         ),
     ),
+    Mutation(
+        name="acumatica-push-page-any-role",
+        claim="only someone who may change the connection sees the header value or makes a new one",
+        path="connectors/acumatica/push_views.py",
+        find="    connection = connection_to_set_up(request, pk, erp_kind=KIND)",
+        replace="    connection = __import__('tenants.models').models.Connection.objects.get(pk=pk)",
+        tests=(
+            f"{RECEIVER}::test_the_set_up_page_shows_what_to_paste_and_rotates_only_for_a_writer",
+        ),
+    ),
 ]
