@@ -26,7 +26,9 @@ CONNECTION_BUTTONS = {"catalog_catalogpush_start", "catalog_catalogsettings_for"
 SETUP_PAGES = {
     "myob:connect": "myob", "myob:picker": "myob", "myob:mappings": "myob",
     "exact_online:connect": "exact_online", "exact_online:picker": "exact_online",
-    "exact_online:mappings": "exact_online", "acumatica:push-settings": "acumatica",
+    "exact_online:mappings": "exact_online", "acumatica:connect": "acumatica",
+    "acumatica:picker": "acumatica", "acumatica:mappings": "acumatica",
+    "acumatica:push-settings": "acumatica",
 }  # fmt: skip
 # Views under these URL namespaces have their own sweeps (tests/api/) or none of a tenant's rows.
 NOT_SETUP = {"admin", "api", "sandbox"}
