@@ -21,6 +21,7 @@ from connectors.acumatica.client import (
     instance_url,
 )
 from connectors.acumatica.customers import customer_upsert
+from connectors.acumatica.items import item_now, items_changed
 from connectors.acumatica.versions import served_versions, version_problem
 from connectors.answers import reading
 from connectors.checks import CheckResult
@@ -215,6 +216,13 @@ class AcumaticaConnector(ApiConnector):
             keys = {"Type": invoice.get("Type") or INVOICE, "ReferenceNbr": invoice["ReferenceNbr"]}
             self.api.action(INVOICES, "ReleaseSalesInvoice", keys)
         return _invoice_ref({**invoice, "Status": "Open"})
+
+    # -- items: the catalog push's source (items.py) ---------------------------------------
+    def changed_items(self, since):
+        return items_changed(self.api, since)
+
+    def item_record(self, erp_id: str):
+        return item_now(self.api, erp_id)
 
 
 def _order_keys(sales_order: dict) -> dict:
