@@ -2,14 +2,14 @@
 $orderby, $top, $skip, over JSON entities.
 
 $filter: eq ne gt ge lt le, and or not, parentheses; literals 'text' (with '' for a quote),
-numbers, true/false/null, guid'…', datetime'…'; paths such as Customer/UID; the functions
+numbers, true/false/null, guid'…', datetime'…', datetimeoffset'…', date'…' (Acumatica); paths such as Customer/UID; the functions
 substringof, startswith, endswith, tolower, toupper; and Addresses/any(x: x/Email eq '…').
 String comparison ignores case, as MYOB's and Exact's SQL collations do (UNCONFIRMED; the
 connectors lower-case emails themselves, so it works either way).
 """
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 DEFAULT_PAGE = 400
@@ -22,7 +22,7 @@ class ODataError(ValueError):
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<typed>(?:guid|datetime|datetimeoffset)'[^']*')
+      (?P<typed>(?:guid|datetimeoffset|datetime|date)'[^']*')
     | (?P<string>'(?:[^']|'')*')
     | (?P<number>-?\d+(?:\.\d+)?)[mMdDlLfF]?(?![\w'])
     | (?P<punct>[(),:])
@@ -86,15 +86,23 @@ def resolve(entity, path: str):
 def _coerce(left, right):
     """Bring two operands to comparable types (entity values come as JSON scalars)."""
     if isinstance(right, datetime) and isinstance(left, str):
-        return parse_datetime(left), right
+        return _same_zone(parse_datetime(left), right)
     if isinstance(left, datetime) and isinstance(right, str):
-        return left, parse_datetime(right)
+        return _same_zone(left, parse_datetime(right))
     if isinstance(right, Decimal) and isinstance(left, int | float) and not isinstance(left, bool):
         return Decimal(str(left)), right
     if isinstance(left, Decimal) and isinstance(right, int | float) and not isinstance(right, bool):
         return left, Decimal(str(right))
     if isinstance(left, str) and isinstance(right, str):
         return left.lower(), right.lower()
+    return left, right
+
+
+def _same_zone(left: datetime, right: datetime) -> tuple[datetime, datetime]:
+    """An offset-less side of a comparison with an offset (Acumatica's datetimeoffset) is UTC."""
+    if (left.tzinfo is None) != (right.tzinfo is None):
+        left = left if left.tzinfo else left.replace(tzinfo=UTC)
+        right = right if right.tzinfo else right.replace(tzinfo=UTC)
     return left, right
 
 
