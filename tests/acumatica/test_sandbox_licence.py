@@ -2,6 +2,7 @@
 the per-minute limit are delayed by (time left) / (requests left), more than 20 waiting → 429,
 a concurrent cap queues; 429 storms, expired tokens, 500s, create-then-error."""
 
+import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -29,7 +30,9 @@ def test_requests_past_half_the_minute_limit_are_delayed(live_server, transactio
     assert services.call_counts(acu.tenant)["429"] == 0
 
 
-def test_more_than_twenty_waiting_is_a_429_and_a_concurrent_cap_queues(live_server, transactional_db):
+def test_more_than_twenty_waiting_is_a_429_and_a_concurrent_cap_queues(
+    live_server, transactional_db
+):
     acu = acumatica_create(live_server, concurrent=1, max_queue=3)
     client = bearer_client(acu)
     services.faults_set(acu.tenant, fault_latency_ms=400)  # each call holds the one core a while
@@ -44,7 +47,7 @@ def test_more_than_twenty_waiting_is_a_429_and_a_concurrent_cap_queues(live_serv
     calls = AcuCall.objects.filter(instance=acu.instance, status_code=200).order_by("started_at")
     starts = list(calls.values_list("started_at", flat=True))
     # One core: each admitted call started after the one before had its 400 ms.
-    assert all((b - a).total_seconds() >= 0.35 for a, b in zip(starts, starts[1:], strict=False))
+    assert all((b - a).total_seconds() >= 0.35 for a, b in itertools.pairwise(starts))
 
 
 def test_fault_switches(acu, acu_client):
