@@ -32,7 +32,9 @@ def finish(client, started):
 
 
 def seeded(client, acu):
-    services.stock_item_set(acu.tenant, "TENT-2P", price="349.00", qty_by_warehouse={"WHOLESALE": 4})
+    services.stock_item_set(
+        acu.tenant, "TENT-2P", price="349.00", qty_by_warehouse={"WHOLESALE": 4}
+    )
     put(client, acu, "Customer", wrap(CustomerID="WEB0001", CustomerName="Ada"))
     body = wrap(CustomerID="WEB0001", OrderType="SO", Hold=False, ExternalRef="bc-77")
     body["Details"] = [wrap(InventoryID="TENT-2P", OrderQty=2, UnitPrice=100.0)]
@@ -60,7 +62,9 @@ def test_order_to_released_invoice_paid_and_refunded(acu, acu_client):
                CashAccount="10200", ExternalRef="txn-1")  # fmt: skip
     pay["DocumentsToApply"] = [wrap(DocType="Invoice", ReferenceNbr="INV000001")]
     payment = put(client, acu, "Payment", pay, **{"$select": "ReferenceNbr,Status"})
-    assert payment["ReferenceNbr"] == {"value": "000001"} and payment["Status"] == {"value": "Balanced"}
+    assert payment["ReferenceNbr"] == {"value": "000001"} and payment["Status"] == {
+        "value": "Balanced"
+    }
     finish(client, act(client, acu, "Payment", "ReleasePayment", {"id": payment["id"]}))
     assert services.plain_records(acu.tenant, "Payment")[0]["Status"] == "Closed"
     closed = services.plain_records(acu.tenant, "SalesInvoice")[0]
@@ -84,7 +88,9 @@ def test_documents_on_hold_are_refused_and_there_is_no_release_from_hold(acu, ac
     keys = {"id": invoice["id"]}
     refused = act(client, acu, "SalesInvoice", "ReleaseSalesInvoice", keys)
     assert refused.status_code == 422 and "on hold" in refused.json()["Hold"]["error"]
-    missing = act(client, acu, "SalesOrder", "ReleaseFromHold", wrap(OrderType="SO", OrderNbr="SO000001"))
+    missing = act(
+        client, acu, "SalesOrder", "ReleaseFromHold", wrap(OrderType="SO", OrderNbr="SO000001")
+    )
     assert missing.status_code == 404
     put(client, acu, "SalesInvoice", {"id": invoice["id"], **wrap(Hold=False)})
     assert finish(client, act(client, acu, "SalesInvoice", "ReleaseSalesInvoice", keys))[-1] == 204
@@ -116,9 +122,9 @@ def test_inquiries_answer_quantities_with_expand_results(acu, acu_client):
     services.stock_item_set(acu.tenant, "MUG-STEEL", qty_by_warehouse={"WHOLESALE": 9})
     available = put(client, acu, "InventoryQuantityAvailable", wrap(InventoryID="TENT-2P"),
                     **{"$expand": "Results"})  # fmt: skip
-    assert [(r["InventoryID"]["value"], r["QtyAvailable"]["value"]) for r in available["Results"]] == [
-        ("TENT-2P", 5.0)
-    ]
+    assert [
+        (r["InventoryID"]["value"], r["QtyAvailable"]["value"]) for r in available["Results"]
+    ] == [("TENT-2P", 5.0)]
     summary = put(client, acu, "InventorySummaryInquiry", wrap(InventoryID="TENT-2P"),
                   **{"$expand": "Results"})  # fmt: skip
     assert {r["WarehouseID"]["value"]: r["QtyOnHand"]["value"] for r in summary["Results"]} == {
@@ -150,4 +156,7 @@ def test_swagger_json_is_the_official_file_for_each_served_version(acu):
     assert document["servers"] == [{"url": acu.entity}]
     older = requests.get(f"{acu.url}/entity/Default/23.200.001/swagger.json", timeout=10).json()
     assert older["info"]["title"] == "Default/23.200.001"
-    assert requests.get(f"{acu.url}/entity/Default/20.200.001/swagger.json", timeout=10).status_code == 404
+    assert (
+        requests.get(f"{acu.url}/entity/Default/20.200.001/swagger.json", timeout=10).status_code
+        == 404
+    )
