@@ -1,4 +1,4 @@
-"""An ERP whose connector has not landed (Acumatica, Business Central and SYSPRO as this is
+"""An ERP whose connector has not landed (Business Central and SYSPRO as this is
 written) may be saved as a draft, and says so, but is never activated: nothing could be sent to
 it. One rule, in the registry and the activation service, holds for the admin's button as for the
 REST API."""
@@ -104,7 +104,7 @@ def test_the_erp_chooser_and_a_draft_show_what_is_not_available(
     live_server, browser_page, owner, tenant
 ):
     page = browser_page
-    draft = ConnectionFactory(tenant=tenant, erp_kind="acumatica", name="Acme to Acumatica")
+    draft = ConnectionFactory(tenant=tenant, erp_kind="syspro", name="Acme to SYSPRO")
     browser.sign_in(page, live_server, owner)
     page.goto(live_server.url + reverse("admin:tenants_connection_add"))
     browser.assert_inside_admin(page)
@@ -114,7 +114,7 @@ def test_the_erp_chooser_and_a_draft_show_what_is_not_available(
         browser.assert_visible_button(page, f".erp-unavailable >> nth={index}")
     browser.screenshots(page, "erp-chooser")
     page.goto(live_server.url + reverse("admin:tenants_connection_change", args=[draft.pk]))
-    assert "Acumatica is not available yet" in page.locator("#erp-unavailable").inner_text()
+    assert "SYSPRO is not available yet" in page.locator("#erp-unavailable").inner_text()
     assert page.locator("#activate-connection").count() == 0
     browser.assert_visible_button(page, "#test-connection")
     browser.screenshots(page, "connection-unavailable-erp")

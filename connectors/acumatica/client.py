@@ -98,13 +98,17 @@ def error_message(response) -> str:
         errors = [field_error_text(*found) for found in field_errors(body)]
         if errors:
             return f"Acumatica refused the record (422): {'; '.join(errors[:8])}"
-    if isinstance(body, dict):
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        # The token endpoint's OIDC error: {"error": "invalid_grant", "error_description": ...}
+        described = body.get("error_description")
         detail = (
-            body.get("exceptionMessage")
-            or body.get("message")
-            or body.get("error_description")
-            or body.get("error")
+            f"{body['error']} ({described})"
+            if described and isinstance(described, str)
+            else body["error"]
         )
+        return f"Acumatica answered {status}: {detail[:500]}"
+    if isinstance(body, dict):
+        detail = body.get("exceptionMessage") or body.get("message")
         if isinstance(detail, str) and detail:
             return f"Acumatica answered {status}: {detail[:500]}"
     return f"Acumatica answered {status}: {response.text[:300] or response.reason}"

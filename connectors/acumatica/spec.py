@@ -6,8 +6,7 @@ SPEC = ErpSpec(
     kind="acumatica",
     label="Acumatica",
     config_form="connectors.acumatica.config.AcumaticaConfig",
-    # connectors.acumatica.connector.AcumaticaConnector, once it is tested end to end.
-    connector=None,
+    connector="connectors.acumatica.connector.AcumaticaConnector",
     oauth_manager="connectors.acumatica.auth.token_manager",
     # 'Connect Acumatica', the endpoint version, the document settings, the push receiver
     urls="connectors.acumatica.urls",

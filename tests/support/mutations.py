@@ -811,6 +811,7 @@ MUTATIONS: list[Mutation] = [
 def _gather() -> None:
     """Each area keeps its breakages in its own module (fewer edits of one shared list)."""
     from tests.support import (
+        mutations_acumatica,
         mutations_acumatica_items,
         mutations_budget,
         mutations_catalog,
@@ -837,6 +838,7 @@ def _gather() -> None:
         mutations_store,
         mutations_catalog,
         mutations_acumatica_items,
+        mutations_acumatica,
         mutations_payments,
     ):
         MUTATIONS.extend(module.MUTATIONS)
