@@ -224,8 +224,9 @@ class ApiClient:
         no key), so it is no more repeatable than a POST."""
         url = self.url_for(path)
         keyed_headers = self._idempotency(idempotency_key)
-        unrepeatable = creates or method.upper() in UNREPEATABLE_METHODS
-        repeatable = not unrepeatable or bool(keyed_headers)
+        repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)
+        if creates:
+            repeatable = bool(keyed_headers)
         refreshed = False
         attempt = 0
         while True:

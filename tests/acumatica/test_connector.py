@@ -21,7 +21,7 @@ def shop(live_server, tenant, settings):
     settings.ACUMATICA_ACTION_POLL_SECONDS = 0.1
 
     def make(**erp_settings):
-        store, connection, acu = acumatica_shop(live_server, tenant, name="conn", **erp_settings)
+        _store, connection, acu = acumatica_shop(live_server, tenant, name="conn", **erp_settings)
         return connection, acu
 
     return make

@@ -132,14 +132,17 @@ class AcumaticaKit(Kit):
         ]  # fmt: skip
 
 
+def _line_total(line: dict):
+    quantity, price = cents(line["OrderQty"]), cents(line["UnitPrice"])
+    return cents(quantity * price - cents(line.get("DiscountAmount") or 0))
+
+
 def _document(order: dict) -> Document:
     lines = order.get("Details") or []
-    totals = order.get("Totals") or {}
-    tax = sum((cents(row.get("TaxAmount") or 0) for row in order.get("TaxDetails") or []), cents(0))
-    ex_tax = sum(
-        (cents(cents(line["OrderQty"]) * cents(line["UnitPrice"]) - cents(line.get("DiscountAmount") or 0))
-         for line in lines), cents(0),
-    ) + cents(totals.get("Freight") or 0)  # fmt: skip
+    freight = cents((order.get("Totals") or {}).get("Freight") or 0)
+    taxes = order.get("TaxDetails") or []
+    tax = sum((cents(row.get("TaxAmount") or 0) for row in taxes), cents(0))
+    ex_tax = sum((_line_total(line) for line in lines), cents(0)) + freight
     return Document(
         id=str(order["id"]),
         number=f"{order['OrderType']} {order['OrderNbr']}",
@@ -148,18 +151,10 @@ def _document(order: dict) -> Document:
         # The sandbox's OrderTotal leaves out tax posted as given (TaxDetails), which a real
         # instance adds: the document's total is its lines, freight and tax.
         total_inc_tax=ex_tax + tax,
-        shipping_ex_tax=cents(totals.get("Freight") or 0),
+        shipping_ex_tax=freight,
         lines=tuple(
-            (
-                line["InventoryID"],
-                cents(line["OrderQty"]),
-                cents(
-                    cents(line["OrderQty"]) * cents(line["UnitPrice"])
-                    - cents(line.get("DiscountAmount") or 0)
-                ),
-            )
-            for line in lines
-        ),  # fmt: skip
+            (line["InventoryID"], cents(line["OrderQty"]), _line_total(line)) for line in lines
+        ),
     )
 
 
