@@ -30,7 +30,7 @@ def contract_actions(entity: str) -> set[str]:
 
 def refuse(record: AcuRecord, field: str, message: str) -> AcuError:
     body = wire.render(record.entity, record.data)
-    body[field] = {**(record.data.get(field) or {"value": None}), "error": message}
+    body[field] = {**wire.shown_value(record.data.get(field)), "error": message}
     body["error"] = message
     return field_error(body, message)
 

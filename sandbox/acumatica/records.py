@@ -102,7 +102,9 @@ def _with_error(sent: dict, path: tuple, message: str) -> dict:
     node = body
     for step in path[:-1]:
         node = node[step] if isinstance(step, int) else node.setdefault(step, {})
-    leaf = node.setdefault(path[-1], {"value": None})
+    leaf = node.setdefault(path[-1], {})
+    if isinstance(leaf, dict) and leaf.get("value") is None:
+        leaf.pop("value", None)  # a null is shown as no value
     leaf["error"] = message
     return body
 

@@ -94,6 +94,13 @@ def names(text: str) -> set[str]:
     return {part.strip() for part in (text or "").split(",") if part.strip()}
 
 
+def shown_value(stored) -> dict:
+    """A general field as answered: an empty one is `{}`, as Acumatica shows a null."""
+    if not isinstance(stored, dict):
+        return {}
+    return {key: item for key, item in stored.items() if item is not None}
+
+
 def render(entity: str, data: dict, *, shown=None, expand=(), select=(), prefix="") -> dict:
     """The record as an answer carries it: id, rowNumber, note, custom; its general fields (only
     `shown` ones when given, only $select'ed ones when $select names any at this level); linked
@@ -104,13 +111,13 @@ def render(entity: str, data: dict, *, shown=None, expand=(), select=(), prefix=
     deeper = {s.split("/", 1)[0] for s in here if "/" in s}
     opened = {e[len(prefix) :].split("/", 1)[0] for e in expand if e.startswith(prefix)}
     out = {"id": data.get("id"), "rowNumber": data.get("rowNumber", 1),
-           "note": data.get("note") or {"value": None}, "custom": data.get("custom") or {}}  # fmt: skip
+           "note": shown_value(data.get("note")), "custom": data.get("custom") or {}}  # fmt: skip
     for name, stored in data.items():
         kind, target = known.get(name, ("system", ""))
         if kind == "value":
             wanted = top_selected if top_selected else shown
             if wanted is None or name in wanted:
-                out[name] = stored
+                out[name] = shown_value(stored)
         elif kind in ("linked", "detail") and (name in opened or name in deeper):
             inner = f"{prefix}{name}/"
             if kind == "linked":

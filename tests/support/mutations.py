@@ -813,6 +813,7 @@ def _gather() -> None:
     from tests.support import (
         mutations_acumatica,
         mutations_acumatica_items,
+        mutations_acumatica_sandbox,
         mutations_budget,
         mutations_catalog,
         mutations_contract,
@@ -840,6 +841,7 @@ def _gather() -> None:
         mutations_acumatica_items,
         mutations_acumatica,
         mutations_payments,
+        mutations_acumatica_sandbox,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
