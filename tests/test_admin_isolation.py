@@ -61,6 +61,7 @@ PLATFORM_APPS = {
     "sandbox_bigcommerce",
     "sandbox_myob",
     "sandbox_exact_online",
+    "sandbox_acumatica",
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
