@@ -232,3 +232,22 @@ def live_server(request, collected_static, django_db_setup, django_db_blocker):
         server = _LiveServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def demo_on_live_server(live_server, transactional_db, settings):
+    """The demo tenant as `./bin/run` bootstraps it, its sandboxes served by the live server."""
+    from django.core.management import call_command
+
+    from tenants.models import Tenant
+
+    sandbox = f"{live_server.url}/sandbox"
+    settings.DEMO_MODE = True
+    settings.PUBLIC_BASE_URL = live_server.url
+    settings.MYOB_OAUTH_URL, settings.MYOB_API_URL = (
+        f"{sandbox}/myob/oauth2",
+        f"{sandbox}/myob/accountright",
+    )
+    settings.EXACT_BASE_URL = f"{sandbox}/exact_online"
+    call_command("bootstrap", verbosity=0)
+    return Tenant.objects.get(slug="demo")

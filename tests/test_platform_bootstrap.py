@@ -122,21 +122,6 @@ def test_bootstrap_outside_demo_mode_creates_no_tenant(settings):
     assert not Tenant.objects.exists()
 
 
-@pytest.fixture
-def demo_on_live_server(live_server, transactional_db, settings):
-    """The demo as `./bin/run` bootstraps it, its sandboxes served by the live server."""
-    sandbox = f"{live_server.url}/sandbox"
-    settings.DEMO_MODE = True
-    settings.PUBLIC_BASE_URL = live_server.url
-    settings.MYOB_OAUTH_URL, settings.MYOB_API_URL = (
-        f"{sandbox}/myob/oauth2",
-        f"{sandbox}/myob/accountright",
-    )
-    settings.EXACT_BASE_URL = f"{sandbox}/exact_online"
-    call_command("bootstrap", verbosity=0)
-    return Tenant.objects.get(slug="demo")
-
-
 def test_the_demo_has_one_live_connection_per_erp_with_a_connector_each_on_its_own_store(
     demo_on_live_server,
 ):

@@ -3,6 +3,7 @@ user, its stock items the demo store's SKUs, and a push notification for them po
 connection's receiver, so a stock or price change made "in Acumatica" reaches the store."""
 
 from django.conf import settings
+from django.db import transaction
 
 from sandbox.acumatica import services
 from sandbox.acumatica.models import AcuApp, AcuUser
@@ -70,10 +71,16 @@ def _push_notification(tenant, connection) -> None:
 
     setup = push_setup(connection)
     AcuPushNotification.objects.filter(tenant=tenant, address=setup["address"]).delete()
-    notification_create(
-        tenant, address=setup["address"], header_name=setup["header_name"],
-        header_value=setup["header_value"], query_name=QUERY,
-    )  # fmt: skip
+    # After the seed's own change hooks, which run on commit in order: seeding is no change to send.
+    transaction.on_commit(
+        lambda: notification_create(
+            tenant,
+            address=setup["address"],
+            header_name=setup["header_name"],
+            header_value=setup["header_value"],
+            query_name=QUERY,
+        )
+    )
 
 
 DEMO = DemoConnection(

@@ -24,7 +24,7 @@ import uuid
 from datetime import UTC, datetime
 
 import requests
-from django.db import close_old_connections
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from sandbox.acumatica import wire
@@ -143,7 +143,7 @@ def _deliver(delivery_id: int) -> None:
     except Exception:
         logger.exception("sandbox push notification not delivered", extra={"delivery": delivery_id})
     finally:
-        close_old_connections()
+        db_connection.close()  # the thread ends: a kept-alive connection would be orphaned
         with _threads_lock:
             _threads.discard(threading.current_thread())
 

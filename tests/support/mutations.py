@@ -817,6 +817,7 @@ def _gather() -> None:
         mutations_budget,
         mutations_catalog,
         mutations_contract,
+        mutations_demo,
         mutations_events,
         mutations_flows,
         mutations_jobs,
@@ -842,6 +843,7 @@ def _gather() -> None:
         mutations_acumatica,
         mutations_payments,
         mutations_acumatica_sandbox,
+        mutations_demo,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
