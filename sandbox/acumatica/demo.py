@@ -85,7 +85,7 @@ def _push_notification(tenant, connection) -> None:
 
 DEMO = DemoConnection(
     "Demo store → Acumatica", "demo3", sign_in,
-    {"endpoint_version": "24.200.001", "sign_in": "password", "document": "sales_order",
+    {"endpoint_version": "24.200.001", "sign_in": "api_user", "document": "sales_order",
      "order_type": "SO", "customer_class": "WEB", "warehouse": WAREHOUSE,
      "payment_method": "BIGCOMMERCE", "cash_account": "10250"},
 )  # fmt: skip
