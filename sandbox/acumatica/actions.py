@@ -82,7 +82,32 @@ def release_sales_invoice(tenant: AcuTenant, invoice: AcuRecord) -> None:
     if wire.value(invoice.data, "Status") in ("Open", "Closed"):
         raise refuse(invoice, "Status", RELEASED)
     amount = dec(wire.value(invoice.data, "Amount"))
-    restate(invoice, Status="Open" if amount else "Closed", Balance=money(amount))
+    balance = amount - _order_payments(tenant, invoice, amount)
+    restate(invoice, Status="Open" if balance > 0 else "Closed", Balance=money(balance),
+            PaymentTotal=money(amount - balance))  # fmt: skip
+
+
+def _order_payments(tenant: AcuTenant, invoice: AcuRecord, owed: Decimal) -> Decimal:
+    """Payments applied to the invoice's sales orders move to the invoice on release, up to what
+    it owes (as Acumatica applies an order's payments to its invoice). What they paid."""
+    orders = {(wire.value(line, "OrderType"), wire.value(line, "OrderNbr"))
+              for line in invoice.data.get("Details") or [] if wire.value(line, "OrderNbr")}  # fmt: skip
+    paid = Decimal(0)
+    for order_type, order_nbr in sorted(orders):
+        order = lookup(tenant, "SalesOrder", f"{order_type}/{order_nbr}")
+        for line in (order.data.get("Payments") or []) if order else []:
+            left = dec(wire.value(line, "AppliedToOrder")) - dec(
+                wire.value(line, "TransferredtoInvoice")
+            )
+            moved = min(left, owed - paid)
+            if moved > 0:
+                line["TransferredtoInvoice"] = wire.wrap(
+                    money(dec(wire.value(line, "TransferredtoInvoice")) + moved)
+                )
+                paid += moved
+        if order:
+            restate(order)
+    return paid
 
 
 def release_payment(tenant: AcuTenant, payment: AcuRecord) -> None:

@@ -98,7 +98,7 @@ def test_documents_on_hold_are_refused_and_there_is_no_release_from_hold(acu, ac
     assert again.status_code == 422
 
 
-def test_a_payment_applied_to_an_order_shows_on_the_order(acu, acu_client):
+def test_a_payment_applied_to_an_order_shows_on_it_and_pays_its_invoice(acu, acu_client):
     client = acu_client
     order = seeded(client, acu)
     pay = wrap(Type="Payment", CustomerID="WEB0001", PaymentAmount=210.0, PaymentMethod="CASH",
@@ -110,6 +110,13 @@ def test_a_payment_applied_to_an_order_shows_on_the_order(acu, acu_client):
     shown = client.get(f"{acu.entity}/SalesOrder/SO/SO000001", params={"$expand": "Payments"},
                        timeout=10).json()  # fmt: skip
     assert [p["ReferenceNbr"]["value"] for p in shown["Payments"]] == ["000001"]
+    keys = wrap(OrderType="SO", OrderNbr=order["OrderNbr"]["value"])
+    finish(client, act(client, acu, "SalesOrder", "PrepareSalesInvoice", keys))
+    invoice = services.plain_records(acu.tenant, "SalesInvoice")[0]
+    released = act(client, acu, "SalesInvoice", "ReleaseSalesInvoice", {"id": invoice["id"]})
+    finish(client, released)
+    paid = services.plain_records(acu.tenant, "SalesInvoice")[0]  # the order's payment moved on
+    assert (paid["Status"], paid["Balance"], paid["PaymentTotal"]) == ("Closed", 0.0, 210.0)
     bad = wrap(Type="Payment", CustomerID="WEB0001", PaymentAmount=1.0, PaymentMethod="NOPE",
                CashAccount="10200")  # fmt: skip
     refused = client.put(f"{acu.entity}/Payment", json=bad, timeout=10)

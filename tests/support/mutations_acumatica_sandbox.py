@@ -88,3 +88,13 @@ MUTATIONS: list[Mutation] = [
         tests=(f"{AUTH}::test_refresh_rotates_the_pair_and_expires_absolutely",),
     ),
 ]
+MUTATIONS.append(
+    Mutation(
+        name="acu-sandbox-order-payments-stay-on-the-order",
+        claim="a payment applied to a sales order pays the invoice prepared from it on release",
+        path="sandbox/acumatica/actions.py",
+        find="            moved = min(left, owed - paid)\n",
+        replace="            moved = min(left, owed - paid) * 0\n",
+        tests=(f"{DOCS}::test_a_payment_applied_to_an_order_shows_on_it_and_pays_its_invoice",),
+    )
+)
