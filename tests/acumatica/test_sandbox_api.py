@@ -154,3 +154,14 @@ def test_unknown_version_and_endpoint_list(acu, acu_client):
     assert gone.status_code == 404 and "message" in gone.json()
     older = client.get(f"{acu.url}/entity/Default/23.200.001/Customer", timeout=10)
     assert older.status_code == 200
+
+
+def test_delete_by_keys_and_stamps_in_the_instance_time_zone(acu, acu_client):
+    client = acu_client
+    services.licence_set(acu.instance, utc_offset_minutes=-300)
+    created = new_customer(client, acu, "C9")
+    stamp = client.get(f"{acu.entity}/Customer/C9", timeout=10).json()["LastModifiedDateTime"]
+    assert stamp["value"].endswith("-05:00")
+    assert client.delete(f"{acu.entity}/Customer/C9", timeout=10).status_code == 204
+    assert client.get(f"{acu.entity}/Customer/{created['id']}", timeout=10).status_code == 404
+    assert client.delete(f"{acu.entity}/Customer/C9", timeout=10).status_code == 404

@@ -28,6 +28,7 @@ def test_requests_past_half_the_minute_limit_are_delayed(live_server, transactio
     assert all(delay > 0 for delay in delays[5:])  # then (time left) / (requests left)
     assert delays[5] <= 3000 / 5 + 50 and max(timings[5:]) >= 0.1
     assert services.call_counts(acu.tenant)["429"] == 0
+    client.close()
 
 
 def test_more_than_twenty_waiting_is_a_429_and_a_concurrent_cap_queues(
@@ -68,3 +69,4 @@ def test_fault_switches(acu, acu_client):
     assert [c["CustomerID"]["value"] for c in services.records(acu.tenant, "Customer")] == ["C1"]
     again = fresh.put(url, json=wrap(CustomerID="C1", CustomerName="Ada"), timeout=10)
     assert again.status_code == 200  # an update is no create: the switch is spent anyway
+    fresh.close()

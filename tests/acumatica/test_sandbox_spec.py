@@ -135,6 +135,7 @@ def test_sandbox_answers_in_its_tests_match_the_official_file(test, acu):
         test(acu=acu, acu_client=client)
     else:
         test(acu=acu)
+    client.close()
     found, checked = invalid(client.seen)
     assert found == []
     assert checked >= 1
@@ -158,6 +159,7 @@ def test_error_answers_match_the_official_file(live_server, transactional_db):
     stranger = Recorder()
     stranger.get(url, timeout=10)  # 401, no sign-in
     client.seen += stranger.seen
+    client.close()
     statuses = sorted({r.status_code for r in client.seen})
     assert statuses == [400, 401, 404, 412, 422, 429, 500]
     found, _ = invalid(client.seen)

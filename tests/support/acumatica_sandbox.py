@@ -91,6 +91,9 @@ def acu(transactional_db, live_server) -> Acumatica:
 
 
 @pytest.fixture
-def acu_client(acu) -> requests.Session:
-    """Signed in to `acu` with a password-grant token."""
-    return bearer_client(acu)
+def acu_client(acu):
+    """Signed in to `acu` with a password-grant token. Closed afterwards: a kept-alive socket
+    holds a live-server thread and its database connection open."""
+    client = bearer_client(acu)
+    yield client
+    client.close()
