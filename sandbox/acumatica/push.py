@@ -13,9 +13,11 @@ as TimeStamp.
 Delivery: in a background thread (a person's edit never waits for it), at most the
 notification's max_attempts (5) tries, a short backoff after an error reply or no answer; not
 guaranteed: the notification's drop_rate drops that share silently (a fault switch). Each one is
-logged as an AcuPushDelivery. Tests wait for the threads with `deliveries_flush()`.
+logged as an AcuPushDelivery. Tests wait for the threads with `deliveries_flush()`; a process
+ending (a management command's edit) waits for them too, a little.
 """
 
+import atexit
 import logging
 import random
 import threading
@@ -37,6 +39,7 @@ COLUMNS = ("InventoryID", "Description", "DefaultPrice", "CurrentStdCost", "Aver
            "LastModifiedDateTime")  # fmt: skip
 BACKOFF_SECONDS = 0.2  # doubled after each failed try: 0.2, 0.4, 0.8, 1.6
 TIMEOUT_SECONDS = 10
+EXIT_WAIT_SECONDS = 15
 TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000  # .NET DateTime ticks (100 ns) at 1970-01-01
 
 _threads: set[threading.Thread] = set()
@@ -187,3 +190,13 @@ def deliveries_flush(timeout: float = 30) -> None:
             thread.join(max(0.0, deadline - time.monotonic()))
         if time.monotonic() >= deadline:
             raise TimeoutError(f"{len(pending)} push notification deliveries still under way")
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    """The threads are daemons: without this, a command's edit would end before its notification
+    went out."""
+    try:
+        deliveries_flush(timeout=EXIT_WAIT_SECONDS)
+    except TimeoutError:
+        logger.warning("push notifications still under way at exit were left")

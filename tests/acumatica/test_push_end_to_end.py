@@ -4,6 +4,9 @@ and asks for the catalog push, and the store's variant takes the new price. A no
 with a wrong secret is refused on each of Acumatica's 5 tries and nothing is stored; a resent one
 is stored once; a dropped one is caught by the scheduled push."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,7 +31,7 @@ from tests.support.catalog_shop import (
     store_hash,
     store_value,
 )
-from tests.support.worker import wait_until
+from tests.support.worker import wait_until, worker_database_url
 
 pytestmark = pytest.mark.worker
 NEW_PRICE = Decimal("123.45")
@@ -119,3 +122,23 @@ def test_a_dropped_notification_is_caught_by_the_scheduled_push(shop, acu):
     scheduled = push_settled(CatalogPush.objects.get(trigger=Trigger.SCHEDULE))
     assert scheduled.state == PushState.DONE and scheduled.counts.get("price") == 1
     assert store_value(store, variant.sku, "price") == NEW_PRICE
+
+
+def test_an_edit_made_by_a_command_that_ends_at_once_still_notifies(shop, acu):
+    """manage.py sandbox_acumatica_item changes an item and exits: its notification, sent from a
+    background thread, goes out before the process ends."""
+    store, connection, notification, variant = shop
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+    }
+    command = [sys.executable, "manage.py", "sandbox_acumatica_item", variant.sku, "--price",
+               str(NEW_PRICE), "--instance", acu.instance.slug, "--tenant", acu.tenant.name]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    delivery = AcuPushDelivery.objects.get(notification=notification)
+    assert (delivery.delivered, delivery.status_code) == (True, 200)
+    assert PushNotification.objects.get(connection=connection).skus == [variant.sku]
+    wait_until(lambda: store_value(store, variant.sku, "price") == NEW_PRICE, timeout=60,
+               message="the new price did not reach the store")  # fmt: skip

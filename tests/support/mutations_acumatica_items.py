@@ -167,4 +167,12 @@ MUTATIONS: list[Mutation] = [
         replace="        dropped = False",
         tests=(f"{END_TO_END}::test_a_dropped_notification_is_caught_by_the_scheduled_push",),
     ),
+    Mutation(
+        name="acumatica-sandbox-push-lost-at-exit",
+        claim="an edit made by a command that ends at once still sends its notification",
+        path="sandbox/acumatica/push.py",
+        find="@atexit.register\n",
+        replace="",
+        tests=(f"{END_TO_END}::test_an_edit_made_by_a_command_that_ends_at_once_still_notifies",),
+    ),
 ]
