@@ -113,10 +113,10 @@ def payments_post(
         except Wait:
             raise  # no room yet: nothing was sent
         except ConnectorError as exc:
-            raise type(exc)(
-                f"{describe(payment)} could not be posted against {where}: {exc.message}",
-                status=exc.status, retry_after=exc.retry_after,
-            ) from exc  # fmt: skip
+            # The same error (its kind decides retry or failure), named for the finance team.
+            exc.message = f"{describe(payment)} could not be posted against {where}: {exc.message}"
+            exc.args = (exc.message,)
+            raise
         _record(job, payment, ref)
 
 

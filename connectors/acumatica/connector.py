@@ -22,6 +22,7 @@ from connectors.acumatica.client import (
 )
 from connectors.acumatica.customers import customer_upsert
 from connectors.acumatica.items import item_now, items_changed
+from connectors.acumatica.payments import Payments
 from connectors.acumatica.versions import served_versions, version_problem
 from connectors.answers import reading
 from connectors.checks import CheckResult
@@ -171,6 +172,12 @@ class AcumaticaConnector(ApiConnector):
                 f"The order's lines changed after Acumatica {name} was created; adjust it in "
                 "Acumatica."
             )
+
+    # -- payments and refunds (connectors/acumatica/payments.py) ---------------------------
+    def record_payment(self, document, order, posting):
+        # One Payments per run: it reads the document's keys once for all the order's money.
+        payments = self.__dict__.setdefault("_payments", Payments(self.api, self.connection))
+        return payments.record(document, order, posting)
 
     # -- the invoice chain ----------------------------------------------------------------
     def _invoiced(self, order, sales_order: dict) -> ExternalRef:
