@@ -75,6 +75,11 @@ class PaymentRef:
     released: bool = False
 
 
+class PaymentsNotSetUp(Exception):
+    """The connection's settings do not say how to post payments (say no cash account is
+    chosen): the order syncs, its payments stay in the job, with this as a warning."""
+
+
 class UpdateNotAllowed(Exception):
     """The ERP document exists but cannot be changed any more (posted, closed)."""
 
@@ -112,7 +117,8 @@ class ErpConnector:
         self, document: ExternalRef, order: Order, posting: PaymentPosting
     ) -> PaymentRef:
         """Post one payment or refund against the order's document, released. Looks it up by
-        its own reference first, so a retry, a redelivery or a replay finds what was posted."""
+        its own reference first, so a retry, a redelivery or a replay finds what was posted.
+        Raises PaymentsNotSetUp, before any call, while the settings cannot post one."""
         raise NotImplementedError
 
     # -- ERP → store: one stream per entity (the flow table). A connector supports a stream when

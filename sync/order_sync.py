@@ -66,7 +66,7 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
                        f"(document {job.erp_document_number or job.erp_document_id}): adjust it there.")  # fmt: skip
             if posts_payments:  # a refund often makes the order 'Refunded': post it all the same
                 document = ExternalRef(id=job.erp_document_id, number=job.erp_document_number)
-                money.payments_post(job, erp_connector(connection), document, order, payments)
+                _payments_post(job, erp_connector(connection), document, order, payments)
             _remember_sync(job, synced)
             return JobState.SUCCEEDED, ""
         return (
@@ -98,7 +98,7 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
         erp_document_id=document.id, erp_document_number=document.number or document.id
     )
     if posts_payments:  # after the document exists (and stays, whatever a payment does)
-        money.payments_post(job, erp, document, order, payments)
+        _payments_post(job, erp, document, order, payments)
     _remember_sync(job, synced)
     return JobState.SUCCEEDED, ""
 
@@ -147,6 +147,11 @@ def customer_sync(job: SyncJob) -> tuple[str, str]:
         source_modified_at=customer.modified_at,
     )  # fmt: skip
     return JobState.SUCCEEDED, ""
+
+
+def _payments_post(job, erp, document, order, payments) -> None:
+    if warning := money.payments_post(job, erp, document, order, payments):
+        _warn(job, warning)
 
 
 def _records_payments(connection) -> bool:

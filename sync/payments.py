@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Order, Payment
-from connectors.erp import ExternalRef, PaymentPosting, PaymentRef
+from connectors.erp import ExternalRef, PaymentPosting, PaymentRef, PaymentsNotSetUp
 from connectors.errors import ConnectorError, PermanentError, Wait
 from sync.lease import job_owned
 from sync.models import SyncJob
@@ -92,13 +92,14 @@ def describe(payment: Payment) -> str:
 
 def payments_post(
     job: SyncJob, erp, document: ExternalRef, order: Order, payments: list[Payment]
-) -> None:
+) -> str:
     """Post the counted payments and refunds after the document exists, one at a time, oldest
     first. One run per order at a time (the job's run lease), so two runs never post an order's
     money at once; the connector looks each one up by its own reference before it creates or
     releases it, so a retry, a redelivery or a replay finds what an earlier run posted. Each
     posting is recorded as soon as it is done; a failed one fails the job naming the payment,
-    the document and the ERP's words, and leaves the document and earlier postings as they are."""
+    the document and the ERP's words, and leaves the document and earlier postings as they are.
+    Returns a warning when the connection is not set up to post them (they stay in the job)."""
     where = document.number or document.id
     for posting in postings(payments):
         payment = posting.payment
@@ -110,6 +111,8 @@ def payments_post(
             )
         try:
             ref = erp.record_payment(document, order, posting)
+        except PaymentsNotSetUp as exc:
+            return f"The order's payments were not posted to {erp.label}: {exc}"
         except Wait:
             raise  # no room yet: nothing was sent
         except ConnectorError as exc:
@@ -118,6 +121,7 @@ def payments_post(
             exc.args = (exc.message,)
             raise
         _record(job, payment, ref)
+    return ""
 
 
 def _record(job: SyncJob, payment: Payment, ref: PaymentRef) -> None:

@@ -28,7 +28,7 @@ from connectors.acumatica.api import quoted
 from connectors.acumatica.client import LABEL
 from connectors.answers import reading
 from connectors.canonical import Order, Payment
-from connectors.erp import ExternalRef, PaymentPosting, PaymentRef
+from connectors.erp import ExternalRef, PaymentPosting, PaymentRef, PaymentsNotSetUp
 from connectors.errors import PermanentError
 
 PAYMENT = "Payment"
@@ -38,10 +38,10 @@ RELEASED = frozenset({"Open", "Closed", "Voided", "Reserved"})
 # UNCONFIRMED: ExternalRef's length on AR302000; 40 is the usual reference length, and our
 # references are far shorter ("BC-" + two store ids); a longer one is shortened by a digest.
 REFERENCE_LENGTH = 40
-SETTINGS_MISSING = (
-    "The connection's Acumatica settings have no {what}: choose the payment method and cash "
-    "account payments are recorded with (Payment Methods, CA204000; Cash Accounts, CA202000), "
-    "then replay."
+NOT_SET_UP = (
+    "the connection's Acumatica settings have no payment method or cash account. Choose the "
+    "ones payments are recorded with (Payment Methods, CA204000; Cash Accounts, CA202000), then "
+    "replay the order."
 )
 
 
@@ -63,6 +63,8 @@ def payment_payload(
     """A pure builder: the Payment (or Refund) to create, `applications` its
     DocumentsToApply / OrdersToApply."""
     method, account = _setting(stored, "payment_method"), _setting(stored, "cash_account")
+    if not (method and account):
+        raise PaymentsNotSetUp(NOT_SET_UP)
     refund = payment.kind == "refund"
     return {
         "Type": REFUND if refund else PAYMENT,
@@ -79,10 +81,7 @@ def payment_payload(
 
 
 def _setting(stored: dict, name: str) -> str:
-    value = str((stored or {}).get(name) or "").strip()
-    if not value:
-        raise PermanentError(SETTINGS_MISSING.format(what=name.replace("_", " ")))
-    return value
+    return str((stored or {}).get(name) or "").strip()
 
 
 class Payments:
@@ -96,6 +95,9 @@ class Payments:
     @reading(LABEL, "the payment")
     def record(self, document: ExternalRef, order: Order, posting: PaymentPosting) -> PaymentRef:
         payment = posting.payment
+        stored = self.connection.erp_settings or {}
+        if not (_setting(stored, "payment_method") and _setting(stored, "cash_account")):
+            raise PaymentsNotSetUp(NOT_SET_UP)  # before any call
         reference = payment_reference(order, payment)
         kind = REFUND if payment.kind == "refund" else PAYMENT
         found = self._by_reference(kind, reference)

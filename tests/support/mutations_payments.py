@@ -6,6 +6,15 @@ See tests/support/mutations.py for the fields."""
 from tests.support.mutation_spec import Mutation
 
 RULE = "tests/pipeline/test_payments_rule.py"
+E2E = "tests/acumatica/test_payments.py"
+EACH = f"{E2E}::test_a_transaction_a_later_capture_and_a_refund_each_post_once_released_and_applied"
+INVOICE = (
+    f"{E2E}::test_in_invoice_mode_the_payment_is_applied_to_the_invoice_whose_balance_drops_to_zero"
+)
+LOST = f"{E2E}::test_a_payment_whose_answer_never_came_is_found_not_posted_twice"
+REFUSED = f"{E2E}::test_an_acumatica_refusal_fails_the_job_naming_the_transaction_and_the_field"
+NOT_SET_UP = f"{E2E}::test_without_a_payment_method_and_cash_account_the_order_syncs_and_says_so"
+ACU = "connectors/acumatica/payments.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -69,5 +78,103 @@ MUTATIONS: list[Mutation] = [
         tests=(
             f"{RULE}::test_postings_are_oldest_first_and_a_refund_gives_back_from_the_oldest_payment_first",
         ),
+    ),
+    # -- the shared shape in the order's run -------------------------------------------------
+    Mutation(
+        name="payments-not-part-of-unchanged",
+        claim="a new transaction on an otherwise unchanged order is posted (its money is compared)",
+        path="sync/order_sync.py",
+        find='seen["payments"] = _digest(money.digest_key(payments))',
+        replace="payments = payments",
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="payments-skipped-once-no-longer-synced",
+        claim="a refund on an order whose status is no longer synced is posted all the same",
+        path="sync/order_sync.py",
+        find="_payments_post(job, erp_connector(connection), document, order, payments)",
+        replace="pass",
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="payments-error-unnamed",
+        claim="a refused payment fails the job naming the transaction and the document",
+        path="sync/payments.py",
+        find='exc.message = f"{describe(payment)} could not be posted against {where}: {exc.message}"',
+        replace="exc.message = exc.message",
+        tests=(REFUSED,),
+    ),
+    Mutation(
+        name="payments-not-set-up-fails-the-order",
+        claim="a connection not set up for payments still syncs its orders, with a warning",
+        path="sync/payments.py",
+        find='return f"The order\'s payments were not posted to {erp.label}: {exc}"',
+        replace="raise",
+        tests=(NOT_SET_UP,),
+    ),
+    # -- Acumatica ---------------------------------------------------------------------------
+    Mutation(
+        name="acupay-not-released",
+        claim="each payment and refund is released (ReleasePayment)",
+        path=ACU,
+        find='self.api.action(PAYMENT, "ReleasePayment", keys)',
+        replace="pass",
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="acupay-no-find-before-create",
+        claim="a payment is looked up by its ExternalRef before it is created",
+        path=ACU,
+        find="found = self._by_reference(kind, reference)",
+        replace="found = None",
+        tests=(EACH, LOST),
+    ),
+    Mutation(
+        name="acupay-released-released-again",
+        claim="a payment found released is left as it is",
+        path=ACU,
+        find='if record.get("Status") not in RELEASED:',
+        replace="if True:",
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="acupay-order-not-applied",
+        claim="a payment is applied to the sales order (OrdersToApply)",
+        path=ACU,
+        find='return str(found["CustomerID"]), {"OrdersToApply": [line]}',
+        replace='return str(found["CustomerID"]), {"OrdersToApply": []}',
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="acupay-invoice-mode-applies-to-the-order",
+        claim="with an AR invoice, the payment is applied to the invoice, not the sales order",
+        path=ACU,
+        find="if settings.document == mapping.SALES_ORDER:",
+        replace="if True:",
+        tests=(INVOICE,),
+    ),
+    Mutation(
+        name="acupay-refund-applied-to-the-invoice",
+        claim="a refund is applied to the payment it gives back (DocType Payment)",
+        path=ACU,
+        find='lines.append({"DocType": PAYMENT,',
+        replace='lines.append({"DocType": "Invoice",',
+        tests=(EACH,),
+    ),
+    Mutation(
+        name="acupay-cash-account-fixed",
+        claim="the payment's cash account comes from the connection's settings",
+        path=ACU,
+        find='"CashAccount": account,',
+        replace='"CashAccount": "10200",',
+        tests=(EACH, REFUSED),
+    ),
+    Mutation(
+        name="acupay-payment-ref-not-the-transaction",
+        claim="PaymentRef is the store's transaction id (people match it to the gateway)",
+        path=ACU,
+        find='"PaymentRef": payment.source_id,',
+        replace='"PaymentRef": reference,',
+        tests=(EACH,),
     ),
 ]
