@@ -144,6 +144,13 @@ def _tax(order: Order, settings: MappingSettings) -> dict:
     }  # fmt: skip
 
 
+def document_date(order: Order) -> str:
+    """The order's day as the contract's DateTimeValue (RFC 3339 date-time: the file refuses a bare
+    date). Midnight with no shift, so the day is the store's, not moved by a time zone
+    (how an instance converts an offset on a date-only field is UNCONFIRMED)."""
+    return f"{order.created_at.date().isoformat()}T00:00:00+00:00"
+
+
 def _description(order: Order) -> str:
     return f"BigCommerce order {order.number}"[:255]
 
@@ -152,7 +159,7 @@ def sales_order_payload(order: Order, customer_id: str, settings: MappingSetting
     body = {
         "OrderType": settings.order_type, "CustomerID": customer_id,
         "ExternalRef": order_reference(order), "CustomerOrder": str(order.number)[:40],
-        "Date": order.created_at.date().isoformat(), "Description": _description(order),
+        "Date": document_date(order), "Description": _description(order),
         "Hold": False, "Details": _lines(order, "OrderQty", settings), **_ship_to(order),
         **_tax(order, settings),
     }  # fmt: skip
@@ -166,7 +173,7 @@ def sales_order_payload(order: Order, customer_id: str, settings: MappingSetting
 def sales_invoice_payload(order: Order, customer_id: str, settings: MappingSettings) -> dict:
     body = {
         "Type": "Invoice", "CustomerID": customer_id, "ExternalRef": order_reference(order),
-        "CustomerOrder": str(order.number)[:40], "Date": order.created_at.date().isoformat(),
+        "CustomerOrder": str(order.number)[:40], "Date": document_date(order),
         "Description": _description(order), "Hold": False,
         "Details": _lines(order, "Qty", settings),
     }  # fmt: skip

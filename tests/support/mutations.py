@@ -814,6 +814,7 @@ def _gather() -> None:
         mutations_acumatica,
         mutations_acumatica_items,
         mutations_acumatica_sandbox,
+        mutations_acumatica_traffic,
         mutations_budget,
         mutations_catalog,
         mutations_contract,
@@ -844,6 +845,7 @@ def _gather() -> None:
         mutations_payments,
         mutations_acumatica_sandbox,
         mutations_demo,
+        mutations_acumatica_traffic,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
