@@ -41,6 +41,9 @@ def _declared_length(request) -> int:
         return 0
 
 
+RECENT = 10  # notifications listed on the page
+
+
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def push_settings(request, pk):
@@ -51,8 +54,8 @@ def push_settings(request, pk):
         secret_rotate(connection)
         messages.success(request, "A new header value: paste it into Acumatica (SM302000).")
         return HttpResponseRedirect(reverse("acumatica:push-settings", args=[connection.pk]))
-    last = connection.acumatica_notifications.order_by("-received_at", "-id").first()
+    recent = connection.acumatica_notifications.order_by("-received_at", "-id")[:RECENT]
     return render_setup_page(request, "connectors_acumatica/push_notifications.html", {
-        "connection": connection, "setup": push_setup(connection), "last": last,
+        "connection": connection, "setup": push_setup(connection), "recent": recent,
         "title": "Acumatica push notifications",
     })  # fmt: skip

@@ -207,6 +207,7 @@ def test_the_set_up_page_shows_what_to_paste_and_rotates_only_for_a_writer(
     assert PushReceiver.objects.get(connection=connection).secret == setup["header_value"]
     client.force_login(owner)
     shown = client.get(page).content.decode()
+    assert "None has arrived yet" in shown
     for value in setup.values():
         assert value in shown
     assert "ML-StockItems" in shown and "SM302000" in shown
@@ -215,3 +216,6 @@ def test_the_set_up_page_shows_what_to_paste_and_rotates_only_for_a_writer(
     assert rotated != setup["header_value"] and rotated in client.get(page).content.decode()
     assert send(setup, notification("TENT-2P")).status_code == 401
     assert send(setup, notification("TENT-2P"), rotated).status_code == 200
+    assert send(setup, b"{broken", rotated).status_code == 400
+    listed = client.get(page).content.decode()
+    assert "TENT-2P" in listed and "ML-StockItems" in listed and "not valid JSON" in listed
