@@ -69,7 +69,19 @@ class Recorder(requests.Session):
         super().__init__()
         self.headers.update(headers or {})
         self.seen = []
-        self.hooks["response"].append(lambda response, *a, **k: self.seen.append(response))
+        self.hooks["response"].append(self._keep)
+
+    def _keep(self, response, *args, **kwargs):
+        # A detached copy is kept: the answer itself holds its socket, and with it a live-server
+        # thread and that thread's database connection, open past the test.
+        copy = requests.Response()
+        copy.status_code, copy._content = response.status_code, response.content
+        copy.headers, copy.url, copy.request = (
+            response.headers.copy(),
+            response.url,
+            response.request,
+        )
+        self.seen.append(copy)
 
 
 def _as_the_file_addresses(response):
@@ -160,6 +172,7 @@ def test_error_answers_match_the_official_file(live_server, transactional_db):
     stranger.get(url, timeout=10)  # 401, no sign-in
     client.seen += stranger.seen
     client.close()
+    stranger.close()
     statuses = sorted({r.status_code for r in client.seen})
     assert statuses == [400, 401, 404, 412, 422, 429, 500]
     found, _ = invalid(client.seen)
