@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import math
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -45,6 +46,10 @@ KEPT_SKUS = 200
 # at most this many times (then the scheduled poll has it).
 RETRY_SECONDS = 5
 MAX_TRIES = 60
+# A notification still 'received' this long after it arrived lost its hand-over (the broker was
+# down): longer than a waiting notification's MAX_TRIES retries, so none is handed over twice.
+STALE_AFTER = timedelta(minutes=10)
+SWEPT_AT_MOST = 500
 
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -197,6 +202,18 @@ def _hand_over(notification_id: int) -> None:
         process_notification.delay(notification_id)
     except Exception:  # the broker is down: it stays received, and the poll reads the change
         logger.warning("acumatica notification not handed over", extra={"id": notification_id})
+
+
+def notifications_sweep() -> int:
+    """Hand over again what was stored but never handed over (the broker was down when it
+    arrived), so a notification once answered 2xx is never left behind. Returns how many."""
+    stale = PushNotification.objects.filter(
+        state=NotificationState.RECEIVED, received_at__lt=timezone.now() - STALE_AFTER
+    ).values_list("pk", flat=True)[:SWEPT_AT_MOST]
+    stale = list(stale)
+    for notification_id in stale:
+        _hand_over(notification_id)
+    return len(stale)
 
 
 # --- processing -----------------------------------------------------------------------------

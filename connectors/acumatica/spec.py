@@ -1,5 +1,6 @@
 """Acumatica: everything the platform needs to know about this package."""
 
+from config.periodic import Periodic
 from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
@@ -15,6 +16,13 @@ SPEC = ErpSpec(
         ErpLink("Endpoint version", "acumatica:picker", "acumatica-version"),
         ErpLink("Acumatica documents", "acumatica:mappings", "acumatica-mappings"),
         ErpLink("Push notifications", "acumatica:push-settings", "acumatica-push"),
+    ),
+    periodic_tasks=(
+        Periodic(
+            "Hand over lost Acumatica push notifications",
+            "connectors.acumatica.tasks.sweep_notifications",
+            every_seconds=300,
+        ),
     ),
     env_settings=(
         EnvSetting(

@@ -10,3 +10,11 @@ def process_notification(notification_id: int, tries: int = 1):
 
     if (wait := notification_process(notification_id, tries)) is not None:
         process_notification.apply_async((notification_id, tries + 1), countdown=wait)
+
+
+@shared_task
+def sweep_notifications():
+    """Stored notifications whose hand-over was lost are handed over again (every 5 minutes)."""
+    from connectors.acumatica.push import notifications_sweep
+
+    return notifications_sweep()

@@ -1,4 +1,5 @@
-"""What the Acumatica connector sends holds to the official OpenAPI file.
+"""What the Acumatica connector sends holds to the official OpenAPI file; a stored push
+notification whose hand-over was lost is swept to its push.
 
 See tests/support/mutations.py for the fields."""
 
@@ -14,5 +15,13 @@ MUTATIONS: list[Mutation] = [
         find='    return f"{order.created_at.date().isoformat()}T00:00:00+00:00"\n',
         replace="    return order.created_at.date().isoformat()\n",
         tests=(f"{TRAFFIC}::test_what_the_connector_sends_and_gets_matches_the_official_file",),
+    ),
+    Mutation(
+        name="acumatica-lost-notification-not-swept",
+        claim="a stored push notification whose hand-over was lost is handed over by the sweep",
+        path="connectors/acumatica/push.py",
+        find="        _hand_over(notification_id)\n    return len(stale)",
+        replace="        pass\n    return len(stale)",
+        tests=("tests/acumatica/test_push_sweep.py",),
     ),
 ]
