@@ -69,6 +69,11 @@ def prepare_sales_invoice(tenant: AcuTenant, order: AcuRecord) -> None:
     for name in ("CustomerOrder", "ExternalRef", "Description"):
         if data.get(name):
             body[name] = data[name]
+    # Tax posted on the order as given goes to its invoice with it.
+    taxes = [{name: row[name] for name in ("TaxID", "TaxableAmount", "TaxAmount") if name in row}
+             for row in data.get("TaxDetails") or []]  # fmt: skip
+    if taxes:
+        body["TaxDetails"] = taxes
     invoice, _ = records.save(tenant, "SalesInvoice", body)
     for line in data.get("Details") or []:
         line["InvoiceType"] = wire.wrap("Invoice")

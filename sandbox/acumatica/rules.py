@@ -132,6 +132,18 @@ def _hold_status(data: dict, before: dict | None, off_hold: str) -> None:
         data["Status"] = wire.wrap("On Hold" if wire.value(data, "Hold") else off_hold)
 
 
+def _posted_tax(data: dict) -> Decimal:
+    """The document's tax: the sum of its TaxDetails rows when it has any (tax posted as given,
+    DisableAutomaticTaxCalculation), kept as its TaxTotal as an instance shows it; else the
+    TaxTotal as stored (the sandbox computes no tax from tax zones)."""
+    rows = data.get("TaxDetails") or []
+    if not rows:
+        return dec(wire.value(data, "TaxTotal"))
+    tax = sum((dec(wire.value(row, "TaxAmount")) for row in rows), Decimal(0))
+    data["TaxTotal"] = wire.wrap(money(tax))
+    return tax
+
+
 # --- SalesOrder --------------------------------------------------------------------------------
 def sales_order(tenant: AcuTenant, data: dict, sent: dict, before: dict | None) -> None:
     default(data, "OrderType", "SO")
@@ -147,7 +159,7 @@ def sales_order(tenant: AcuTenant, data: dict, sent: dict, before: dict | None) 
         default(line, "OpenQty", wire.value(line, "OrderQty"))
     freight = dec(wire.value(data.get("Totals") or {}, "Freight"))
     line_total = sum((dec(wire.value(line, "Amount")) for line in lines), Decimal(0))
-    tax = dec(wire.value(data, "TaxTotal"))
+    tax = _posted_tax(data)
     data["OrderTotal"] = wire.wrap(money(line_total + freight + tax))
     data["OrderedQty"] = wire.wrap(
         float(sum((dec(wire.value(line, "OrderQty")) for line in lines), Decimal(0)))
@@ -185,9 +197,7 @@ def sales_invoice(tenant: AcuTenant, data: dict, sent: dict, before: dict | None
                 )
     lines = _lines(tenant, data, sent, "Details", "Qty", "SalesInvoiceDetail")
     detail_total = sum((dec(wire.value(line, "Amount")) for line in lines), Decimal(0))
-    amount = (
-        detail_total + dec(wire.value(data, "FreightPrice")) + dec(wire.value(data, "TaxTotal"))
-    )
+    amount = detail_total + dec(wire.value(data, "FreightPrice")) + _posted_tax(data)
     data["DetailTotal"] = wire.wrap(money(detail_total))
     data["Amount"] = wire.wrap(money(amount))
     default(data, "TaxTotal", 0)

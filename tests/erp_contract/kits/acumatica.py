@@ -132,28 +132,20 @@ class AcumaticaKit(Kit):
         ]  # fmt: skip
 
 
-def _line_total(line: dict):
-    quantity, price = cents(line["OrderQty"]), cents(line["UnitPrice"])
-    return cents(quantity * price - cents(line.get("DiscountAmount") or 0))
-
-
 def _document(order: dict) -> Document:
-    lines = order.get("Details") or []
-    freight = cents((order.get("Totals") or {}).get("Freight") or 0)
-    taxes = order.get("TaxDetails") or []
-    tax = sum((cents(row.get("TaxAmount") or 0) for row in taxes), cents(0))
-    ex_tax = sum((_line_total(line) for line in lines), cents(0)) + freight
+    """The sales order as Acumatica totals it: OrderTotal with the tax posted on it (TaxTotal),
+    each line's Amount after its discount."""
+    total, tax = cents(order["OrderTotal"]), cents(order.get("TaxTotal") or 0)
     return Document(
         id=str(order["id"]),
         number=f"{order['OrderType']} {order['OrderNbr']}",
-        total_ex_tax=ex_tax,
+        total_ex_tax=total - tax,
         total_tax=tax,
-        # The sandbox's OrderTotal leaves out tax posted as given (TaxDetails), which a real
-        # instance adds: the document's total is its lines, freight and tax.
-        total_inc_tax=ex_tax + tax,
-        shipping_ex_tax=freight,
+        total_inc_tax=total,
+        shipping_ex_tax=cents((order.get("Totals") or {}).get("Freight") or 0),
         lines=tuple(
-            (line["InventoryID"], cents(line["OrderQty"]), _line_total(line)) for line in lines
+            (line["InventoryID"], cents(line["OrderQty"]), cents(line["Amount"]))
+            for line in order.get("Details") or []
         ),
     )
 
