@@ -1,15 +1,20 @@
 """Every request the Acumatica connector sends to the contract-based API, and every answer it gets,
 validates against Acumatica's official OpenAPI file: a response hook on the audited client's
 pooled session records each exchange while the connector checks the connection, finds or creates
-a customer, lands an order in each document mode and reads the stock items.
+a customer, lands an order in each document mode, posts a payment and its refund against it and
+reads the stock items.
 
 What the file does not declare (PATCH, an action's status address, statuses it does not list) is
 checked as tests/acumatica/test_sandbox_spec.py checks the sandbox's answers."""
+
+from decimal import Decimal
 
 import pytest
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
 from connectors.acumatica.connector import AcumaticaConnector
+from connectors.canonical import Payment
+from connectors.erp import PaymentPosting
 from connectors.http import _session
 from tenants.models import Connection
 from tests.acumatica import test_sandbox_spec as spec
@@ -69,7 +74,7 @@ def shop(live_server, tenant, settings):
 
 @pytest.mark.parametrize("document", ["sales_order", "order_invoice", "invoice"])
 def test_what_the_connector_sends_and_gets_matches_the_official_file(shop, document):
-    connection, _ = shop(document=document)
+    connection, _ = shop(document=document, payment_method="CREDITCARD", cash_account="10250")
     with Traffic() as traffic:
         erp = AcumaticaConnector(connection)
         assert erp.check().ok
@@ -77,6 +82,12 @@ def test_what_the_connector_sends_and_gets_matches_the_official_file(shop, docum
         customer = erp.upsert_customer(order.customer)
         ref = erp.create_sales_document(order, customer)
         assert AcumaticaConnector(connection).find_sales_document(order).id == ref.id
+        paid = Payment("901", "transaction", "purchase", order.total_inc_tax, "AUD", "ok",
+                       "2026-11-20T10:00:00+00:00", "credit_card")  # fmt: skip
+        refund = Payment("77", "refund", "refund", Decimal("20.00"), "", "ok",
+                         "2026-11-21T10:00:00+00:00")  # fmt: skip
+        erp.record_payment(ref, order, PaymentPosting(paid))
+        erp.record_payment(ref, order, PaymentPosting(refund, (("901", Decimal("20.00")),)))
         missing = orders.order("7002", [orders.line("NOPE-1", 1, "5.0000")])
         with pytest.raises(Exception):  # noqa: B017 - a refusal's answer is checked too
             erp.create_sales_document(missing, customer)
@@ -88,5 +99,8 @@ def test_what_the_connector_sends_and_gets_matches_the_official_file(shop, docum
     assert answers_found == [], "\n".join(answers_found)
     methods = {r.request.method for r in traffic.seen if spec.ADDRESS.match(r.request.url)}
     assert requests_checked >= 5 and answers_checked >= 5 and {"GET", "PUT"} <= methods
+    puts = {r.request.url.rsplit("/", 1)[-1].split("?")[0] for r in traffic.seen
+            if r.request.method == "PUT"}  # fmt: skip
+    assert {"Customer", "Payment"} <= puts, puts
     if document != "sales_order":
         assert "POST" in methods  # an action (prepare, release) was sent and checked
