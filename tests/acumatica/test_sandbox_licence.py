@@ -69,4 +69,9 @@ def test_fault_switches(acu, acu_client):
     assert [c["CustomerID"]["value"] for c in services.records(acu.tenant, "Customer")] == ["C1"]
     again = fresh.put(url, json=wrap(CustomerID="C1", CustomerName="Ada"), timeout=10)
     assert again.status_code == 200  # an update is no create: the switch is spent anyway
+    services.faults_set(acu.tenant, fault_create_then_hang=1, fault_hang_ms=600)
+    started = time.monotonic()
+    hung = fresh.put(url, json=wrap(CustomerID="C2"), timeout=10)
+    assert hung.status_code == 200 and time.monotonic() - started >= 0.6
+    assert len(services.records(acu.tenant, "Customer")) == 2
     fresh.close()

@@ -98,3 +98,21 @@ MUTATIONS.append(
         tests=(f"{DOCS}::test_a_payment_applied_to_an_order_shows_on_it_and_pays_its_invoice",),
     )
 )
+MUTATIONS += [
+    Mutation(
+        name="acu-sandbox-actions-done-at-once",
+        claim="an action's Location answers 202 while it runs, then 204",
+        path="sandbox/acumatica/views.py",
+        find="polls_left=tenant.action_polls)",
+        replace="polls_left=0)",
+        tests=(f"{DOCS}::test_order_to_released_invoice_paid_and_refunded",),
+    ),
+    Mutation(
+        name="acu-sandbox-expired-token-revives",
+        claim="the expired-token fault leaves the token expired, as a real expiry does",
+        path="sandbox/acumatica/gate.py",
+        find=".update(expires_at=timezone.now())",
+        replace=".update(dead=False)",
+        tests=(f"{LICENCE}::test_fault_switches",),
+    ),
+]
