@@ -11,7 +11,9 @@
 One session per grant (no api:concurrent_access): it opens at the token's first API call.
 """
 
+import base64
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 from django.db import transaction
 from django.http import JsonResponse
@@ -93,6 +95,7 @@ class AcumaticaOAuth(OAuthServer):
         return None
 
     def token(self, request):
+        _basic_client(request)
         if request.POST.get("grant_type") != "password":
             return super().token(request)
         client_id = request.POST.get("client_id", "")
@@ -110,6 +113,21 @@ class AcumaticaOAuth(OAuthServer):
         with transaction.atomic():
             new = self.issue(app, str(user.pk), request.POST.get("scope", "api"))
         return self.answer(client_id, "password", 200, self.token_body(new, app))
+
+
+def _basic_client(request) -> None:
+    """client_secret_basic (the discovery document offers it): the client's id and secret from
+    `Authorization: Basic`, as if posted in the form."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or request.POST.get("client_id"):
+        return
+    try:
+        client_id, _, secret = base64.b64decode(value).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return
+    form = request.POST.copy()
+    form["client_id"], form["client_secret"] = unquote_plus(client_id), unquote_plus(secret)
+    request.POST = form
 
 
 def discovery(request, instance: AcuInstance) -> JsonResponse:

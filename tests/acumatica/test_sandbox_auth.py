@@ -35,6 +35,10 @@ def test_password_grant_gives_an_hour_long_bearer_token_and_a_refresh_token(acu)
     assert ok.status_code == 200 and ok.json() == []
     no_offline = password_grant(acu, scope="api").json()
     assert "refresh_token" not in no_offline
+    basic = requests.post(acu.token_url, auth=(acu.app.client_id, acu.app.client_secret), data={
+        "grant_type": "password", "username": USERNAME, "password": PASSWORD, "scope": "api"},
+        timeout=10)  # fmt: skip
+    assert basic.status_code == 200 and basic.json()["access_token"]
 
 
 def test_refusals_are_the_oidc_error_json(acu):
