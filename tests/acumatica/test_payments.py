@@ -20,7 +20,7 @@ from tests.erp_contract.kits.acumatica import acumatica_shop, acumatica_worker_e
 from tests.support.unconfirmed_writes import FAULTS, READ_TIMEOUT
 from tests.support.worker import WorkerProcess, jobs_settled, redeliver_and_replay, wait_until
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.embedded]
 _names = itertools.count(1)
 METHOD, ACCOUNT = "CREDITCARD", "10250"
 
