@@ -2,6 +2,7 @@
 {"value": X}, system fields (id, rowNumber) bare, linked entities nested, details as arrays,
 custom fields under `custom`. Field names and kinds come from the contract (contract.py)."""
 
+import math
 import uuid
 
 from sandbox.acumatica.contract import SYSTEM_FIELDS, fields, value_type
@@ -17,6 +18,8 @@ def _type_ok(value, json_type: str) -> bool:
         return True
     if isinstance(value, bool) and json_type != "boolean":
         return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # NaN and Infinity parse as JSON numbers here, but are none
     return isinstance(value, JSON_TYPES.get(json_type, (object,)))
 
 

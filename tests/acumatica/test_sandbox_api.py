@@ -31,6 +31,11 @@ def test_values_travel_wrapped_and_a_flat_value_is_a_400_http_error(acu_client, 
     assert set(flat.json()) >= {"message", "exceptionMessage", "exceptionType"}
     assert "CustomerID" in flat.json()["exceptionMessage"]
     assert len(services.records(acu.tenant, "Customer")) == 1
+    not_a_number = client.put(f"{acu.entity}/Customer", data='{"CreditLimit": {"value": NaN}}',
+                              headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+    assert (
+        not_a_number.status_code == 400 and "CreditLimit" in not_a_number.json()["exceptionMessage"]
+    )
     unknown = put(client, acu, "Customer", wrap(CustomerID="WEB0003", Quantity=1))
     assert unknown.status_code == 400 and "Quantity" in unknown.json()["exceptionMessage"]
 
