@@ -62,6 +62,9 @@ class SetupPages:
     # What the person chose on the vendor's consent page, from the callback's query (MYOB's
     # businessId); a ConnectorError says what is missing.
     chosen_on_consent: Callable[[QueryDict], dict] = field(default=lambda query: {})
+    # The mappings page's first line; blank: "Each list shows what is in the <books> now" (true
+    # of pickers only: an ERP whose settings are typed says so).
+    mappings_intro: str = ""
 
     def urlpatterns(self) -> list:
         """The same URL names for every ERP, in its own namespace (`app_name = kind`)."""
@@ -158,5 +161,5 @@ class SetupPages:
                 return HttpResponseRedirect(change_page(connection))
         return render_setup_page(request, "connectors/mappings.html", {
             "connection": connection, "form": form, "title": f"{self.label} mappings",
-            "label": self.label, "books": self.books,
+            "label": self.label, "books": self.books, "intro": self.mappings_intro,
         })  # fmt: skip

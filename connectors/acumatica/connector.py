@@ -17,7 +17,6 @@ from connectors.acumatica.client import (
     LOGIN_LIMIT_MESSAGE,
     NotConnected,
     RecordRefused,
-    endpoint_url,
     instance_url,
 )
 from connectors.acumatica.customers import customer_upsert
@@ -79,11 +78,16 @@ class AcumaticaConnector(ApiConnector):
             return self._failed(exc.message, hint)
         except ConnectorError as exc:
             return self._failed(exc.message)
-        how = "the API user" if sign_in_method(self.connection) == API_USER else "OAuth"
+        how = (
+            f"the API user {stored.get('username') or ''}".rstrip()
+            if sign_in_method(self.connection) == API_USER
+            else "'Connect Acumatica'"
+        )
+        # Said to a person on the set-up pages: the instance by its address, not the API's.
         return CheckResult(
             self.label, ok=True,
-            message=f"Signed in to {instance_url(self.connection)} (tenant "
-            f"{stored.get('tenant') or '?'}) with {how}; endpoint {endpoint_url(self.connection)}.",
+            message=f"Connected to Acumatica at {instance_url(self.connection)} (tenant "
+            f"{stored.get('tenant') or '?'}), signed in by {how}, endpoint version {version}.",
         )  # fmt: skip
 
     def _failed(self, message: str, hint: str = "") -> CheckResult:

@@ -5,7 +5,7 @@ from django import forms
 
 from connectors.acumatica import setup
 from connectors.acumatica.client import instance_url
-from connectors.acumatica.config import DOCUMENTS
+from connectors.acumatica.config import DOCUMENTS, AcumaticaConfig
 from connectors.acumatica.mapping import MappingSettings
 from connectors.acumatica.versions import served_versions
 from connectors.oauth_connect import erp_settings_merge
@@ -31,13 +31,26 @@ def version_save(connection, values: dict):
 
 
 def mapping_fields(choices: dict) -> dict:
+    """Typed, with the settings form's help (which Acumatica screen holds each value)."""
+    said = AcumaticaConfig.base_fields
     return {
-        "document": forms.ChoiceField(label="Document for each order", choices=DOCUMENTS),
-        "order_type": forms.CharField(label="Order type", max_length=2),
-        "customer_class": forms.CharField(label="Customer class for new customers", required=False, max_length=10),
-        "warehouse": forms.CharField(label="Warehouse", required=False, max_length=30),
-        "tax_id": forms.CharField(label="Tax ID for the store's tax", required=False, max_length=30),
+        "document": forms.ChoiceField(label="Document for each order", choices=DOCUMENTS,
+                                      help_text=DOCUMENT_HELP),
+        "order_type": forms.CharField(label="Order type", max_length=2,
+                                      help_text=said["order_type"].help_text),
+        "customer_class": forms.CharField(label="Customer class for new customers", required=False,
+                                          max_length=10, help_text=said["customer_class"].help_text),
+        "warehouse": forms.CharField(label="Warehouse", required=False, max_length=30,
+                                     help_text=said["warehouse"].help_text),
+        "tax_id": forms.CharField(label="Tax ID for the store's tax", required=False, max_length=30,
+                                  help_text=said["tax_id"].help_text),
     }  # fmt: skip
+
+
+DOCUMENT_HELP = (
+    "A sales order to fulfil in Acumatica; or that sales order invoiced at once (an AR invoice "
+    "prepared from it and released); or only a released AR invoice, with no sales order."
+)
 
 
 VERSION = Picker(
@@ -55,4 +68,6 @@ PAGES = SetupPages(
     picker=VERSION,
     mapping_fields=mapping_fields,
     mapping_settings=MappingSettings,
+    mappings_intro="Type each value as it is in Acumatica: it is checked when the first order is "
+    "sent, and a value Acumatica does not know fails that order with its name.",
 )

@@ -98,7 +98,11 @@ def test_connect_acumatica_signs_in_on_the_consent_page_then_the_version_is_pick
     draft.refresh_from_db()
     assert draft.erp_settings["endpoint_version"] == "23.200.001"
     result = AcumaticaConnector(draft).check()
-    assert result.ok and "with OAuth" in result.message and "23.200.001" in result.message
+    assert (
+        result.ok
+        and "signed in by 'Connect Acumatica'" in result.message
+        and "23.200.001" in result.message
+    )
     # The callback is single use.
     assert back_here(client, back).status_code == 400
 
@@ -122,7 +126,7 @@ def test_the_api_user_signs_in_with_its_password_from_the_version_picker(
     client.force_login(owner)
     url = reverse("acumatica:picker", args=[connection.pk])
     saved = client.post(url, {"endpoint_version": VERSION}, follow=True)
-    assert "with the API user" in saved.content.decode()
+    assert "signed in by the API user ml-connector" in saved.content.decode()
     assert token_calls(acu.app.client_id, "password") == 1
     token = OAuthToken.objects.get(connection=connection, system="acumatica")
     assert token.refresh_token
