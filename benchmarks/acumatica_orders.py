@@ -172,23 +172,9 @@ def main() -> int:
         try:
             print(f"{args.orders} orders into Acumatica; database {DB_NAME}; logs in {stack.dir}",
                   flush=True)  # fmt: skip
-            stack.redis_start()
-            stack.database_create()
-            import django
-
-            django.setup()
-            from django.core.management import call_command
+            stack.production_start()
             from django.utils import timezone
 
-            call_command("migrate", verbosity=0)
-            call_command("sync_beat_schedule", verbosity=0)
-            stack.web_start()
-            from benchmarks.bc_sender import SENDER_QUEUE
-
-            stack.sender_start("benchmarks.bc_sender", SENDER_QUEUE)
-            stack.events_start()
-            stack.worker_start()
-            stack.beat_start()
             run = Run(shops=[shop_create(stack, args)])
             quiet(300, "the activation's customer pull finished")
             placer = Placer(run, random.Random(args.seed), 0.0)

@@ -698,22 +698,7 @@ def main() -> int:
                 f"scenario {args.scenario}: {args.orders} orders; database {DB_NAME}; logs in {stack.dir}",
                 flush=True,
             )
-            stack.redis_start()
-            stack.database_create()
-            import django
-
-            django.setup()
-            from django.core.management import call_command
-
-            call_command("migrate", verbosity=0)
-            call_command("sync_beat_schedule", verbosity=0)
-            stack.web_start()
-            from benchmarks.bc_sender import SENDER_QUEUE
-
-            stack.sender_start("benchmarks.bc_sender", SENDER_QUEUE)
-            stack.events_start()
-            stack.worker_start()
-            stack.beat_start()
+            stack.production_start()
             run = Run(shops=shops_create(stack, scenario_specs(args)))
             quiet(180, "the activations' customer pulls finished")
             print(f"{len(run.shops)} tenants active; placing orders", flush=True)

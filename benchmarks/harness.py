@@ -243,6 +243,27 @@ class Stack:
             "--pidfile=", "--schedule", str(self.dir / "beat-schedule"),
         ])  # fmt: skip
 
+    def production_start(self) -> None:
+        """The whole stack as Procfile.dev runs it, on a new migrated database: Django set up in
+        this process, the beat schedule written, web, the store's webhook sender, the events and
+        sync workers and beat."""
+        self.redis_start()
+        self.database_create()
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("sync_beat_schedule", verbosity=0)
+        self.web_start()
+        from benchmarks.bc_sender import SENDER_QUEUE
+
+        self.sender_start("benchmarks.bc_sender", SENDER_QUEUE)
+        self.events_start()
+        self.worker_start()
+        self.beat_start()
+
     def stop(self) -> None:
         stopping = (
             (self.beat, False), (self.sender, True), (self.worker, True), (self.events, True),
