@@ -153,4 +153,25 @@ MUTATIONS: list[Mutation] = [
         replace='    if False:\n        body["TaxDetails"] = taxes\n',
         tests=(f"{TAX}::test_tax_posted_as_given_is_in_the_documents_totals",),
     ),
+    # -- the set-up pages (test_setup_pages_browser.py) --------------------------------------
+    Mutation(
+        name="acumatica-documents-help-dropped",
+        claim="the document settings page says where each value is found in Acumatica",
+        path="connectors/acumatica/views.py",
+        find='help_text=said["order_type"].help_text),',
+        replace="),",
+        tests=(
+            "tests/acumatica/test_setup_pages_browser.py::test_connect_version_and_document_pages_are_admin_pages_with_visible_buttons",
+        ),
+    ),
+    Mutation(
+        name="acumatica-check-says-the-api-address",
+        claim="the check's message names the instance, not the API's long address (a phone's width)",
+        path="connectors/acumatica/connector.py",
+        find='f"Connected to Acumatica at {instance_url(self.connection)} (tenant "',
+        replace='f"Connected to Acumatica at {instance_url(self.connection)}/entity/Default/{version}/ (tenant "',
+        tests=(
+            "tests/acumatica/test_setup_pages_browser.py::test_connect_version_and_document_pages_are_admin_pages_with_visible_buttons",
+        ),
+    ),
 ]
