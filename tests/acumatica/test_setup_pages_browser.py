@@ -90,6 +90,12 @@ def test_the_push_notifications_page_shows_what_to_paste_into_acumatica(
     assert first and page.locator("#push-none").count() == 1
     browser.assert_visible_button(page, "#push-rotate")
     browser.screenshots(page, "acumatica-push")
+    page.set_viewport_size({"width": 390, "height": 900})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 390, f"the page is {wide} px wide on a phone"
+    steps = page.locator("#push-steps").evaluate("e => getComputedStyle(e).listStyleType")
+    assert steps == "decimal"  # the three set-up steps are numbered
+    page.set_viewport_size({"width": 1440, "height": 900})
     page.click("#push-rotate")
     page.wait_for_url(f"**{reverse('acumatica:push-settings', args=[connection.pk])}")
     assert page.locator("#push-header-value").inner_text() not in ("", first)

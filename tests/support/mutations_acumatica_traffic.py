@@ -1,11 +1,13 @@
 """What the Acumatica connector sends holds to the official OpenAPI file; a stored push
-notification whose hand-over was lost is swept to its push.
+notification whose hand-over was lost is swept to its push; the push notifications page fits a
+phone and numbers its steps.
 
 See tests/support/mutations.py for the fields."""
 
 from tests.support.mutation_spec import Mutation
 
 TRAFFIC = "tests/acumatica/test_connector_spec.py"
+BROWSER = "tests/acumatica/test_setup_pages_browser.py"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -23,5 +25,21 @@ MUTATIONS: list[Mutation] = [
         find="        _hand_over(notification_id)\n    return len(stale)",
         replace="        pass\n    return len(stale)",
         tests=("tests/acumatica/test_push_sweep.py",),
+    ),
+    Mutation(
+        name="acumatica-push-address-overflows",
+        claim="the push notifications page fits a phone's width",
+        path="connectors/acumatica/templates/connectors_acumatica/push_notifications.html",
+        find='<code id="push-address" class="break-all">',
+        replace='<code id="push-address">',
+        tests=(f"{BROWSER}::test_the_push_notifications_page_shows_what_to_paste_into_acumatica",),
+    ),
+    Mutation(
+        name="admin-css-list-unnumbered",
+        claim="the push notifications page numbers its set-up steps",
+        path="static/ml-connector/admin.css",
+        find=".list-decimal { list-style-type: decimal; }",
+        replace="",
+        tests=(f"{BROWSER}::test_the_push_notifications_page_shows_what_to_paste_into_acumatica",),
     ),
 ]
