@@ -8,12 +8,21 @@ from sync.models import BulkRun
 from tenants.models import Connection, ConnectionStatus
 from tests.api.test_connections import CONNECTIONS, NEW
 
+# SYSPRO has no connector yet (Acumatica had none until it landed).
+SYSPRO = {
+    **NEW, "erp_kind": "syspro",
+    "erp_config": {"server_url": "https://syspro.example.com:40001/SYSPROWCFService/Rest",
+                   "operator": "MLC", "operator_password": "op-secret", "company_id": "EDU1",
+                   "warehouse": "WH01"},
+}  # fmt: skip
+
 
 @pytest.mark.django_db
 def test_an_unavailable_erp_is_saved_as_a_draft_and_activation_is_refused(owner_api):
-    assert not ERP_KINDS[NEW["erp_kind"]].available
-    created = owner_api.post(CONNECTIONS, NEW, format="json")
-    assert created.status_code == 201 and created.json()["status"] == ConnectionStatus.DRAFT
+    assert not ERP_KINDS[SYSPRO["erp_kind"]].available
+    created = owner_api.post(CONNECTIONS, SYSPRO, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == ConnectionStatus.DRAFT
     url = f"{CONNECTIONS}{created.json()['id']}/activate/"
 
     refused = owner_api.post(url, {"backfill_days": 3}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
@@ -21,8 +30,7 @@ def test_an_unavailable_erp_is_saved_as_a_draft_and_activation_is_refused(owner_
     error = refused.json()["error"]
     assert error["code"] == "erp_unavailable"
     assert (
-        error["message"].startswith("Acumatica is not available yet")
-        and "draft" in error["message"]
+        error["message"].startswith("SYSPRO is not available yet") and "draft" in error["message"]
     )
     connection = Connection.objects.get()
     assert connection.status == ConnectionStatus.DRAFT and connection.webhook_health == {}
