@@ -16,7 +16,7 @@ every call that reached the instance with its licence delay and status), SyncJob
 store calls. PASS only with every order in Acumatica once, no failed job.
 
 Run:  .venv/bin/python benchmarks/acumatica_orders.py [--orders 200] [--per-minute 150]
-      [--concurrent 3] [--document sales_order|order_invoice|invoice] [--settle-timeout 1200]
+      [--concurrent 3] [--document sales_order|order_invoice|invoice] [--settle-timeout 2700]
 """
 
 import argparse
@@ -160,7 +160,7 @@ def main() -> int:
     parser.add_argument("--per-minute", type=int, default=PER_MINUTE)
     parser.add_argument("--concurrent", type=int, default=CONCURRENT)
     parser.add_argument("--document", choices=sorted(DOCUMENT_ENTITY), default="sales_order")
-    parser.add_argument("--settle-timeout", type=float, default=1200.0)
+    parser.add_argument("--settle-timeout", type=float, default=2700.0)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
