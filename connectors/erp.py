@@ -30,6 +30,7 @@ from functools import cached_property
 
 from connectors.canonical import Customer, ErpRecord, Order, Payment
 from connectors.checks import CheckResult
+from connectors.errors import PermanentError
 from connectors.ratelimit import LIVE
 
 # What the job records of an ERP document (SyncJob.erp_document_id and _number are this long).
@@ -95,6 +96,12 @@ class ErpConnector:
     def check(self) -> CheckResult:
         raise NotImplementedError
 
+    def slot_reserve(self) -> None:
+        """Take a slot of our budget for the ERP now, for the run's first ERP call: while the
+        ERP has no room, a run waits before it reads anything from the store (BudgetWait), instead
+        of spending the store's scarce budget on reads it would repeat once room came. Nothing for
+        an ERP we keep no budget for."""
+
     def upsert_customer(self, customer: Customer) -> ExternalRef:
         raise NotImplementedError
 
@@ -156,6 +163,13 @@ class ApiConnector(ErpConnector):
     @cached_property
     def api(self):
         return self.api_class(self.connection, lane=self.lane)
+
+    def slot_reserve(self) -> None:
+        try:
+            http = self.api.http
+        except PermanentError:  # not signed in: the run says so where it needs the ERP
+            return
+        http.slot_reserve()
 
 
 def records_payments(connector_class) -> bool:

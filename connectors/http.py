@@ -179,12 +179,21 @@ class ApiClient:
     allow_private: bool | None = None  # None: settings decide (demo/test mode)
 
     def __post_init__(self):
+        self._prepaid = 0  # budget slots taken by slot_reserve for the next calls
         if self.connection is not None:
             from tenants.selectors import secret_values_of
 
             register_secrets(secret_values_of(self.connection))
 
     # -- public ---------------------------------------------------------------------------
+    def slot_reserve(self) -> None:
+        """Take a slot of the budget now, for this client's next call, waiting as a call would
+        (a short wait inline, a long one raises BudgetWait): a caller that must not start other
+        work while the vendor has no room for it (a run's store reads) asks here first."""
+        if self.budget:
+            self._wait_for_slot()
+            self._prepaid += 1
+
     def get(self, path, *, operation, **kwargs):
         return self.request("GET", path, operation=operation, **kwargs)
 
@@ -233,14 +242,7 @@ class ApiClient:
             attempt += 1
             self._refuse_dead_connection()
             check_destination(url, allow_private=self.allow_private)
-            if self.budget:
-                ratelimit.wait_for_slot(
-                    self.budget.key,
-                    self.budget.policy,
-                    lane=self.budget.lane,
-                    max_wait=self.max_inline_wait,
-                    **self._budget_names(),
-                )
+            self._take_slot()
             self._fence(method)
             sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
             sent_headers.update(headers or {})
@@ -286,6 +288,23 @@ class ApiClient:
             raise PermanentError(self.rules.error_message(response), status=response.status_code)
 
     # -- internals ------------------------------------------------------------------------
+    def _take_slot(self) -> None:
+        if not self.budget:
+            return
+        if self._prepaid:
+            self._prepaid -= 1  # taken by slot_reserve
+            return
+        self._wait_for_slot()
+
+    def _wait_for_slot(self) -> None:
+        ratelimit.wait_for_slot(
+            self.budget.key,
+            self.budget.policy,
+            lane=self.budget.lane,
+            max_wait=self.max_inline_wait,
+            **self._budget_names(),
+        )
+
     @staticmethod
     def _fence(method: str) -> None:
         """A run that lost its job to another worker (it froze past its lease) sends no write:

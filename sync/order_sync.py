@@ -33,9 +33,15 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     The store's budget is the scarce one: the order comes with its lines and ship-to addresses
     in one read, the customer is read only when the buyer changed, refunds only when the order
     has some, and a run for an order unchanged since it reached the ERP stops after one read.
-    For an ERP that records payments the order's money is part of "unchanged" (a transaction or
-    a refund need not change the order's answer), so such a run stops after two or three reads."""
+    While the ERP has no room (our budget for it is spent), the run waits before its first store
+    read: one ERP slot is taken first, for the run's first ERP call (a run that then finds
+    nothing to send spends it unused), so orders queued behind a slow ERP do not read the store
+    again each time they wake. For an ERP that records payments the order's money is part of
+    "unchanged" (a transaction or a refund need not change the order's answer), so such a run
+    stops after two or three reads."""
     connection = job.connection
+    erp = erp_connector(connection)
+    erp.slot_reserve()  # no store read while the ERP has no room for the run
     store = BigCommerceStore(connection, lane=job.lane)
     raw = store.order_with_lines(job.source_id)
     if raw is None:
@@ -66,7 +72,7 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
                        f"(document {job.erp_document_number or job.erp_document_id}): adjust it there.")  # fmt: skip
             if posts_payments:  # a refund often makes the order 'Refunded': post it all the same
                 document = ExternalRef(id=job.erp_document_id, number=job.erp_document_number)
-                _payments_post(job, erp_connector(connection), document, order, payments)
+                _payments_post(job, erp, document, order, payments)
             _remember_sync(job, synced)
             return JobState.SUCCEEDED, ""
         return (
@@ -74,7 +80,6 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
             f"Not sent: status '{name}' is not in the connection's 'Order statuses to sync'.",
         )
 
-    erp = erp_connector(connection)
     if same_buyer:
         customer_ref = ExternalRef(id=job.erp_customer_id)
     else:
@@ -135,13 +140,15 @@ def _remember_sync(job: SyncJob, synced: dict) -> None:
 
 
 def customer_sync(job: SyncJob) -> tuple[str, str]:
+    erp = erp_connector(job.connection)
+    erp.slot_reserve()
     store = BigCommerceStore(job.connection, lane=job.lane)
     raw = store.customer(job.source_id)
     if raw is None:
         return JobState.SKIPPED, "The customer no longer exists in BigCommerce."
     customer = mapping.customer_from_v3(raw)
     with find_or_create_claim(job.connection, customer):
-        ref = erp_connector(job.connection).upsert_customer(customer)
+        ref = erp.upsert_customer(customer)
     job_owned(job).update(
         erp_customer_id=ref.id, erp_document_id=ref.id, erp_document_number=ref.number or ref.id,
         source_modified_at=customer.modified_at,

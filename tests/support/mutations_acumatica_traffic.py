@@ -1,6 +1,6 @@
 """What the Acumatica connector sends holds to the official OpenAPI file; a stored push
 notification whose hand-over was lost is swept to its push; the push notifications page fits a
-phone and numbers its steps.
+phone and numbers its steps; a run waits for the ERP's budget before it reads the store.
 
 See tests/support/mutations.py for the fields."""
 
@@ -41,5 +41,21 @@ MUTATIONS: list[Mutation] = [
         find=".list-decimal { list-style-type: decimal; }",
         replace="",
         tests=(f"{BROWSER}::test_the_push_notifications_page_shows_what_to_paste_into_acumatica",),
+    ),
+    Mutation(
+        name="store-read-before-erp-budget",
+        claim="a run waiting for the ERP's budget reads nothing from the store",
+        path="sync/order_sync.py",
+        find="    erp.slot_reserve()  # no store read while the ERP has no room for the run\n",
+        replace="",
+        tests=("tests/erp_contract/test_budget_first.py",),
+    ),
+    Mutation(
+        name="reserved-slot-taken-twice",
+        claim="the slot a run reserves serves its first ERP call (not one slot more per run)",
+        path="connectors/http.py",
+        find="        if self._prepaid:\n",
+        replace="        if False:\n",
+        tests=("tests/connectors/test_slot_reserve.py",),
     ),
 ]
