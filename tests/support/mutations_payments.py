@@ -92,8 +92,8 @@ MUTATIONS: list[Mutation] = [
         name="payments-skipped-once-no-longer-synced",
         claim="a refund on an order whose status is no longer synced is posted all the same",
         path="sync/order_sync.py",
-        find="_payments_post(job, erp_connector(connection), document, order, payments)",
-        replace="pass",
+        find="    _payments_post(job, erp, document, order, payments)\n            _remember_sync",
+        replace="    pass\n            _remember_sync",
         tests=(EACH,),
     ),
     Mutation(

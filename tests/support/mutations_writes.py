@@ -118,8 +118,8 @@ MUTATIONS: list[Mutation] = [
         claim="a customer job's find-or-create waits for the orders' (and theirs for it)",
         path="sync/order_sync.py",
         find="    with find_or_create_claim(job.connection, customer):\n"
-        "        ref = erp_connector(job.connection).upsert_customer(customer)\n",
-        replace="    ref = erp_connector(job.connection).upsert_customer(customer)\n",
+        "        ref = erp.upsert_customer(customer)\n",
+        replace="    ref = erp.upsert_customer(customer)\n",
         tests=(f"{ONE_CARD}[3]", f"{ONE_CARD}[6]"),
     ),
     Mutation(
