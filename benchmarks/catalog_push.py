@@ -182,16 +182,9 @@ def main() -> int:
     args = parser.parse_args()
     with Stack(db_name=DB_NAME) as stack:
         try:
-            stack.redis_start()
-            stack.database_create()
-            import django
-
-            django.setup()
-            from django.core.management import call_command
-
+            stack.database_ready()
             from sandbox.myob.inventory import items_change
 
-            call_command("migrate", verbosity=0)
             stack.web_start()
             stack.worker_start()
             store, business, connection = shop(stack, args.skus)
@@ -206,13 +199,7 @@ def main() -> int:
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"this process's peak RSS: {rss:.0f} MB", flush=True)
         finally:
-            stack.stop()
-            if not args.keep_db:
-                try:
-                    stack.database_drop()
-                except Exception as exc:
-                    print(f"could not drop {DB_NAME}: {exc}")
-            stack.remove_files()
+            stack.finish(keep_db=args.keep_db, keep_files=False)
     return 0
 
 

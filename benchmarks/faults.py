@@ -707,16 +707,7 @@ def main() -> int:
         except KeyboardInterrupt:
             print("interrupted; stopping everything", flush=True)
         finally:
-            stack.stop()
-            if not args.keep_db:
-                try:
-                    stack.database_drop()
-                except Exception as exc:
-                    print(f"could not drop {DB_NAME}: {exc}")
-            if passed and not args.keep_logs:
-                stack.remove_files()
-            else:
-                print(f"logs kept in {stack.dir}")
+            stack.finish(keep_db=args.keep_db, keep_files=not passed or args.keep_logs)
     return 0 if passed else 1
 
 

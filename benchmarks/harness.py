@@ -243,10 +243,8 @@ class Stack:
             "--pidfile=", "--schedule", str(self.dir / "beat-schedule"),
         ])  # fmt: skip
 
-    def production_start(self) -> None:
-        """The whole stack as Procfile.dev runs it, on a new migrated database: Django set up in
-        this process, the beat schedule written, web, the store's webhook sender, the events and
-        sync workers and beat."""
+    def database_ready(self) -> None:
+        """Its redis-server and a new database, migrated, with Django set up in this process."""
         self.redis_start()
         self.database_create()
         import django
@@ -255,6 +253,14 @@ class Stack:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+    def production_start(self) -> None:
+        """The whole stack as Procfile.dev runs it, on a new migrated database: Django set up in
+        this process, the beat schedule written, web, the store's webhook sender, the events and
+        sync workers and beat."""
+        self.database_ready()
+        from django.core.management import call_command
+
         call_command("sync_beat_schedule", verbosity=0)
         self.web_start()
         from benchmarks.bc_sender import SENDER_QUEUE
@@ -276,6 +282,20 @@ class Stack:
             if self.redis is not None and self.redis.poll() is None:
                 self.redis.kill()
                 self.redis.wait(timeout=5)
+
+    def finish(self, *, keep_db: bool, keep_files: bool) -> None:
+        """After a run, also a failed or interrupted one: everything stopped, the database
+        dropped unless kept, the logs removed unless kept (their folder is printed then)."""
+        self.stop()
+        if not keep_db:
+            try:
+                self.database_drop()
+            except Exception as exc:
+                print(f"could not drop {self.db_name}: {exc}")
+        if keep_files:
+            print(f"logs kept in {self.dir}")
+        else:
+            self.remove_files()
 
     def remove_files(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -93,16 +93,9 @@ def main() -> int:
     passed = False
     with Stack(db_name=DB_NAME) as stack:
         try:
-            stack.redis_start()
-            stack.database_create()
-            import django
-
-            django.setup()
-            from django.core.management import call_command
-
+            stack.database_ready()
             from sandbox.myob.services import items_change
 
-            call_command("migrate", verbosity=0)
             stack.web_start()
             business, connection, seeded = connection_to_new_file(args.skus)
             print(f"{args.skus} catalog SKUs put in the company file in {seeded:.1f} s", flush=True)
@@ -117,13 +110,7 @@ def main() -> int:
             passed = sorted(r.data.sku for r in found) == sorted(i.data["Number"] for i in changed)
             print("the changed read yields exactly the changed items:", passed, flush=True)
         finally:
-            stack.stop()
-            if not args.keep_db:
-                try:
-                    stack.database_drop()
-                except Exception as exc:
-                    print(f"could not drop {DB_NAME}: {exc}")
-            stack.remove_files()
+            stack.finish(keep_db=args.keep_db, keep_files=False)
     return 0 if passed else 1
 
 
