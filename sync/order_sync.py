@@ -47,7 +47,7 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     if raw is None:
         return JobState.SKIPPED, "The order no longer exists in BigCommerce (deleted or archived)."
     seen = {"date_modified": mapping.order_modified_at(raw).isoformat(), "answer": _digest(raw)}
-    posts_payments = _records_payments(connection)
+    posts_payments = records_payments(type(erp))
     payments = _payments(store, job.source_id, raw) if posts_payments else None
     if posts_payments:
         seen["payments"] = _digest(money.digest_key(payments))
@@ -159,12 +159,6 @@ def customer_sync(job: SyncJob) -> tuple[str, str]:
 def _payments_post(job, erp, document, order, payments) -> None:
     if warning := money.payments_post(job, erp, document, order, payments):
         _warn(job, warning)
-
-
-def _records_payments(connection) -> bool:
-    """The connection's ERP posts the store's payments and refunds (sync/payments.py)."""
-    connector_class = connector_class_for(connection.erp_kind)
-    return connector_class is not None and records_payments(connector_class)
 
 
 def _payments(store: BigCommerceStore, order_id: str, raw_order: dict) -> list[Payment]:
