@@ -120,6 +120,10 @@ class ErpConnector:
 
     # -- payments: an ERP that records the store's money overrides `record_payment`; the others
     # keep the payments in the job only (MYOB, Exact: settled by their bank reconciliation).
+    # Which of the store's money it posts (canonical.Payment.kind): the others stay in the job
+    # only (Business Central posts refunds, as credit memos, and not the shopper's payments).
+    posted_payment_kinds: frozenset[str] = frozenset({"transaction", "refund"})
+
     def record_payment(
         self, document: ExternalRef, order: Order, posting: PaymentPosting
     ) -> PaymentRef:

@@ -1,8 +1,9 @@
 """The store's money an ERP is given: which of an order's transactions and refunds count, the
 order they are posted in, which payments each refund gives back, and the posting itself.
 
-One place for every ERP that records payments (`ErpConnector.record_payment`); the others keep
-the payments in the job only (`job.details["payments"]`)."""
+One place for every ERP that records payments (`ErpConnector.record_payment`, for the kinds
+it names in `posted_payment_kinds`); the others keep the payments in the job only
+(`job.details["payments"]`)."""
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -93,18 +94,24 @@ def describe(payment: Payment) -> str:
 def payments_post(
     job: SyncJob, erp, document: ExternalRef, order: Order, payments: list[Payment]
 ) -> str:
-    """Post the counted payments and refunds after the document exists, one at a time, oldest
-    first. One run per order at a time (the job's run lease), so two runs never post an order's
-    money at once; the connector looks each one up by its own reference before it creates or
+    """Post the counted payments and refunds after the document exists (those of the kinds the
+    ERP posts, `posted_payment_kinds`), one at a time, oldest first. One run per order at a time
+    (one job per order, and the job's run lease), so two runs never post an order's money at
+    once; the connector looks each one up by its own reference before it creates or
     releases it, so a retry, a redelivery or a replay finds what an earlier run posted. Each
     posting is recorded as soon as it is done; a failed one fails the job naming the payment,
     the document and the ERP's words, and leaves the document and earlier postings as they are.
     Returns a warning when the connection is not set up to post them (they stay in the job)."""
     where = document.number or document.id
+    kinds = erp.posted_payment_kinds
     for posting in postings(payments):
         payment = posting.payment
+        if payment.kind not in kinds:
+            continue  # kept in the job only (job.details["payments"])
         given_back = sum((amount for _, amount in posting.gives_back), Decimal(0))
-        if payment.kind == "refund" and given_back != cents(payment.amount):
+        # A refund is applied to the payments it gives back only where those are posted too.
+        gives_back_posted = "transaction" in kinds
+        if payment.kind == "refund" and gives_back_posted and given_back != cents(payment.amount):
             raise PermanentError(
                 f"{describe(payment)} could not be posted against {where}: the order's payments "
                 f"in the ERP hold only {given_back} to give back. Record it in the ERP by hand."
