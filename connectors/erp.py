@@ -44,6 +44,8 @@ class ExternalRef:
     id: str
     number: str = ""  # what a person sees (invoice number, customer code)
     posted: bool = False  # posted documents can no longer be changed
+    # Said on the job, not an error (Business Central's total with tax differing from the store's).
+    warning: str = ""
 
     def __post_init__(self):
         # Built from an ERP's answer: a ValueError here is read as a malformed answer.

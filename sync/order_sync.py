@@ -102,6 +102,8 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     job_owned(job).update(
         erp_document_id=document.id, erp_document_number=document.number or document.id
     )
+    if document.warning:
+        _warn(job, document.warning)
     if posts_payments:  # after the document exists (and stays, whatever a payment does)
         _payments_post(job, erp, document, order, payments)
     _remember_sync(job, synced)

@@ -38,7 +38,11 @@ PRODUCT_ERPS = {
     "syspro": "SYSPRO",
 }
 # Each kind's settings that make every one of its links show.
-CHOSEN = {"myob": {"business_id": "bid-1"}, "exact_online": {"division": 7}}
+CHOSEN = {
+    "myob": {"business_id": "bid-1"},
+    "exact_online": {"division": 7},
+    "business_central": {"company_id": str(uuid.UUID(int=2))},
+}
 PK = uuid.UUID(int=1)
 
 

@@ -2,7 +2,22 @@ import uuid
 
 from django import forms
 
+from connectors.business_central.mapping import SALES_INVOICE, SALES_ORDER
 from connectors.config import ErpConfigForm
+
+DOCUMENTS = [
+    (SALES_INVOICE, "Sales invoice, posted"),
+    (SALES_ORDER, "Sales order (to ship and invoice in Business Central)"),
+]
+DOCUMENT_HELP = (
+    "A posted sales invoice for each order (Microsoft.NAV.post), or a sales order that is "
+    "shipped and invoiced in Business Central."
+)
+TAX_CHECKS = [
+    ("warn", "Warn on the job when Business Central's total differs from the store's by more "
+     "than a cent"),
+    ("off", "No check"),
+]  # fmt: skip
 
 
 class BusinessCentralConfig(ErpConfigForm):
@@ -26,7 +41,7 @@ class BusinessCentralConfig(ErpConfigForm):
     company_id = forms.UUIDField(
         label="Company ID",
         required=False,
-        help_text="Picked after the first successful test; or from the API's companies list.",
+        help_text="Picked on the connection's 'Company' page once these settings are saved.",
     )
     client_id = forms.UUIDField(
         label="Application (client) ID",
@@ -39,8 +54,29 @@ class BusinessCentralConfig(ErpConfigForm):
         "Stored encrypted.",
     )
 
+    # How orders are posted: also on the 'Business Central documents' page, with pickers.
+    document = forms.ChoiceField(
+        label="Document for each order", choices=DOCUMENTS, initial=SALES_INVOICE, required=False,
+        help_text=DOCUMENT_HELP,
+    )  # fmt: skip
+    shipping_account = forms.CharField(
+        label="G/L account for shipping", max_length=20, required=False,
+        help_text="The G/L account No. the shipping line is posted to (Chart of Accounts).",
+    )  # fmt: skip
+    customer_template = forms.CharField(
+        label="Customer template", max_length=20, required=False,
+        help_text="A customer No. whose tax area, tax liability, payment terms and currency new "
+        "customers copy. Blank: Business Central's defaults.",
+    )  # fmt: skip
+    tax_check = forms.ChoiceField(
+        label="Tax check", choices=TAX_CHECKS, initial="warn", required=False,
+        help_text="Business Central computes tax from the customer's tax area.",
+    )  # fmt: skip
+
     def clean(self):
         data = super().clean()
+        for name in ("document", "tax_check"):  # blank (an API client left it out): the default
+            data[name] = data.get(name) or self.fields[name].initial
         # JSON-friendly: UUIDs are stored as strings.
         for name in ("tenant_id", "company_id", "client_id"):
             if isinstance(data.get(name), uuid.UUID):

@@ -1,9 +1,45 @@
-"""Microsoft Dynamics 365 Business Central: its settings form; no connector yet, so connections stay drafts."""
+"""Microsoft Dynamics 365 Business Central: everything the platform needs to know about this
+package."""
 
-from connectors.spec import ErpSpec
+from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
     kind="business_central",
     label="Microsoft Dynamics 365 Business Central",
     config_form="connectors.business_central.config.BusinessCentralConfig",
+    # The connector (connectors/business_central/connector.py) is named here once its contract
+    # kit can run on the sandbox; until then connections stay drafts.
+    # No oauth_manager: an app-only token is got when a call needs one (there is no refresh token
+    # to keep alive for idle connections).
+    urls="connectors.business_central.urls",  # the company picker, the document settings
+    links=(
+        ErpLink("Company", "business_central:picker", "bc-company", primary=True),
+        ErpLink(
+            "Business Central documents",
+            "business_central:mappings",
+            "bc-mappings",
+            requires="company_id",
+        ),
+    ),
+    env_settings=(
+        EnvSetting(
+            "BC_API_URL",
+            "https://api.businesscentral.dynamics.com",
+            doc="Business Central's API host (the API is at <this>/v2.0/<tenant>/<environment>/"
+            "api/v2.0)",
+            demo_default="{public}/sandbox/bc",
+        ),
+        EnvSetting(
+            "BC_ENTRA_URL",
+            doc="demo and test mode only: where requests for login.microsoftonline.com go (the "
+            "sandbox's Entra ID stand-in); ignored in production",
+            demo_default="{public}/sandbox/entra",
+        ),
+        EnvSetting(
+            "BC_RATE_WINDOW_SECONDS",
+            300.0,
+            doc="the length of Business Central's sliding request window (6,000 calls per app "
+            "principal); tests shrink it",
+        ),
+    ),
 )
