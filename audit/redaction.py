@@ -39,6 +39,7 @@ SECRET_KEYS = {
     "token",
     "apikey",
     "userid",  # SYSPRO's session id is a bearer credential
+    "clientstate",  # Business Central's webhook subscriptions: their only proof of origin
 }
 
 

@@ -1,6 +1,7 @@
 """Microsoft Dynamics 365 Business Central: everything the platform needs to know about this
 package."""
 
+from config.periodic import Periodic
 from connectors.spec import EnvSetting, ErpLink, ErpSpec
 
 SPEC = ErpSpec(
@@ -11,7 +12,8 @@ SPEC = ErpSpec(
     # kit can run on the sandbox; until then connections stay drafts.
     # No oauth_manager: an app-only token is got when a call needs one (there is no refresh token
     # to keep alive for idle connections).
-    urls="connectors.business_central.urls",  # the company picker, the document settings
+    # the company picker, the document settings, the change-notification receiver
+    urls="connectors.business_central.urls",
     links=(
         ErpLink("Company", "business_central:picker", "bc-company", primary=True),
         ErpLink(
@@ -19,6 +21,13 @@ SPEC = ErpSpec(
             "business_central:mappings",
             "bc-mappings",
             requires="company_id",
+        ),
+    ),
+    periodic_tasks=(
+        Periodic(
+            "Hand over lost Business Central notifications",
+            "connectors.business_central.tasks.sweep_notifications",
+            every_seconds=300,
         ),
     ),
     env_settings=(

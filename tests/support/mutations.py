@@ -816,6 +816,7 @@ def _gather() -> None:
         mutations_acumatica_sandbox,
         mutations_acumatica_traffic,
         mutations_budget,
+        mutations_business_central_subs,
         mutations_catalog,
         mutations_contract,
         mutations_demo,
@@ -846,6 +847,7 @@ def _gather() -> None:
         mutations_acumatica_sandbox,
         mutations_demo,
         mutations_acumatica_traffic,
+        mutations_business_central_subs,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 

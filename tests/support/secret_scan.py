@@ -27,6 +27,7 @@ SECRET_MARKERS = (
     "sbx-exact-code-",
     "sbx-bc-at-",  # the sandbox store's API token and app secret (sandbox/bigcommerce/models.py)
     "sbx-bc-secret-",
+    "mlc-bcstate-",  # a Business Central subscription's clientState (connectors/business_central)
     "test-myob-secret",
     "test-exact-secret",
     "static-token-abcdef",
