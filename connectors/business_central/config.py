@@ -72,6 +72,12 @@ class BusinessCentralConfig(ErpConfigForm):
         label="Tax check", choices=TAX_CHECKS, initial="warn", required=False,
         help_text="Business Central computes tax from the customer's tax area.",
     )  # fmt: skip
+    refund_account = forms.CharField(
+        label="Refund account", required=False, max_length=20,
+        help_text="The G/L account number each store refund is credited to on a posted sales "
+        "credit memo (Chart of Accounts). Choose one Business Central adds no tax to. Blank: "
+        "refunds are not posted.",
+    )  # fmt: skip
 
     def clean(self):
         data = super().clean()

@@ -23,6 +23,8 @@ from connectors.business_central.client import (
     stored,
 )
 from connectors.business_central.customers import customer_now, customer_upsert, customers_changed
+from connectors.business_central.items import item_now, items_changed
+from connectors.business_central.payments import Refunds
 from connectors.checks import CheckResult
 from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -191,6 +193,21 @@ class BusinessCentralConnector(ApiConnector):
             return ref
         warning = mapping.total_warning(document, order, f"{_name(entity_set)} {ref.number}")
         return ExternalRef(ref.id, number=ref.number, posted=ref.posted, warning=warning)
+
+    # -- refunds as posted credit memos (payments.py); the shopper's payments stay in the job --
+    posted_payment_kinds = frozenset({"refund"})
+
+    def record_payment(self, document, order, posting):
+        # One Refunds per run: it reads the order's invoice once for all the order's refunds.
+        refunds = self.__dict__.setdefault("_refunds", Refunds(self.api, self.connection))
+        return refunds.record(document, order, posting)
+
+    # -- items: the catalog push's source (items.py) ---------------------------------------
+    def changed_items(self, since):
+        return items_changed(self.api, since)
+
+    def item_record(self, erp_id: str):
+        return item_now(self.api, erp_id)
 
     def _items(self, order) -> dict[str, str]:
         """{item No. upper case: the No. as Business Central has it} for the order's SKUs; a
