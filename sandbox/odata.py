@@ -3,7 +3,7 @@ $orderby, $top, $skip, over JSON entities.
 
 $filter: eq ne gt ge lt le, and or not, parentheses; literals 'text' (with '' for a quote),
 numbers, true/false/null, guid'…', datetime'…', datetimeoffset'…', date'…' (Acumatica); paths such as Customer/UID; the functions
-substringof, startswith, endswith, tolower, toupper; and Addresses/any(x: x/Email eq '…').
+substringof, contains (v4), startswith, endswith, tolower, toupper; and Addresses/any(x: x/Email eq '…').
 String comparison ignores case, as MYOB's and Exact's SQL collations do (UNCONFIRMED; the
 connectors lower-case emails themselves, so it works either way).
 """
@@ -31,7 +31,8 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _COMPARE = {"eq", "ne", "gt", "ge", "lt", "le"}
-_FUNCTIONS = {"substringof", "startswith", "endswith", "tolower", "toupper", "trim", "length"}
+_FUNCTIONS = {"substringof", "contains", "startswith", "endswith", "tolower", "toupper", "trim",
+              "length"}  # fmt: skip
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -133,6 +134,8 @@ def _call(name: str, args: list):
 
     if name == "substringof":
         return text(args[0]).lower() in text(args[1]).lower()
+    if name == "contains":  # OData v4 (Business Central): contains(haystack, needle)
+        return text(args[1]).lower() in text(args[0]).lower()
     if name == "startswith":
         return text(args[0]).lower().startswith(text(args[1]).lower())
     if name == "endswith":

@@ -817,6 +817,7 @@ def _gather() -> None:
         mutations_acumatica_traffic,
         mutations_budget,
         mutations_business_central_subs,
+        mutations_business_central_sandbox,
         mutations_catalog,
         mutations_contract,
         mutations_demo,
@@ -848,6 +849,7 @@ def _gather() -> None:
         mutations_demo,
         mutations_acumatica_traffic,
         mutations_business_central_subs,
+        mutations_business_central_sandbox,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
