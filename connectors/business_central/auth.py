@@ -106,8 +106,8 @@ def credentials(connection) -> tuple[str, str, str]:
     secret = str((connection.erp_secrets or {}).get("client_secret") or "")
     if not (tenant and client_id and secret):
         raise NotConnected(
-            "Business Central is not set up yet: enter the Entra tenant ID, the application "
-            "(client) ID and its client secret in the connection's settings."
+            "Connect Business Central first: enter the Entra tenant ID, the application (client) "
+            "ID and its client secret in the connection's settings."
         )
     return tenant, client_id, secret
 

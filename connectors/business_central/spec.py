@@ -8,8 +8,7 @@ SPEC = ErpSpec(
     kind="business_central",
     label="Microsoft Dynamics 365 Business Central",
     config_form="connectors.business_central.config.BusinessCentralConfig",
-    # The connector (connectors/business_central/connector.py) is named here once its contract
-    # kit can run on the sandbox; until then connections stay drafts.
+    connector="connectors.business_central.connector.BusinessCentralConnector",
     # No oauth_manager: an app-only token is got when a call needs one (there is no refresh token
     # to keep alive for idle connections).
     # the company picker, the document settings, the change-notification receiver

@@ -816,6 +816,7 @@ def _gather() -> None:
         mutations_acumatica_sandbox,
         mutations_acumatica_traffic,
         mutations_budget,
+        mutations_business_central,
         mutations_business_central_subs,
         mutations_business_central_sandbox,
         mutations_catalog,
@@ -848,6 +849,7 @@ def _gather() -> None:
         mutations_acumatica_sandbox,
         mutations_demo,
         mutations_acumatica_traffic,
+        mutations_business_central,
         mutations_business_central_subs,
         mutations_business_central_sandbox,
     ):
