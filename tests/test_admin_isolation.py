@@ -62,6 +62,7 @@ PLATFORM_APPS = {
     "sandbox_myob",
     "sandbox_exact_online",
     "sandbox_acumatica",
+    "sandbox_business_central",
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)

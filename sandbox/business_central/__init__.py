@@ -6,8 +6,10 @@ built from Microsoft's API v2.0 pages and docs:
 - The API at /sandbox/bc/v2.0/<tenant>/<environment>/api/v2.0/ (views.py): companies and, per
   company, the entity sets of schema.py with OData v4 queries and paging (query.py), ETags,
   writes checked as BC checks them (writes.py), sales documents' amounts and bound actions
-  (documents.py), the per-user limits (throttle.py) and fault switches (gate.py).
+  (documents.py: invoices, orders, credit memos), $batch (batch.py), the per-user limits
+  (throttle.py) and fault switches (gate.py); `?company=` or a `Company` header may stand for
+  companies(<id>).
 - Every write appends a BcChange (records.py), which webhook subscriptions read.
 - services.py drives it: bc_create, item_set, customer_set, records, faults_set, limits_set,
-  call_counts, clock_advance.
+  entra_faults_set, call_counts, clock_advance; admin.py shows it all to superusers.
 """

@@ -16,12 +16,11 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from sandbox.business_central import clock, records
-from sandbox.business_central.errors import bad_request, dialog, record_not_found
+from sandbox.business_central.errors import dialog, record_not_found
 from sandbox.business_central.models import BcCompany, BcRecord
 from sandbox.business_central.schema import ENTITY_SETS, NO_DATE, NO_ID
 
 CENT = Decimal("0.01")
-LINE_TYPES = ("Comment", "Account", "Item", "Resource", "Fixed Asset", "Charge")
 POSTED = {"salesInvoices": "postedSalesInvoices", "salesCreditMemos": "postedSalesCreditMemos"}
 
 
@@ -85,6 +84,26 @@ def tax_rate(company: BcCompany, customer: BcRecord | None) -> Decimal:
     return Decimal(str(area.data.get("_taxPercent", 0))) if area else Decimal(0)
 
 
+def applies_to_invoice(company: BcCompany, data: dict) -> dict:
+    """A credit memo's invoiceId or invoiceNumber: a posted invoice it applies to (both filled
+    in), or none."""
+    invoice_id, invoice_number = data.get("invoiceId") or NO_ID, data.get("invoiceNumber") or ""
+    if invoice_id == NO_ID and not invoice_number:
+        return {**data, "invoiceId": NO_ID, "invoiceNumber": ""}
+    if invoice_id != NO_ID:
+        invoice = records.find(company, "salesInvoices", record_id=invoice_id)
+        which = "invoiceId"
+    else:
+        invoice = records.find(company, "salesInvoices", number=invoice_number)
+        which = "invoiceNumber"
+    if invoice is None or invoice.data.get("status") == "Draft":
+        raise dialog(f'The "{which}" does not match to an Invoice.')
+    applied = {"invoiceId": str(invoice.record_id), "invoiceNumber": invoice.number}
+    if not data.get("customerNumber") and (data.get("customerId") or NO_ID) == NO_ID:
+        applied["customerId"] = invoice.data.get("customerId", NO_ID)
+    return {**data, **applied}
+
+
 # --- lines ----------------------------------------------------------------------------------------
 def prepare_line(company: BcCompany, lines_set: str, line: dict, document_id: str) -> dict:
     """A line as BC stores it: defaults, its item or account looked up and copied in."""
@@ -92,8 +111,6 @@ def prepare_line(company: BcCompany, lines_set: str, line: dict, document_id: st
     full = {**spec.fields, **line, "documentId": document_id}
     full["id"] = full.get("id") if full.get("id") not in (None, NO_ID) else str(uuid.uuid4())
     kind = full.get("lineType") or "Item"
-    if kind not in LINE_TYPES:
-        raise bad_request(f"The value '{kind}' is not valid for the lineType field.")
     item_id = full.get("itemId") or NO_ID
     if kind == "Item" or (item_id != NO_ID and not line.get("lineType")):
         full["lineType"] = "Item"
@@ -296,9 +313,27 @@ def post_credit_memo(record: BcRecord) -> None:
     data = recalculate(company, "salesCreditMemos", record.data)
     data |= {"number": records.next_number(company, POSTED["salesCreditMemos"]),
              "status": "Open", "postingDate": _date_or_today(data.get("postingDate"))}  # fmt: skip
+    total = Decimal(str(data["totalAmountIncludingTax"]))
+    if (data.get("invoiceId") or NO_ID) != NO_ID:
+        data["status"] = _apply_to_invoice(company, data["invoiceId"], total)
     records.save(record, data)
     _move_inventory(company, lines, +1)
-    _balance(company, data["customerId"], -Decimal(str(data["totalAmountIncludingTax"])))
+    _balance(company, data["customerId"], -total)
+
+
+def _apply_to_invoice(company: BcCompany, invoice_id: str, credit: Decimal) -> str:
+    """The posted credit memo closes (part of) its invoice's remaining amount: the invoice is
+    Paid when nothing is left; the credit memo is Paid when all of it was used (else Open)."""
+    invoice = records.find(company, "salesInvoices", record_id=invoice_id)
+    if invoice is None:
+        return "Open"
+    invoice = records.locked(invoice)
+    remaining = Decimal(str(invoice.data.get("remainingAmount") or 0))
+    used = min(remaining, credit)
+    left = remaining - used
+    records.save(invoice, {**invoice.data, "remainingAmount": number(left),
+                           "status": "Paid" if not left else invoice.data.get("status")})  # fmt: skip
+    return "Paid" if used == credit else "Open"
 
 
 def _date_or_today(value) -> str:

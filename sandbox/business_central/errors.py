@@ -13,10 +13,13 @@ class BcError(Exception):
         self.headers = headers or {}
 
 
-def error_response(error: BcError) -> JsonResponse:
+def error_body(error: BcError) -> dict:
     message = f"{error.message}  CorrelationId:  {uuid.uuid4()}."
-    response = JsonResponse({"error": {"code": error.code, "message": message}},
-                            status=error.status)  # fmt: skip
+    return {"error": {"code": error.code, "message": message}}
+
+
+def error_response(error: BcError) -> JsonResponse:
+    response = JsonResponse(error_body(error), status=error.status)
     for name, value in error.headers.items():
         response[name] = value
     return response
@@ -88,7 +91,8 @@ def dialog(message: str) -> BcError:
 
 
 def too_many_requests() -> BcError:
-    # Retry-After on a 429 is UNCONFIRMED (documented for 502/503 only), so none is sent.
+    # The code and wording are UNCONFIRMED; Retry-After on a 429 is too (documented for 502/503
+    # only), so none is sent.
     return BcError(429, "Application_TooManyRequests",
                    "Too many requests reached. Actual (6001). Maximum (6000).")  # fmt: skip
 
@@ -96,6 +100,12 @@ def too_many_requests() -> BcError:
 def unavailable(retry_after: int) -> BcError:
     return BcError(503, "Unknown", "The service is temporarily unavailable.",
                    headers={"Retry-After": str(retry_after)})  # fmt: skip
+
+
+def not_an_option(value, options) -> BcError:
+    # An enum field given a value it does not have (the $batch docs' example).
+    return BcError(400, "Unknown", f"'{value}' is not an option. The existing options are: "
+                                   f"{','.join(options)}")  # fmt: skip
 
 
 def server_error(message: str = "An unexpected error occurred.") -> BcError:

@@ -193,3 +193,13 @@ SERIES = {
     "salesCreditMemos": ("S-CR", 104001, 1, 0),
     "postedSalesCreditMemos": ("", 104001, 1, 0),
 }
+
+# Enum fields (NAV option types): the values BC takes; another → "'x' is not an option."
+LINE_TYPES = ("Comment", "Account", "Item", "Resource", "Fixed Asset", "Charge")
+ENUMS = {
+    ("items", "type"): ("Inventory", "Service", "Non-Inventory"),
+    ("customers", "type"): ("Company", "Person"),
+    ("customers", "blocked"): (" ", "Ship", "Invoice", "All"),
+    **{(lines, "lineType"): LINE_TYPES
+       for lines in ("salesOrderLines", "salesInvoiceLines", "salesCreditMemoLines")},
+}  # fmt: skip

@@ -6,11 +6,12 @@ patch), DELETE (If-Match), a document's lines at `<documents>(<id>)/<lines>` and
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.business_central import documents, gate, query, records, throttle, writes
+from sandbox.business_central import batch, documents, gate, query, records, throttle, writes
 from sandbox.business_central.errors import (
     BcError,
     bad_request,
@@ -52,13 +53,28 @@ def _key(key: str | None) -> str:
 
 def _company(call: Call, key: str | None) -> BcCompany:
     company_id = _key(key)
-    company = None
     try:
         company = BcCompany.objects.filter(environment=call.environment, id=company_id).first()
-    except Exception:  # not a GUID
+    except ValidationError:  # not a GUID
         company = None
     if company is None:
         raise no_company(company_id)
+    return company
+
+
+def _named_company(call: Call) -> BcCompany:
+    """An entity set addressed without companies(<id>): the company from `?company=<id>` or a
+    `Company: <name>` header (as $batch's inner requests do)."""
+    if company_id := call.request.GET.get("company"):
+        return _company(call, company_id)
+    name = call.request.headers.get("Company", "")
+    company = call.environment.companies.filter(name=name).first() if name else None
+    if company is None:
+        raise BcError(400, "Internal_CompanyNotFound",
+                      "Cannot process the request because the default company cannot be found. "
+                      "You can specify a default company in the service configuration file, or "
+                      "specify one for each tenant, or you can add a query string in the form "
+                      'of "company=[name]".')  # fmt: skip
     return company
 
 
@@ -276,7 +292,20 @@ def _dispatch(call: Call):
         return _entity_set(call, company, set_name, set_key, deeper)
     if name in ENVIRONMENT_RESOURCES:
         return ENVIRONMENT_RESOURCES[name](call, key, rest)
+    if name in ENTITY_SETS and name not in LINES:
+        return _entity_set(call, _named_company(call), name, key, rest)
     raise no_resource(call.request.build_absolute_uri())
+
+
+def _batch(call: Call, key, rest):
+    if key is not None or rest:
+        raise no_resource(call.request.build_absolute_uri())
+    return batch.run(call.request,
+                     lambda inner, path: Call(inner, call.tenant, call.environment, path),
+                     _dispatch)  # fmt: skip
+
+
+ENVIRONMENT_RESOURCES["$batch"] = _batch
 
 
 @csrf_exempt

@@ -9,9 +9,9 @@ import uuid
 from datetime import date
 
 from sandbox.business_central import documents, records
-from sandbox.business_central.errors import bad_request, dialog
+from sandbox.business_central.errors import bad_request, dialog, not_an_option
 from sandbox.business_central.models import BcCompany, BcRecord
-from sandbox.business_central.schema import ENTITY_SETS, NO_DATETIME, NO_ID, EntitySet
+from sandbox.business_central.schema import ENTITY_SETS, ENUMS, NO_DATETIME, NO_ID, EntitySet
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # The table fields' lengths BC enforces (Code[20], Text[100]…); others up to 250.
@@ -78,6 +78,9 @@ def _check_type(spec: EntitySet, name: str, value) -> None:
             raise bad_request(f"The value of '{name}' is outside the allowed range.")
     elif not isinstance(value, str):
         raise wrong
+    elif (spec.name, name) in ENUMS:
+        if value not in ENUMS[spec.name, name]:
+            raise not_an_option(value, ENUMS[spec.name, name])
     elif empty == NO_ID:
         if not GUID.match(value):
             raise wrong
@@ -145,6 +148,8 @@ def _customer_tax_area(company: BcCompany, data: dict) -> dict:
 
 
 def _create_document(company, spec: EntitySet, data: dict, record_id) -> BcRecord:
+    if spec.name == "salesCreditMemos":
+        data = documents.applies_to_invoice(company, data)
     customer = documents.customer_of(company, data)
     data = documents.with_customer(data, customer)
     document_id = str(uuid.UUID(str(record_id))) if record_id else str(uuid.uuid4())
@@ -191,6 +196,8 @@ def patch(record: BcRecord, spec: EntitySet, body: dict) -> BcRecord:
         pass  # an item journal adjustment for the difference: the stock becomes the value
     if spec.name == "customers":
         data = _customer_tax_area(company, data)
+    if spec.name == "salesCreditMemos" and {"invoiceId", "invoiceNumber"} & set(body):
+        data = documents.applies_to_invoice(company, {**data, **_only_one_invoice_key(body)})
     if spec.lines:
         if {"customerId", "customerNumber"} & set(body):
             changed_customer = {k: body[k] for k in ("customerId", "customerNumber") if k in body}
@@ -198,6 +205,13 @@ def patch(record: BcRecord, spec: EntitySet, body: dict) -> BcRecord:
             data = documents.with_customer(data, customer)
         data = documents.recalculate(company, spec.name, data)
     return records.save(record, data)
+
+
+def _only_one_invoice_key(body: dict) -> dict:
+    """A PATCH naming one of invoiceId/invoiceNumber: the other is looked up again."""
+    if "invoiceId" in body:
+        return {"invoiceId": body["invoiceId"], "invoiceNumber": ""}
+    return {"invoiceId": NO_ID, "invoiceNumber": body["invoiceNumber"]}
 
 
 def line_create(record: BcRecord, body: dict) -> dict:

@@ -175,3 +175,109 @@ MUTATIONS: list[Mutation] = [
         tests=(f"{DOCS}::test_lines_have_their_own_address_and_no_deep_patch",),
     ),
 ]
+
+CREDIT = "tests/business_central/test_sandbox_credit_memos.py"
+BATCH = "tests/business_central/test_sandbox_batch.py"
+LIMITS = "tests/business_central/test_sandbox_limits.py"
+
+MUTATIONS += [
+    Mutation(
+        name="bc-credit-memo-any-invoice",
+        claim="a credit memo applies to a posted invoice only",
+        path="sandbox/business_central/documents.py",
+        find='    if invoice is None or invoice.data.get("status") == "Draft":\n',
+        replace="    if invoice is None:\n",
+        tests=(f"{CREDIT}::test_a_credit_memo_needs_a_posted_invoice",),
+    ),
+    Mutation(
+        name="bc-credit-memo-keeps-invoice-open",
+        claim="a posted credit memo lowers its invoice's remaining amount",
+        path="sandbox/business_central/documents.py",
+        find="    left = remaining - used\n",
+        replace="    left = remaining\n",
+        tests=(f"{CREDIT}::test_a_credit_memo_against_a_posted_invoice_is_posted_once",),
+    ),
+    Mutation(
+        name="bc-credit-memo-no-restock",
+        claim="posting a credit memo puts its items back in stock",
+        path="sandbox/business_central/documents.py",
+        find="    _move_inventory(company, lines, +1)\n",
+        replace="",
+        tests=(f"{CREDIT}::test_a_credit_memo_against_a_posted_invoice_is_posted_once",),
+    ),
+    Mutation(
+        name="bc-batch-snapshot-kept",
+        claim="Isolation: snapshot undoes the whole batch when one request fails",
+        path="sandbox/business_central/batch.py",
+        find="            transaction.set_rollback(True)\n",
+        replace="            pass\n",
+        tests=(f"{BATCH}::test_snapshot_isolation_undoes_the_whole_batch",),
+    ),
+    Mutation(
+        name="bc-batch-no-cap",
+        claim="a batch takes at most 100 operations",
+        path="sandbox/business_central/batch.py",
+        find="    if len(requests) > MOST:\n",
+        replace="    if False:\n",
+        tests=(f"{BATCH}::test_at_most_100_operations",),
+    ),
+    Mutation(
+        name="bc-enum-anything",
+        claim="an enum field refuses a value it does not have ('x' is not an option)",
+        path="sandbox/business_central/writes.py",
+        find="        if value not in ENUMS[spec.name, name]:\n",
+        replace="        if False:\n",
+        tests=(f"{BATCH}::test_inner_requests_are_answered_in_order",),
+    ),
+    Mutation(
+        name="bc-limits-no-window",
+        claim="the requests-per-window limit answers 429",
+        path="sandbox/business_central/throttle.py",
+        find="        refused = used >= environment.requests_per_window or (\n",
+        replace="        refused = False and (\n",
+        tests=(f"{LIMITS}::test_the_window_of_requests_is_per_app_and_answers_429",),
+    ),
+    Mutation(
+        name="bc-limits-no-concurrency",
+        claim="no more than `concurrent` calls run at once (others wait)",
+        path="sandbox/business_central/throttle.py",
+        find="        free = running < environment.concurrent\n",
+        replace="        free = True\n",
+        tests=(
+            f"{LIMITS}::test_calls_beyond_the_concurrent_slots_wait_in_the_queue",
+            f"{LIMITS}::test_a_full_queue_answers_429",
+        ),
+    ),
+    Mutation(
+        name="bc-limits-endless-queue",
+        claim="a full queue answers 429",
+        path="sandbox/business_central/throttle.py",
+        find="            not free and waiting >= environment.queue\n",
+        replace="            False\n",
+        tests=(f"{LIMITS}::test_a_full_queue_answers_429",),
+    ),
+    Mutation(
+        name="bc-fault-503-no-retry-after",
+        claim="the 503 fault carries Retry-After",
+        path="sandbox/business_central/errors.py",
+        find='                   headers={"Retry-After": str(retry_after)})',
+        replace="                   headers={})",
+        tests=(f"{LIMITS}::test_faults_answer_503_with_retry_after_429s_and_500s",),
+    ),
+    Mutation(
+        name="bc-fault-create-not-committed",
+        claim="create_then_error / create_then_hang leave the record made",
+        path="sandbox/business_central/views.py",
+        find="            gate.after_create(call.environment, name)\n",
+        replace="",
+        tests=(f"{LIMITS}::test_a_create_that_commits_then_fails_or_hangs",),
+    ),
+    Mutation(
+        name="bc-admin-for-everyone",
+        claim="the sandbox's admin pages are superusers' only",
+        path="sandbox/business_central/admin.py",
+        find="class BcRecordAdmin(SuperuserOnly, ModelAdmin):",
+        replace="class BcRecordAdmin(ModelAdmin):",
+        tests=("tests/business_central/test_sandbox_admin.py",),
+    ),
+]
