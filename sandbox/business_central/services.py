@@ -154,6 +154,13 @@ def record(company: BcCompany, entity_set: str, number: str) -> dict | None:
     return store.render(found, expand=[spec.lines] if spec.lines else []) if found else None
 
 
+def document_url(base_url: str, company: BcCompany, entity_set: str, record_id) -> str:
+    """The read-only page of a sales document (what the demo links to)."""
+    from sandbox.business_central.pages import document_path
+
+    return base_url.rstrip("/") + document_path(company.id, entity_set, record_id)
+
+
 def faults_set(environment: BcEnvironment, **switches) -> BcEnvironment:
     """fault_error_rate, fault_latency_ms, fault_rate_limited (next N calls 429),
     fault_unavailable (next N calls 503 with Retry-After: fault_retry_after),
