@@ -6,7 +6,8 @@ invoice discount spread over the lines, sales tax from the customer's tax area) 
 actions: salesInvoices/Microsoft.NAV.post, salesOrders/Microsoft.NAV.shipAndInvoice and
 salesCreditMemos/Microsoft.NAV.post.
 
-Tax: a tax-liable customer's tax area carries a rate (the sandbox keeps it as "_taxPercent" on
+Tax: lines of the tax group NONTAXABLE (an item's taxGroupCode, or the line's taxCode) carry
+none; a tax-liable customer's tax area carries a rate (the sandbox keeps it as "_taxPercent" on
 the tax area); the tax is computed on the document's net total and spread over the taxed lines
 by amount, the rounding remainder on the last (BC's Sales Tax Calculate rounds per
 jurisdiction on the total: UNCONFIRMED in detail). Prices exclude tax (pricesIncludeTax is
@@ -190,7 +191,7 @@ def recalculate(company: BcCompany, entity_set: str, data: dict) -> dict:
         gross.append(amount - discount)
     allocations = _spread(money(data.get("discountAmount")), gross)
     nets = [g - a for g, a in zip(gross, allocations, strict=True)]
-    taxed = [i for i, line in enumerate(lines) if line.get("lineType") != "Comment" and rate]
+    taxed = [i for i, line in enumerate(lines) if rate and _taxable(line)]
     taxes = [Decimal(0)] * len(lines)
     total_tax = money(sum((nets[i] for i in taxed), Decimal(0)) * rate / 100)
     for index, share in zip(taxed, _spread(total_tax, [nets[i] for i in taxed]), strict=True):
@@ -198,13 +199,18 @@ def recalculate(company: BcCompany, entity_set: str, data: dict) -> dict:
     for line, net, allocation, tax in zip(lines, nets, allocations, taxes, strict=True):
         line["invoiceDiscountAllocation"] = number(allocation)
         line["netAmount"] = number(net)
-        line["taxPercent"] = number(rate if line.get("lineType") != "Comment" else 0)
+        line["taxPercent"] = number(rate if _taxable(line) else 0)
         line["totalTaxAmount"] = line["netTaxAmount"] = number(tax)
         line["amountIncludingTax"] = line["netAmountIncludingTax"] = number(net + tax)
     net_total = sum(nets, Decimal(0))
     return {**data, spec.lines: lines,
             "totalAmountExcludingTax": number(net_total), "totalTaxAmount": number(total_tax),
             "totalAmountIncludingTax": number(net_total + total_tax)}  # fmt: skip
+
+
+def _taxable(line: dict) -> bool:
+    """Taxed unless a comment or of the tax group NONTAXABLE (an item's, or set on the line)."""
+    return line.get("lineType") != "Comment" and line.get("taxCode") != "NONTAXABLE"
 
 
 def _spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

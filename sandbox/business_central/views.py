@@ -25,6 +25,8 @@ from sandbox.business_central.schema import ENTITY_SETS, LINES
 
 SEGMENT = re.compile(r"^(?P<name>[A-Za-z$][\w.$]*)(?:\((?P<key>[^()]*)\))?$")
 PUBLIC_API = "https://api.businesscentral.dynamics.com"
+ODATA_JSON = ("application/json; odata.metadata=minimal; odata.streaming=true; "
+              "IEEE754Compatible=false; charset=utf-8")  # fmt: skip
 
 
 class Call:
@@ -315,6 +317,9 @@ def api(request, tenant, environment, rest):
         admission = gate.admit(request, tenant, environment)
         response = _dispatch(Call(request, tenant, admission.target, rest))
         status = response.status_code
+        response["OData-Version"] = "4.0"
+        if response.content:
+            response["Content-Type"] = ODATA_JSON
         return response
     except BcError as error:
         status = error.status

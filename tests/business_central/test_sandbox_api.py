@@ -68,6 +68,8 @@ def test_companies_and_an_entity_with_context_and_etag(bc, bc_client):
     one = bc_client.get(f"{bc.company_url}/items({tent['id']})", timeout=10)
     assert one.json()["@odata.context"].endswith(f"#companies({bc.company.id})/items/$entity")
     assert one.headers["ETag"] == tent["@odata.etag"]
+    assert one.headers["OData-Version"] == "4.0"
+    assert one.headers["Content-Type"].startswith("application/json; odata.metadata=minimal")
     missing = bc_client.get(f"{bc.company_url}/items(11111111-2222-3333-4444-555555555555)",
                             timeout=10)  # fmt: skip
     _error(missing, 404, "Internal_RecordNotFound")

@@ -129,3 +129,13 @@ def test_lines_have_their_own_address_and_no_deep_patch(bc, bc_client):
     assert bc_client.delete(line_url, headers={"If-Match": "*"}, timeout=10).status_code == 204
     after = bc_client.get(url, timeout=10).json()
     assert after["totalAmountExcludingTax"] == 767.8
+
+
+def test_lines_of_the_nontaxable_tax_group_carry_no_tax(bc, bc_client):
+    services.item_set(bc.company, "MUG-STEEL", taxGroupCode="NONTAXABLE")
+    invoice = _invoice(bc, bc_client, discountAmount=0).json()
+    tent, mugs, _shipping = invoice["salesInvoiceLines"]
+    assert mugs["taxCode"] == "NONTAXABLE" and mugs["taxPercent"] == 0
+    assert mugs["totalTaxAmount"] == 0 and tent["taxPercent"] == 10
+    # 698 + 15 taxed at 10 % = 71.30; 64.80 untaxed
+    assert invoice["totalTaxAmount"] == 71.3 and invoice["totalAmountIncludingTax"] == 849.1

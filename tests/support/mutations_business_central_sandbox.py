@@ -310,3 +310,14 @@ MUTATIONS += [
         tests=(f"{PAGES}::test_the_item_command_edits_an_item_as_a_person_would",),
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="bc-docs-nontaxable-taxed",
+        claim="lines of the NONTAXABLE tax group carry no tax",
+        path="sandbox/business_central/documents.py",
+        find='    return line.get("lineType") != "Comment" and line.get("taxCode") != "NONTAXABLE"\n',
+        replace='    return line.get("lineType") != "Comment"\n',
+        tests=(f"{DOCS}::test_lines_of_the_nontaxable_tax_group_carry_no_tax",),
+    ),
+]
