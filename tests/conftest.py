@@ -249,5 +249,6 @@ def demo_on_live_server(live_server, transactional_db, settings):
         f"{sandbox}/myob/accountright",
     )
     settings.EXACT_BASE_URL = f"{sandbox}/exact_online"
+    settings.BC_API_URL, settings.BC_ENTRA_URL = f"{sandbox}/bc", f"{sandbox}/entra"
     call_command("bootstrap", verbosity=0)
     return Tenant.objects.get(slug="demo")
