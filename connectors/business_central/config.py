@@ -75,8 +75,7 @@ class BusinessCentralConfig(ErpConfigForm):
     refund_account = forms.CharField(
         label="Refund account", required=False, max_length=20,
         help_text="The G/L account number each store refund is credited to on a posted sales "
-        "credit memo (Chart of Accounts). Choose one Business Central adds no tax to. Blank: "
-        "refunds are not posted.",
+        "credit memo (Chart of Accounts, e.g. sales returns). Blank: refunds are not posted.",
     )  # fmt: skip
 
     def clean(self):

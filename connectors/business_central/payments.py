@@ -10,11 +10,13 @@ A refund becomes a `salesCreditMemos` record created with its line in one reques
 the invoice's customer, `invoiceId` (the posted invoice it applies to: Business Central fills
 invoiceNumber and, on posting, the applies-to document), `externalDocumentNumber` = "BC-<order>-
 R<refund id>" (the refund's own reference), and one G/L account line on the connection's refund
-account for the refund's amount. One line, not the refunded items: the store's refund (canonical
-Payment) carries its total only, not which items or how much of the shipping and tax it gives
-back. The credit memo's total must equal the refund within a cent, so the refund account must be
-one Business Central adds no tax to (no tax group, or a VAT product group of zero): a total that
-differs is not posted, and the job says so. Then `Microsoft.NAV.post`.
+account. One line, not the refunded items: the store's refund (canonical Payment) carries its
+total only, not which items or how much of the shipping and tax it gives back. So the refund is
+split as the invoice was: its line takes the refund less the invoice's own share of tax (none when
+the invoice's prices include tax), and Business Central adds the tax back from the customer's tax
+area, which gives back that tax too. The credit memo's total must then equal the refund within a
+cent; one that differs (the account's tax is not the invoice's) is not posted, and the job says
+so. Then `Microsoft.NAV.post`.
 
 Exactly once: the credit memo is looked up by its externalDocumentNumber before it is created
 and before it is posted; a draft found (a run that ended between the create and the post) is
@@ -53,8 +55,8 @@ REFERENCE_LENGTH = 35
 DESCRIPTION_LENGTH = 100
 NOT_SET_UP = (
     "the connection's Business Central settings have no refund account. Choose the G/L account "
-    "refunds are credited to (Chart of Accounts; one Business Central adds no tax to), then "
-    "replay the order."
+    "refunds are credited to (Chart of Accounts, e.g. a sales returns account), then replay "
+    "the order."
 )
 
 
@@ -69,6 +71,25 @@ def refund_reference(order: Order, payment: Payment) -> str:
 
 def refund_account(stored: dict) -> str:
     return str((stored or {}).get("refund_account") or "").strip()
+
+
+def _amount(invoice: dict, field: str) -> Decimal:
+    value = invoice.get(field) or 0
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise TypeError(f"the invoice's {field} ({value!r:.40}) is not an amount")
+    return Decimal(str(value))
+
+
+def refund_net(amount: Decimal, invoice: dict) -> Decimal:
+    """The refund's line amount: the refund less the tax share the invoice has (its tax over its
+    total with tax), for Business Central to add the tax back; the whole refund when the
+    invoice's prices include tax or it has no tax."""
+    if invoice.get("pricesIncludeTax") is True:
+        return money(amount)
+    ex_tax, tax = _amount(invoice, "totalAmountExcludingTax"), _amount(invoice, "totalTaxAmount")
+    if ex_tax <= 0 or tax <= 0:
+        return money(amount)
+    return money(Decimal(amount) * ex_tax / (ex_tax + tax))
 
 
 def credit_memo_payload(
@@ -88,7 +109,7 @@ def credit_memo_payload(
                 "lineObjectNumber": account,
                 "description": description[:DESCRIPTION_LENGTH],
                 "quantity": Decimal(1),
-                "unitPrice": money(payment.amount),
+                "unitPrice": refund_net(payment.amount, invoice),
             }
         ],
     }
@@ -134,10 +155,10 @@ class Refunds:
             if abs(total - money(payment.amount)) > CENT:
                 raise PermanentError(
                     f"Business Central's draft credit memo {memo.get('number')} totals {total}, "
-                    f"not the refund's {money(payment.amount)}: the refund account "
-                    f"{refund_account(self.connection.erp_settings)} adds tax to it. Choose a "
-                    "refund account without tax (no tax group), delete the draft credit memo in "
-                    "Business Central (or correct its line), then replay the order.",
+                    f"not the refund's {money(payment.amount)}: Business Central's tax on the "
+                    f"refund account {refund_account(self.connection.erp_settings)} is not the "
+                    "order's invoice's. Correct the draft's line in Business Central so that it "
+                    "totals the refund (or delete the draft), then replay the order.",
                     status=422,
                 )
             self.api.action(CREDIT_MEMOS, memo["id"], POST)

@@ -7,7 +7,11 @@ from decimal import Decimal
 import pytest
 
 from connectors.business_central.items import _read, store_item
-from connectors.business_central.payments import credit_memo_payload, refund_reference
+from connectors.business_central.payments import (
+    credit_memo_payload,
+    refund_net,
+    refund_reference,
+)
 from connectors.canonical import Payment
 from connectors.errors import UnreadableAnswer
 from tests.support import orders
@@ -34,6 +38,16 @@ def test_a_refund_is_one_account_line_on_the_refund_account_against_the_invoice(
     # A foreign-currency invoice: the credit memo in its currency, to apply to it.
     body = credit_memo_payload(order, refund(), "R", {**INVOICE, "currencyCode": "EUR"}, "8400")
     assert body["currencyCode"] == "EUR"
+
+
+def test_the_line_takes_the_refund_less_the_invoices_share_of_tax():
+    taxed = {**INVOICE, "totalAmountExcludingTax": D("100.00"), "totalTaxAmount": D("10.00")}
+    assert refund_net(D("20.00"), taxed) == D("18.18")  # Business Central adds 1.82 back
+    assert refund_net(D("20.00"), {**taxed, "pricesIncludeTax": True}) == D("20.00")
+    assert refund_net(D("20.00"), {**taxed, "totalTaxAmount": 0}) == D("20.00")
+    assert refund_net(D("20.00"), {**taxed, "totalAmountExcludingTax": 0}) == D("20.00")
+    body = credit_memo_payload(orders.order(), refund(amount="20"), "R", taxed, "8400")
+    assert body["salesCreditMemoLines"][0]["unitPrice"] == D("18.18")
 
 
 def test_the_reference_fits_external_document_number_and_stays_the_same():

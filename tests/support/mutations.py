@@ -817,8 +817,9 @@ def _gather() -> None:
         mutations_acumatica_traffic,
         mutations_budget,
         mutations_business_central,
-        mutations_business_central_subs,
+        mutations_business_central_more,
         mutations_business_central_sandbox,
+        mutations_business_central_subs,
         mutations_catalog,
         mutations_contract,
         mutations_demo,
@@ -852,6 +853,7 @@ def _gather() -> None:
         mutations_business_central,
         mutations_business_central_subs,
         mutations_business_central_sandbox,
+        mutations_business_central_more,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
