@@ -6,8 +6,9 @@ invoice discount spread over the lines, sales tax from the customer's tax area) 
 actions: salesInvoices/Microsoft.NAV.post, salesOrders/Microsoft.NAV.shipAndInvoice and
 salesCreditMemos/Microsoft.NAV.post.
 
-Tax: lines of the tax group NONTAXABLE (an item's taxGroupCode, or the line's taxCode) carry
-none; a tax-liable customer's tax area carries a rate (the sandbox keeps it as "_taxPercent" on
+Tax: a line is taxed by its tax group (taxCode: the item's taxGroupCode, the G/L account's
+tax group, or set on the line) unless that is blank or NONTAXABLE; a tax-liable customer's tax
+area carries a rate (the sandbox keeps it as "_taxPercent" on
 the tax area); the tax is computed on the document's net total and spread over the taxed lines
 by amount, the rounding remainder on the last (BC's Sales Tax Calculate rounds per
 jurisdiction on the total: UNCONFIRMED in detail). Prices exclude tax (pricesIncludeTax is
@@ -129,6 +130,7 @@ def prepare_line(company: BcCompany, lines_set: str, line: dict, document_id: st
         full["accountId"], full["lineObjectNumber"] = str(account.record_id), account.number
         if not line.get("description"):
             full["description"] = account.data.get("displayName", "")
+        full["taxCode"] = full.get("taxCode") or account.data.get("_taxGroupCode", "")
     elif kind == "Comment":
         for name in ("quantity", "unitPrice", "discountAmount", "discountPercent"):
             full[name] = 0
@@ -209,8 +211,10 @@ def recalculate(company: BcCompany, entity_set: str, data: dict) -> dict:
 
 
 def _taxable(line: dict) -> bool:
-    """Taxed unless a comment or of the tax group NONTAXABLE (an item's, or set on the line)."""
-    return line.get("lineType") != "Comment" and line.get("taxCode") != "NONTAXABLE"
+    """Taxed when of a tax group other than NONTAXABLE (the item's or the G/L account's, or
+    set on the line); a line without one carries no tax (UNCONFIRMED: BC taxes it when the tax
+    area has a tax detail for the blank group, which the sandbox's have not)."""
+    return line.get("lineType") != "Comment" and line.get("taxCode") not in ("", "NONTAXABLE")
 
 
 def _spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

@@ -29,12 +29,17 @@ DEMO_ITEMS = [
     ("JACKET-L", "Rain jacket L", "199.00"),
 ]  # fmt: skip
 DEMO_INVENTORY = 25
-# G/L accounts the mapping pickers offer (Cronus-like numbers).
+# G/L accounts the mapping pickers offer (Cronus-like numbers), with the tax group a sales line
+# on them gets (kept as "_taxGroupCode": the API does not show an account's): shipping is
+# taxed, returns (where refunds go) are not.
 ACCOUNTS = [
-    ("10100", "Checking account", "Assets"), ("13100", "Accounts Receivable", "Assets"),
-    ("22100", "Sales Tax Payable", "Liabilities"), ("40100", "Sales, Retail", "Income"),
-    ("40200", "Shipping Charges", "Income"), ("40300", "Sales Discounts", "Income"),
-    ("50100", "Cost of Goods Sold", "CostOfGoodsSold"),
+    ("10100", "Checking account", "Assets", ""), ("13100", "Accounts Receivable", "Assets", ""),
+    ("22100", "Sales Tax Payable", "Liabilities", ""),
+    ("40100", "Sales, Retail", "Income", "TAXABLE"),
+    ("40200", "Shipping Charges", "Income", "TAXABLE"),
+    ("40300", "Sales Discounts", "Income", "TAXABLE"),
+    ("40400", "Sales Returns and Allowances", "Income", ""),
+    ("50100", "Cost of Goods Sold", "CostOfGoodsSold", ""),
 ]  # fmt: skip
 # Tax areas with the rate the sandbox computes sales tax at ("_taxPercent", never shown).
 TAX_AREAS = [("GST10", "GST 10 %", 10), ("NOTAX", "No tax", 0)]
@@ -83,9 +88,10 @@ def bc_create(live_server_url: str, *, slug: str, items=DEMO_ITEMS, environment:
         api_url=f"{live_server_url.rstrip('/')}/sandbox/bc/v2.0/{tenant.entra_id}/{env.name}/api/v2.0",
         entra_url=f"{live_server_url.rstrip('/')}/sandbox/entra",
     )  # fmt: skip
-    for number, name, category in ACCOUNTS:
+    for number, name, category, tax_group in ACCOUNTS:
         record = store.create(firm, "accounts", {"number": number, "displayName": name,
-                                                 "category": category})  # fmt: skip
+                                                 "category": category,
+                                                 "_taxGroupCode": tax_group})  # fmt: skip
         sandbox.accounts[number] = str(record.record_id)
     for code, name, rate in TAX_AREAS:
         record = store.create(firm, "taxAreas", {"code": code, "displayName": name,

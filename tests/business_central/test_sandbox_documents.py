@@ -131,11 +131,16 @@ def test_lines_have_their_own_address_and_no_deep_patch(bc, bc_client):
     assert after["totalAmountExcludingTax"] == 767.8
 
 
-def test_lines_of_the_nontaxable_tax_group_carry_no_tax(bc, bc_client):
+def test_lines_without_a_taxable_tax_group_carry_no_tax(bc, bc_client):
     services.item_set(bc.company, "MUG-STEEL", taxGroupCode="NONTAXABLE")
     invoice = _invoice(bc, bc_client, discountAmount=0).json()
-    tent, mugs, _shipping = invoice["salesInvoiceLines"]
+    tent, mugs, shipping = invoice["salesInvoiceLines"]
     assert mugs["taxCode"] == "NONTAXABLE" and mugs["taxPercent"] == 0
     assert mugs["totalTaxAmount"] == 0 and tent["taxPercent"] == 10
+    assert shipping["taxCode"] == "TAXABLE"  # the shipping account's tax group
     # 698 + 15 taxed at 10 % = 71.30; 64.80 untaxed
     assert invoice["totalTaxAmount"] == 71.3 and invoice["totalAmountIncludingTax"] == 849.1
+    returns = _invoice(bc, bc_client, discountAmount=0, salesInvoiceLines=[
+        {"lineType": "Account", "lineObjectNumber": "40400", "quantity": 1, "unitPrice": 20}])  # fmt: skip
+    (line,) = returns.json()["salesInvoiceLines"]
+    assert line["taxCode"] == "" and returns.json()["totalAmountIncludingTax"] == 20

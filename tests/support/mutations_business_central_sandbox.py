@@ -314,10 +314,10 @@ MUTATIONS += [
 MUTATIONS += [
     Mutation(
         name="bc-docs-nontaxable-taxed",
-        claim="lines of the NONTAXABLE tax group carry no tax",
+        claim="lines of no tax group or the NONTAXABLE one carry no tax",
         path="sandbox/business_central/documents.py",
-        find='    return line.get("lineType") != "Comment" and line.get("taxCode") != "NONTAXABLE"\n',
+        find='    return line.get("lineType") != "Comment" and line.get("taxCode") not in ("", "NONTAXABLE")\n',
         replace='    return line.get("lineType") != "Comment"\n',
-        tests=(f"{DOCS}::test_lines_of_the_nontaxable_tax_group_carry_no_tax",),
+        tests=(f"{DOCS}::test_lines_without_a_taxable_tax_group_carry_no_tax",),
     ),
 ]
