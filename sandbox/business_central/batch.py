@@ -51,7 +51,7 @@ def run(request, call, dispatch) -> JsonResponse:
         raise BcError(405, "BadRequest_MethodNotAllowed", "$batch takes POST only.")
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise bad_request("Invalid Request Body: the batch is not valid JSON.") from None
     requests = body.get("requests") if isinstance(body, dict) else None
     if not isinstance(requests, list):

@@ -34,9 +34,21 @@ def _typed(match: re.Match) -> str:
 def compile_filter(text: str):
     """A predicate over entities (as the API shows them); BadRequest when it is no filter."""
     try:
-        return odata.compile_filter(_V4_LITERAL.sub(_typed, text))
+        test = odata.compile_filter(_V4_LITERAL.sub(_typed, text))
     except odata.ODataError as exc:
         raise bad_request(f"Could not parse the filter: {exc}") from exc
+    except RecursionError:
+        raise bad_request("Could not parse the filter: it is nested too deeply.") from None
+
+    def keep(entity) -> bool:
+        try:
+            return test(entity)
+        except RecursionError:
+            raise bad_request("Could not apply the filter: it is nested too deeply.") from None
+        except odata.ODataError as exc:
+            raise bad_request(f"Could not apply the filter: {exc}") from exc
+
+    return keep
 
 
 def names(text: str) -> list[str]:
@@ -89,9 +101,12 @@ def offset_of(token: str | None) -> int:
         return 0
     try:
         text = base64.urlsafe_b64decode(token.encode()).decode()
-        return int(text.removeprefix("sbx:"))
+        offset = int(text.removeprefix("sbx:"))
     except (ValueError, UnicodeDecodeError):
-        raise bad_request("The skip token is not valid.") from None
+        offset = -1
+    if offset < 0:
+        raise bad_request("The skip token is not valid.")
+    return offset
 
 
 def next_link(request, offset: int) -> str:

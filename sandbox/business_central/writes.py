@@ -25,7 +25,7 @@ LENGTHS = {"number": 20, "displayName": 100, "email": 80, "externalDocumentNumbe
 def body_of(request) -> dict:
     try:
         body = json.loads(request.body or b"{}", parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise bad_request("Invalid Request Body: the body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise bad_request("Invalid Request Body: expected a JSON object.")

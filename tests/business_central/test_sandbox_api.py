@@ -173,3 +173,20 @@ def test_item_prices_and_stock_change_through_patch(bc, bc_client):
                               headers={"If-Match": item["@odata.etag"]}, timeout=10)  # fmt: skip
     assert changed.status_code == 200, changed.text
     assert changed.json()["unitPrice"] == 95.5 and changed.json()["inventory"] == 12
+
+
+def test_hostile_queries_and_bodies_are_plain_400s(bc, bc_client):
+    url = f"{bc.company_url}/items"
+    deep = "(" * 5000 + "number eq 'x'" + ")" * 5000
+    _error(bc_client.get(url, params={"$filter": deep}, timeout=10), 400, "BadRequest")
+    mixed = bc_client.get(url, params={"$filter": "unitPrice gt 'abc'"}, timeout=10)
+    _error(mixed, 400, "BadRequest")
+    _error(bc_client.get(url, params={"$skiptoken": "LTU="}, timeout=10), 400, "BadRequest")
+    _error(bc_client.get(url, params={"$top": "-1"}, timeout=10), 400, "BadRequest")
+    nested = '{"displayName": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    body = bc_client.post(f"{bc.company_url}/customers", data=nested,
+                          headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+    _error(body, 400, "BadRequest")
+    batch = bc_client.post(f"{bc.api_url}/$batch", data=nested,
+                           headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+    _error(batch, 400, "BadRequest")
