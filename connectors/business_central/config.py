@@ -13,11 +13,14 @@ DOCUMENT_HELP = (
     "A posted sales invoice for each order (Microsoft.NAV.post), or a sales order that is "
     "shipped and invoiced in Business Central."
 )
+TAX_CHECK_HELP = (
+    "Business Central computes tax from the customer's tax area: when its total with tax differs "
+    "from the store's by more than a cent, the order's job says so (the document stays)."
+)
 TAX_CHECKS = [
-    ("warn", "Warn on the job when Business Central's total differs from the store's by more "
-     "than a cent"),
-    ("off", "No check"),
-]  # fmt: skip
+    ("warn", "Warn when the total differs by more than a cent"),
+    ("off", "Off"),
+]
 
 
 class BusinessCentralConfig(ErpConfigForm):
@@ -70,7 +73,7 @@ class BusinessCentralConfig(ErpConfigForm):
     )  # fmt: skip
     tax_check = forms.ChoiceField(
         label="Tax check", choices=TAX_CHECKS, initial="warn", required=False,
-        help_text="Business Central computes tax from the customer's tax area.",
+        help_text=TAX_CHECK_HELP,
     )  # fmt: skip
     refund_account = forms.CharField(
         label="Refund account", required=False, max_length=20,

@@ -4,7 +4,7 @@ Business Central (its app signs itself in: there is no 'Connect' page)."""
 from django import forms
 
 from connectors.business_central import setup
-from connectors.business_central.config import DOCUMENT_HELP, DOCUMENTS, TAX_CHECKS
+from connectors.business_central.config import DOCUMENT_HELP, DOCUMENTS, TAX_CHECK_HELP, TAX_CHECKS
 from connectors.business_central.mapping import MappingSettings
 from connectors.config import picker_field
 from connectors.oauth_views import Picker, SetupPages
@@ -34,15 +34,17 @@ def mapping_fields(choices: dict) -> dict:
     return {
         "document": forms.ChoiceField(label="Document for each order", choices=DOCUMENTS,
                                       help_text=DOCUMENT_HELP),
-        "shipping_account": picker_field("G/L account for shipping", choices["accounts"]),
+        "shipping_account": picker_field(
+            "G/L account for shipping", choices["accounts"], False,
+            "None: an order that charges shipping fails until one is chosen",
+        ),
         "customer_template": forms.CharField(
             label="Customer template", max_length=20, required=False,
             help_text="A customer No. whose tax area, tax liability, payment terms and currency "
             "new customers copy (Customers page). Blank: Business Central's defaults.",
         ),
         "tax_check": forms.ChoiceField(label="Tax check", choices=TAX_CHECKS,
-                                       help_text="Business Central computes tax from the "
-                                       "customer's tax area."),
+                                       help_text=TAX_CHECK_HELP),
     }  # fmt: skip
 
 
@@ -61,4 +63,6 @@ PAGES = SetupPages(
     picker=COMPANY,
     mapping_fields=mapping_fields,
     mapping_settings=MappingSettings,
+    mappings_intro="The G/L accounts listed are the company's that take postings now; the "
+    "customer template is checked against its customers when you save.",
 )

@@ -13,7 +13,34 @@ TOKEN = "tests/business_central/test_connector_token.py"
 CONNECTOR = "connectors/business_central/connector.py"
 MAPPING_PY = "connectors/business_central/mapping.py"
 
+E2E = "tests/business_central/test_connector_end_to_end.py"
+PAGES = "tests/business_central/test_setup_pages_browser.py"
+
 MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="bc-total-warning-not-on-the-job",
+        claim="Business Central's total differing from the store's is a warning on the order's job",
+        path="sync/order_sync.py",
+        find="    if document.warning:\n",
+        replace="    if False:\n",
+        tests=(f"{E2E}::test_a_tax_that_differs_from_the_stores_is_a_warning_not_a_failure",),
+    ),
+    Mutation(
+        name="bc-picker-without-company-names",
+        claim="the company picker lists the environment's companies by name",
+        path="connectors/business_central/connector.py",
+        find='    return str(company.get("displayName") or company.get("name") or company.get("id"))\n',
+        replace='    return str(company.get("id"))\n',
+        tests=(PAGES,),
+    ),
+    Mutation(
+        name="bc-template-unchecked",
+        claim="the document settings refuse a customer template the company does not have",
+        path="connectors/business_central/setup.py",
+        find="    if template and not found:\n",
+        replace="    if False:\n",
+        tests=(PAGES,),
+    ),
     Mutation(
         name="bc-invoice-reference-in-external-number",
         claim="an invoice keeps the order's reference in customerPurchaseOrderReference",
