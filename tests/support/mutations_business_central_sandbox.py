@@ -90,8 +90,8 @@ MUTATIONS: list[Mutation] = [
         name="bc-api-quoted-literals-only",
         claim="$filter takes unquoted date-times and GUIDs (OData v4, as BC documents)",
         path="sandbox/business_central/query.py",
-        find="        return odata.compile_filter(_V4_LITERAL.sub(_typed, text))\n",
-        replace="        return odata.compile_filter(text)\n",
+        find="        test = odata.compile_filter(_V4_LITERAL.sub(_typed, text))\n",
+        replace="        test = odata.compile_filter(text)\n",
         tests=(f"{API}::test_filters_take_unquoted_date_times_and_guids",),
     ),
     Mutation(
