@@ -41,9 +41,9 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
 
 
 def periodic_tasks() -> tuple[Periodic, ...]:
-    """Ours, each installed ERP's (its spec's), and where the sandbox systems are served, the
-    sandbox store's own (its webhook sender's sweep: BigCommerce's would not depend on our
-    broker)."""
+    """Ours, each installed ERP's (its spec's), and where the sandbox systems are served, their
+    own (the sandbox store's webhook sender's sweep, the sandbox Business Central's notification
+    sender: the vendors' would not depend on our broker)."""
     from django.conf import settings
 
     from connectors.registry import erp_periodic_tasks
@@ -51,9 +51,15 @@ def periodic_tasks() -> tuple[Periodic, ...]:
     ours = PERIODIC_TASKS + erp_periodic_tasks()
     if not settings.SANDBOX_ENABLED:
         return ours
-    from sandbox.bigcommerce.schedule import SANDBOX_PERIODIC_TASKS
+    from importlib import import_module
 
-    return ours + SANDBOX_PERIODIC_TASKS
+    from sandbox.installed import installed_sandbox_apps
+
+    # Each sandbox system with periodic work of its own declares it in its `schedule` module.
+    systems = installed_sandbox_apps(settings.INSTALLED_APPS, having="schedule").values()
+    return ours + tuple(
+        task for app in systems for task in import_module(f"{app}.schedule").SANDBOX_PERIODIC_TASKS
+    )
 
 
 # Rows this command owns carry this prefix, so removing an entry here removes it there too,

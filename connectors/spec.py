@@ -61,6 +61,13 @@ class ErpSpec:
     periodic_tasks: tuple[Periodic, ...] = ()
     secret_headers: tuple[str, ...] = ()  # lower-case names, masked in the API call log
     env_settings: tuple[EnvSetting, ...] = ()  # read by config/settings.py
+    # Dotted path of the ERP's own set-up on activation, fn(connection) -> None, run after the
+    # store's webhooks are registered (Business Central's change subscriptions); it records its
+    # own failures and never refuses the activation.
+    on_activate: str | None = None
+    # Dotted path of fn(connection) -> str: the ERP's own change notifications in one line
+    # (subscriptions, their expiry, the last one received), shown on the connection's page.
+    health: str | None = None
 
     @property
     def available(self) -> bool:

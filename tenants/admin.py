@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 
@@ -124,6 +125,7 @@ class ConnectionAdmin(ScopedModelAdmin):
         "webhook_url",
         "webhook_health_summary",
         "last_delivery",
+        "erp_notifications",
         "next_poll_at",
         "created_at",
         "updated_at",
@@ -165,7 +167,11 @@ class ConnectionAdmin(ScopedModelAdmin):
             ),
             (
                 ERP_KINDS[kind].label,
-                {"fields": (["erp_kind"] if obj else []) + erp_fields},
+                {
+                    "fields": (["erp_kind"] if obj else [])
+                    + erp_fields
+                    + (["erp_notifications"] if obj and ERP_KINDS[kind].health else [])
+                },
             ),
             (
                 "Sync",
@@ -252,6 +258,11 @@ class ConnectionAdmin(ScopedModelAdmin):
             health.get("checked_at", "")[:19].replace("T", " "),
             f"; {', '.join(health['actions'])}" if health.get("actions") else "",
         )  # fmt: skip
+
+    @admin.display(description="Change notifications from the ERP")
+    def erp_notifications(self, obj):
+        health = ERP_KINDS[obj.erp_kind].health
+        return import_string(health)(obj) if health else "—"
 
     @admin.display(description="Last webhook received")
     def last_delivery(self, obj):

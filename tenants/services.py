@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from connectors.bigcommerce.hooks import ensure_hooks
@@ -82,6 +83,8 @@ def connection_activate(*, connection: Connection, backfill_days: int = 0, user=
         if connector_class and connector_class.pull_customers_on_activate:
             customers_pull_start(connection=connection, user=user)
     ensure_hooks(connection)
+    if kind.on_activate:
+        import_string(kind.on_activate)(connection)
     connection.refresh_from_db()
     return connection
 

@@ -296,16 +296,16 @@ def customers_ask(connection, record_ids: set[str], since: datetime | None) -> i
     """The customer stream's job for each linked record named, and for each one changed after
     `since` (a collection: read back through the stream's own query, page by page). A record
     the store does not know is not ours to write; a deleted one's job finds it gone."""
+    from connectors.business_central.connector import BusinessCentralConnector
     from connectors.links import store_links
     from connectors.models import LinkEntity
-    from connectors.registry import connector_class_for
     from sync.dispatch import job_dispatch
     from sync.jobs import job_request
     from sync.models import JobKind, Lane
 
     named = set(record_ids)
     if since is not None:
-        erp = connector_class_for(connection.erp_kind)(connection, lane=Lane.BACKFILL)
+        erp = BusinessCentralConnector(connection, lane=Lane.BACKFILL)
         for page in erp.changed_customers(since):
             named |= {record.erp_id.lower() for record in page}
     links = store_links(connection, LinkEntity.CUSTOMER, sorted(named))

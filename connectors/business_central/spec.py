@@ -22,7 +22,16 @@ SPEC = ErpSpec(
             requires="company_id",
         ),
     ),
+    # items and customers change subscriptions, renewed by the periodic task below
+    on_activate="connectors.business_central.subscriptions.subscriptions_activate",
+    health="connectors.business_central.subscriptions.subscription_health",
     periodic_tasks=(
+        # Renewed when less than a day of their three is left; recreated when BC deleted one.
+        Periodic(
+            "Renew Business Central change subscriptions",
+            "connectors.business_central.tasks.renew_subscriptions_all",
+            every_seconds=900,
+        ),
         Periodic(
             "Hand over lost Business Central notifications",
             "connectors.business_central.tasks.sweep_notifications",

@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+# A pass after activation that fails is tried again this many times in all, a minute apart.
+ACTIVATION_TRIES = 5
+
 
 @shared_task(acks_late=True)
 def process_notification(notification_id: int):
@@ -26,3 +29,26 @@ def sweep_notifications():
     from connectors.business_central.notifications import notifications_sweep
 
     return notifications_sweep()
+
+
+@shared_task
+def renew_subscriptions_all():
+    """Every active connection's subscriptions checked, renewed or recreated, one task each."""
+    from connectors.business_central.subscriptions import connections_to_renew
+
+    for connection_id in connections_to_renew():
+        renew_subscriptions.delay(str(connection_id), ACTIVATION_TRIES)  # no retries in between
+
+
+@shared_task
+def renew_subscriptions(connection_id: str, tries: int = 1):
+    """One connection's pass; after activation a failed pass is tried again a few times a
+    minute apart (the web app may be starting), then the periodic pass takes over."""
+    from connectors.business_central.subscriptions import subscriptions_ensure
+    from tenants.models import Connection, ConnectionStatus
+
+    connection = Connection.objects.filter(pk=connection_id, status=ConnectionStatus.ACTIVE).first()
+    if connection is None:
+        return
+    if subscriptions_ensure(connection)["error"] and tries < ACTIVATION_TRIES:
+        renew_subscriptions.apply_async((connection_id, tries + 1), countdown=60)

@@ -50,6 +50,9 @@ class BcEnvironment(FaultSwitches):
     # The next N calls answer 503 with Retry-After: fault_retry_after seconds.
     fault_unavailable = models.PositiveIntegerField(default=0)
     fault_retry_after = models.PositiveIntegerField(default=5)
+    # The next N webhook handshakes time out, as a subscriber that never answers
+    # (sandbox/business_central/notify.py).
+    fault_handshake_timeout = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -143,6 +146,8 @@ class BcSubscription(models.Model):
     modified = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The last BcChange delivered (or made before the subscription): the sender's cursor.
+    notified_through = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
         return f"{self.subscription_id} → {self.resource}"

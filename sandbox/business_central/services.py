@@ -5,6 +5,7 @@ them, fault switches, limits, what was asked, and the sandbox clock."""
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -214,3 +215,32 @@ def clock_advance(seconds: float):
 
 def subscriptions(environment: BcEnvironment) -> list[BcSubscription]:
     return list(BcSubscription.objects.filter(environment=environment).order_by("created"))
+
+
+# --- webhook subscriptions (sandbox/business_central/subscriptions.py, notify.py) -------------
+def notifications_send() -> dict:
+    """One pass of the webhook sender, now: {"expired", "sent", "retried", "deleted"}."""
+    from sandbox.business_central.notify import notifications_send as send
+
+    return send()
+
+
+def subscription_add(environment: BcEnvironment, *, notification_url: str, resource: str,
+                     client_state: str = "") -> BcSubscription:  # fmt: skip
+    """A subscription made by someone else (no handshake), e.g. a stray for the tests."""
+    now = clock.now()
+    return BcSubscription.objects.create(
+        environment=environment, subscription_id=uuid.uuid4().hex,
+        notification_url=notification_url, resource=resource, client_state=client_state,
+        expiration=now + timedelta(days=3), created=now, modified=now,
+    )  # fmt: skip
+
+
+def subscription_remove(environment: BcEnvironment, subscription_id: str) -> None:
+    """BC deletes a subscription (after failed deliveries, a 4xx, or by an admin)."""
+    BcSubscription.objects.filter(environment=environment, subscription_id=subscription_id).delete()
+
+
+def changes(company: BcCompany, entity_set: str) -> list:
+    """The writes appended for an entity set, oldest first (BcChange rows)."""
+    return list(company.changes.filter(entity_set=entity_set).order_by("pk"))

@@ -11,7 +11,16 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.business_central import batch, documents, gate, query, records, throttle, writes
+from sandbox.business_central import (
+    batch,
+    documents,
+    gate,
+    query,
+    records,
+    subscription_views,
+    throttle,
+    writes,
+)
 from sandbox.business_central.errors import (
     BcError,
     bad_request,
@@ -277,7 +286,7 @@ def _below(call: Call, company, spec, key, rest, context):
 
 # --- dispatch -------------------------------------------------------------------------------------
 # Environment-level resources other than companies: name → handler(call, key, rest).
-ENVIRONMENT_RESOURCES: dict = {}
+ENVIRONMENT_RESOURCES: dict = {"subscriptions": subscription_views.subscriptions_resource}
 
 
 def _dispatch(call: Call):
@@ -315,7 +324,9 @@ def api(request, tenant, environment, rest):
     status = 500
     try:
         admission = gate.admit(request, tenant, environment)
-        response = _dispatch(Call(request, tenant, admission.target, rest))
+        call = Call(request, tenant, admission.target, rest)
+        call.app = admission.app  # who subscribes
+        response = _dispatch(call)
         status = response.status_code
         response["OData-Version"] = "4.0"
         if response.content:

@@ -7,6 +7,11 @@ See tests/support/mutations.py for the fields."""
 from tests.support.mutation_spec import Mutation
 
 RECEIVER = "tests/business_central/test_notification_receiver.py"
+SANDBOX = "tests/business_central/test_sandbox_subscriptions.py"
+SUBS = "tests/business_central/test_subscriptions.py"
+SBX_SUBS = "sandbox/business_central/subscriptions.py"
+SBX_NOTIFY = "sandbox/business_central/notify.py"
+CONN_SUBS = "connectors/business_central/subscriptions.py"
 NOTIFICATIONS = "connectors/business_central/notifications.py"
 VIEWS = "connectors/business_central/notify_views.py"
 
@@ -87,6 +92,206 @@ MUTATIONS: list[Mutation] = [
         replace="    if False and push.state in ACTIVE_STATES",
         tests=(
             f"{RECEIVER}::test_item_notifications_ask_for_a_catalog_push_and_wait_for_one_started_after",
+        ),
+    ),
+    # --- the sandbox BC's subscriptions and sender ----------------------------------------
+    Mutation(
+        name="sbc-created-without-handshake",
+        claim="a subscription is created only after the subscriber echoes the validation token",
+        path=SBX_SUBS,
+        find="""                          "been reached.", code="BadRequest_MaxSubscriptions")  # fmt: skip
+    handshake(environment, url)
+""",
+        replace="""                          "been reached.", code="BadRequest_MaxSubscriptions")  # fmt: skip
+""",
+        tests=(f"{SANDBOX}::test_a_failed_or_timed_out_handshake_is_a_400_and_nothing_is_created",),
+    ),
+    Mutation(
+        name="sbc-handshake-takes-any-body",
+        claim="the handshake needs exactly the token as the body",
+        path=SBX_NOTIFY,
+        find="if answer.status_code != 200 or answer.content != token.encode():",
+        replace="if answer.status_code != 200:",
+        tests=(f"{SANDBOX}::test_a_failed_or_timed_out_handshake_is_a_400_and_nothing_is_created",),
+    ),
+    Mutation(
+        name="sbc-renewed-without-handshake",
+        claim="a renewal runs the handshake again",
+        path=SBX_SUBS,
+        find="""        raise bad_request("The resource of a subscription cannot be changed.")
+    handshake(environment, url)
+""",
+        replace="""        raise bad_request("The resource of a subscription cannot be changed.")
+""",
+        tests=(
+            f"{SANDBOX}::test_renewal_needs_the_etag_runs_the_handshake_again_and_moves_the_expiry",
+        ),
+    ),
+    Mutation(
+        name="sbc-renewal-without-if-match",
+        claim="a renewal needs If-Match, and a stale one is a 409",
+        path=SBX_SUBS,
+        find="""    subscription = subscription_get(environment, subscription_id)
+    _matches(subscription, if_match)
+    url =""",
+        replace="""    subscription = subscription_get(environment, subscription_id)
+    url =""",
+        tests=(
+            f"{SANDBOX}::test_renewal_needs_the_etag_runs_the_handshake_again_and_moves_the_expiry",
+        ),
+    ),
+    Mutation(
+        name="sbc-renewal-keeps-the-expiry",
+        claim="a renewal gives three more days from now",
+        path=SBX_SUBS,
+        find="notification_url=url, client_state=client_state, expiration=now + EXPIRES_AFTER,",
+        replace="notification_url=url, client_state=client_state, "
+        "expiration=subscription.expiration,",
+        tests=(
+            f"{SANDBOX}::test_renewal_needs_the_etag_runs_the_handshake_again_and_moves_the_expiry",
+        ),
+    ),
+    Mutation(
+        name="sbc-no-subscription-limit",
+        claim="an environment holds at most the limit of subscriptions (200)",
+        path=SBX_SUBS,
+        find="    if environment.subscriptions.count() >= max_subscriptions():",
+        replace="    if False:",
+        tests=(f"{SANDBOX}::test_at_most_the_limit_of_subscriptions",),
+    ),
+    Mutation(
+        name="sbc-no-debounce",
+        claim="notifications wait 30 s after the first change",
+        path=SBX_NOTIFY,
+        find="if changes and changes[0].at <= now - timedelta(seconds=debounce_seconds()):",
+        replace="if changes:",
+        tests=(
+            f"{SANDBOX}::test_notifications_wait_the_debounce_then_one_post_per_url_carries_every_subscription",
+        ),
+    ),
+    Mutation(
+        name="sbc-no-collection",
+        claim="more changes than the threshold become one collection notification",
+        path=SBX_NOTIFY,
+        find="    if len(records) > collection_after():",
+        replace="    if False:",
+        tests=(f"{SANDBOX}::test_more_changes_than_the_threshold_become_one_collection",),
+    ),
+    Mutation(
+        name="sbc-collection-without-margin",
+        claim="a collection's filter starts 50 ms before the first change",
+        path=SBX_NOTIFY,
+        find="first = min(change.at for change in changes) - COLLECTION_MARGIN",
+        replace="first = min(change.at for change in changes)",
+        tests=(f"{SANDBOX}::test_more_changes_than_the_threshold_become_one_collection",),
+    ),
+    Mutation(
+        name="sbc-retries-every-answer",
+        claim="any answer but no answer, 408, 429 or 5xx deletes the URL's subscriptions",
+        path=SBX_NOTIFY,
+        find="    return status is None or 500 <= status <= 599 or status in (408, 429)",
+        replace="    return True",
+        tests=(f"{SANDBOX}::test_any_other_answer_deletes_every_subscription_of_that_url",),
+    ),
+    Mutation(
+        name="sbc-retry-schedule-flat",
+        claim="retries wait 1, 1, 10, 100, then 1,000 minutes",
+        path=SBX_NOTIFY,
+        find="    minutes = 1 if attempt <= 2 else {3: 10, 4: 100}.get(attempt, 1000)",
+        replace="    minutes = 1",
+        tests=(
+            f"{SANDBOX}::test_no_answer_408_429_and_5xx_are_retried_on_bcs_schedule_then_the_subscription_goes",
+        ),
+    ),
+    Mutation(
+        name="sbc-retries-forever",
+        claim="a subscription whose attempt number passes 5 is deleted",
+        path=SBX_NOTIFY,
+        find="        if attempt > MAX_ATTEMPTS:",
+        replace="        if attempt > MAX_ATTEMPTS + 10:",
+        tests=(
+            f"{SANDBOX}::test_no_answer_408_429_and_5xx_are_retried_on_bcs_schedule_then_the_subscription_goes",
+        ),
+    ),
+    Mutation(
+        name="sbc-delivered-sent-again",
+        claim="a delivered notification is not sent again",
+        path=SBX_NOTIFY,
+        find="notified_through=changes[-1].pk, failed_attempts=0, next_attempt_at=None",
+        replace="failed_attempts=0, next_attempt_at=None",
+        tests=(
+            f"{SANDBOX}::test_notifications_wait_the_debounce_then_one_post_per_url_carries_every_subscription",
+        ),
+    ),
+    Mutation(
+        name="sbc-expired-kept",
+        claim="expired subscriptions are deleted at each sender run",
+        path=SBX_NOTIFY,
+        find="    expired.delete()\n",
+        replace="",
+        tests=(f"{SANDBOX}::test_expired_subscriptions_are_deleted_at_the_next_run",),
+    ),
+    # --- our subscriptions -----------------------------------------------------------------
+    Mutation(
+        name="bc-subs-never-renewed",
+        claim="a subscription with less than a day left is renewed",
+        path=CONN_SUBS,
+        find="if found is not None and self._expires(found) - self.bc_now < RENEW_WITHIN:",
+        replace="if False:",
+        tests=(f"{SUBS}::test_the_subscriptions_are_renewed_before_they_expire_on_bcs_clock",),
+    ),
+    Mutation(
+        name="bc-subs-renew-on-our-clock",
+        claim="the expiry is counted on Business Central's clock (its Date header)",
+        path=CONN_SUBS,
+        find="        self.bc_now = _server_time(response) or self.now",
+        replace="        self.bc_now = self.now",
+        tests=(f"{SUBS}::test_the_subscriptions_are_renewed_before_they_expire_on_bcs_clock",),
+    ),
+    Mutation(
+        name="bc-subs-strays-kept",
+        claim="a stray subscription to our receiver (another clientState, a duplicate) is deleted",
+        path=CONN_SUBS,
+        find="                self.delete(found)\n",
+        replace="                pass\n",
+        tests=(f"{SUBS}::test_a_subscription_bc_deleted_is_recreated_and_a_stray_one_removed",),
+    ),
+    Mutation(
+        name="bc-subs-error-not-shown",
+        claim="a failed handshake is a plain error on the connection",
+        path=CONN_SUBS,
+        find="    _connection_error(connection, error)\n",
+        replace="",
+        tests=(
+            f"{SUBS}::test_a_failed_handshake_is_a_plain_error_on_the_connection_until_a_pass_succeeds",
+        ),
+    ),
+    Mutation(
+        name="bc-client-state-key-unmasked",
+        claim="clientState is masked by its name in logged bodies",
+        path="audit/redaction.py",
+        find='    "clientstate",  # Business Central',
+        replace='    "clientstate-no",  # Business Central',
+        tests=(f"{SUBS}::test_client_state_is_masked_by_its_name_in_any_logged_body",),
+    ),
+    Mutation(
+        name="bc-collection-not-requeried",
+        claim="a collection notification re-reads the customers changed after its time",
+        path=NOTIFICATIONS,
+        find="    if since is not None:",
+        replace="    if False:",
+        tests=(
+            f"{SUBS}::test_activation_subscribes_and_a_collection_re_queries_the_customers_changed_after_it",
+        ),
+    ),
+    Mutation(
+        name="bc-not-subscribed-on-activation",
+        claim="activating a Business Central connection subscribes its items and customers",
+        path="tenants/services.py",
+        find="        import_string(kind.on_activate)(connection)",
+        replace="        pass",
+        tests=(
+            f"{SUBS}::test_activation_subscribes_and_a_collection_re_queries_the_customers_changed_after_it",
         ),
     ),
 ]

@@ -106,8 +106,8 @@ MUTATIONS: list[Mutation] = [
         name="sandbox-sweep-not-in-beat",
         claim="beat runs the sandbox store's sweep where the sandbox is served",
         path="config/schedule.py",
-        find="    return ours + SANDBOX_PERIODIC_TASKS",
-        replace="    return ours",
+        find="    return ours + tuple(\n",
+        replace="    return ours or tuple(\n",
         tests=(SANDBOX_OUTAGE,),
     ),
     Mutation(
