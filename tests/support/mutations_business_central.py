@@ -15,8 +15,25 @@ MAPPING_PY = "connectors/business_central/mapping.py"
 
 E2E = "tests/business_central/test_connector_end_to_end.py"
 PAGES = "tests/business_central/test_setup_pages_browser.py"
+LIMITS = "tests/business_central/test_connector_limits.py"
 
 MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="bc-budget-over-the-limit",
+        claim="the budget keeps any 5 minutes under Business Central's 6,000 calls",
+        path="connectors/business_central/client.py",
+        find="windows=(Window(seconds=window / 5, limit=REQUESTS_PER_WINDOW // 6),),",
+        replace="windows=(Window(seconds=window / 5, limit=REQUESTS_PER_WINDOW // 5),),",
+        tests=(f"{LIMITS}::test_one_budget_per_app_principal_under_business_centrals_limits",),
+    ),
+    Mutation(
+        name="bc-retry-after-ignored",
+        claim="a 503 is waited out for its Retry-After, never retried sooner",
+        path="connectors/http.py",
+        find="        return max(server_says, step * random.uniform(0.5, 1.5))  # noqa: S311\n",
+        replace="        return step * random.uniform(0.5, 1.5)  # noqa: S311\n",
+        tests=(f"{LIMITS}::test_a_503_is_waited_out_for_its_retry_after",),
+    ),
     Mutation(
         name="bc-total-warning-not-on-the-job",
         claim="Business Central's total differing from the store's is a warning on the order's job",
