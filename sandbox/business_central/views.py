@@ -105,7 +105,8 @@ def _entity_response(body: dict, status: int = 200, context: str = "") -> JsonRe
 
 
 def _collection(call: Call, rows: list[dict], context: str, select=()) -> JsonResponse:
-    """Filter, order, $skip/$top, a server-driven page with @odata.nextLink, then $select."""
+    """Filter, order, $skip/$top, a server-driven page with @odata.nextLink, then $select;
+    $count=true adds @odata.count."""
     request = call.request
     params = request.GET
     if text := params.get("$filter"):
@@ -118,6 +119,7 @@ def _collection(call: Call, rows: list[dict], context: str, select=()) -> JsonRe
             rows = odata.sort(rows, orderby)
         except odata.ODataError as exc:
             raise bad_request(str(exc)) from exc
+    matched = len(rows)
     top, skip = query.whole_numbers(params, "$top", "$skip")
     rows = rows[skip or 0 :]
     if top is not None:
@@ -126,6 +128,11 @@ def _collection(call: Call, rows: list[dict], context: str, select=()) -> JsonRe
     offset = query.offset_of(params.get("$skiptoken"))
     page = _shaped(rows[offset : offset + size], select)
     body = {"@odata.context": context, "value": page}
+    count = params.get("$count", "").lower()
+    if count not in ("", "true", "false"):
+        raise bad_request(f"Invalid value '{params['$count']}' for the query option '$count'.")
+    if count == "true":  # the matches before $top/$skip
+        body = {"@odata.context": context, "@odata.count": matched, "value": page}
     if offset + size < len(rows):
         body["@odata.nextLink"] = query.next_link(request, offset + size)
     response = JsonResponse(body)

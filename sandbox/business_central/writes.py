@@ -151,6 +151,9 @@ def _create_document(company, spec: EntitySet, data: dict, record_id) -> BcRecor
     if spec.name == "salesCreditMemos":
         data = documents.applies_to_invoice(company, data)
     customer = documents.customer_of(company, data)
+    if customer.data.get("blocked") == "All":
+        raise dialog(f"You cannot create this type of document when Customer {customer.number} "
+                     "is blocked with type All")  # fmt: skip
     data = documents.with_customer(data, customer)
     document_id = str(uuid.UUID(str(record_id))) if record_id else str(uuid.uuid4())
     lines, sequence = [], 10000

@@ -93,6 +93,10 @@ def test_filters_take_unquoted_date_times_and_guids(bc, bc_client):
     ordered = bc_client.get(url, params={"$orderby": "unitPrice desc", "$top": "2", "$skip": "1"},
                             timeout=10).json()["value"]  # fmt: skip
     assert [i["number"] for i in ordered] == ["JACKET-L", "JACKET-M"]
+    counted = bc_client.get(url, params={"$count": "true", "$top": "1",
+                                         "$filter": "startswith(number,'JACKET')"},
+                            timeout=10).json()  # fmt: skip
+    assert counted["@odata.count"] == 3 and len(counted["value"]) == 1
     bad = bc_client.get(url, params={"$filter": "number eq"}, timeout=10)
     _error(bad, 400, "BadRequest")
 

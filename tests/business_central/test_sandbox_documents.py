@@ -62,6 +62,9 @@ def test_a_customer_is_required_and_unknown_items_and_accounts_are_named(bc, bc_
         {"lineType": "Account", "lineObjectNumber": "99999", "quantity": 1}])  # fmt: skip
     assert "G/L Account" in _error(account, 404, "Internal_RecordNotFound")
     assert not BcRecord.objects.filter(entity_set="salesInvoices").exists()  # atomic
+    services.customer_set(bc.company, bc.customer_template, blocked="All")
+    blocked = _invoice(bc, bc_client)
+    assert "is blocked with type All" in _error(blocked, 400, "Application_DialogException")
 
 
 def test_post_turns_a_draft_into_a_posted_invoice_once(bc, bc_client):
