@@ -5,11 +5,20 @@ before the expiry (on BC's clock), a subscription BC deleted is recreated and a 
 removed; and with a real worker, BC's `collection` notification re-queries the customers
 changed after its filter's time and asks for their jobs."""
 
+from datetime import timedelta
+
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import ApiCall
 from audit.redaction import redact_body
-from connectors.business_central.models import Notification, NotificationState, Subscription
+from connectors.business_central.models import (
+    Notification,
+    NotificationReceiver,
+    NotificationState,
+    Subscription,
+)
 from connectors.business_central.notifications import notification_url, receiver_for
 from connectors.business_central.subscriptions import (
     ERROR_PREFIX,
@@ -188,3 +197,28 @@ def test_activation_subscribes_and_a_collection_re_queries_the_customers_changed
 def test_client_state_is_masked_by_its_name_in_any_logged_body():
     body = redact_body({"notificationUrl": "https://x", "clientState": "not-yet-registered-1"})
     assert "not-yet-registered-1" not in body and "clientState" in body
+
+
+def test_the_connection_page_shows_the_subscriptions_health_line(client, owner, tenant):
+    connection = ConnectionFactory(
+        tenant=tenant, erp_kind="business_central", status=ConnectionStatus.ACTIVE,
+        erp_settings={"company_id": "5c7e6a1e-8d1f-4f35-9a7e-3f6f0d7a1b2c"}, erp_secrets={},
+    )  # fmt: skip
+    client.force_login(owner)
+    url = reverse("admin:tenants_connection_change", args=[connection.pk])
+    page = client.get(url).content.decode()
+    assert "Change notifications from the ERP" in page
+    assert "Not subscribed yet: activate the connection." in page
+    receiver = receiver_for(connection)
+    now = timezone.now()
+    for entity in ("customers", "items"):
+        Subscription.objects.create(
+            connection=connection, entity=entity, subscription_id=f"{entity}-1", resource="r",
+            expires_at=now + timedelta(days=3), created_at=now - timedelta(days=1),
+            renewed_at=now,
+        )  # fmt: skip
+    NotificationReceiver.objects.filter(pk=receiver.pk).update(checked_at=now)
+    line = subscription_health(connection)
+    assert line.startswith("Subscribed: customers until") and "items until" in line
+    assert f"last renewed {now:%Y-%m-%d %H:%M} UTC" in line and "none yet" in line
+    assert line in client.get(url).content.decode()

@@ -294,4 +294,12 @@ MUTATIONS: list[Mutation] = [
             f"{SUBS}::test_activation_subscribes_and_a_collection_re_queries_the_customers_changed_after_it",
         ),
     ),
+    Mutation(
+        name="bc-health-not-on-the-page",
+        claim="the connection's page shows the subscriptions' health line",
+        path="tenants/admin.py",
+        find='+ (["erp_notifications"] if obj and ERP_KINDS[kind].health else [])',
+        replace="+ []",
+        tests=(f"{SUBS}::test_the_connection_page_shows_the_subscriptions_health_line",),
+    ),
 ]
