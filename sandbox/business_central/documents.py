@@ -254,11 +254,13 @@ def _move_inventory(company: BcCompany, lines: list[dict], sign: int) -> None:
 
 
 def _balance(company: BcCompany, customer_id: str, amount: Decimal) -> None:
+    """The customer's balanceDue, a FlowField over its ledger entries: posting does not modify
+    the customer itself (no new ETag, lastModifiedDateTime or change notification)."""
     customer = records.find(company, "customers", record_id=customer_id)
     if customer is not None:
         customer = records.locked(customer)
         due = Decimal(str(customer.data.get("balanceDue") or 0)) + amount
-        records.save(customer, {**customer.data, "balanceDue": number(money(due))})
+        records.flowfield_set(customer, "balanceDue", number(money(due)))
 
 
 def post_invoice(record: BcRecord) -> None:

@@ -96,6 +96,13 @@ def save(record: BcRecord, data: dict) -> BcRecord:
     return record
 
 
+def flowfield_set(record: BcRecord, name: str, value) -> None:
+    """A computed field's new value (a FlowField such as a customer's balanceDue): the record
+    itself is not modified, so no version, stamp or change."""
+    record.data = {**record.data, name: value}
+    record.save(update_fields=["data"])
+
+
 def delete(record: BcRecord) -> None:
     changed(record.company, record.entity_set, record.record_id, BcChange.Type.DELETED)
     record.delete()

@@ -80,6 +80,9 @@ def test_post_turns_a_draft_into_a_posted_invoice_once(bc, bc_client):
         again, 400, "Application_DialogException")  # fmt: skip
     stock = {i["number"]: i["inventory"] for i in services.records(bc.company, "items")}
     assert stock["TENT-2P"] == 23 and stock["MUG-STEEL"] == 21
+    customer = services.record(bc.company, "customers", bc.customer_template)
+    assert customer["balanceDue"] == 844.58  # a FlowField: the customer itself is not modified
+    assert not BcChange.objects.filter(record_id=customer["id"], change_type="updated").exists()
     changed = bc_client.patch(url, json={"externalDocumentNumber": "X"},
                               headers={"If-Match": "*"}, timeout=10)  # fmt: skip
     _error(changed, 400, "Application_DialogException")

@@ -340,3 +340,14 @@ MUTATIONS += [
         tests=(f"{DOCS}::test_a_customer_is_required_and_unknown_items_and_accounts_are_named",),
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="bc-docs-posting-modifies-customer",
+        claim="posting changes a customer's balanceDue without modifying the customer",
+        path="sandbox/business_central/documents.py",
+        find='        records.flowfield_set(customer, "balanceDue", number(money(due)))\n',
+        replace='        records.save(customer, {**customer.data, "balanceDue": number(money(due))})\n',
+        tests=(f"{DOCS}::test_post_turns_a_draft_into_a_posted_invoice_once",),
+    ),
+]
