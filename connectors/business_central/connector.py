@@ -144,7 +144,22 @@ class BusinessCentralConnector(ApiConnector):
     def find_sales_document(self, order) -> ExternalRef | None:
         entity_set = self.settings.entity_set
         found = self._by_reference(entity_set, order)
+        if found is None and entity_set == mapping.ORDERS:
+            return self._invoiced_order(order)
         return _ref(entity_set, found) if found else None
+
+    def _invoiced_order(self, order) -> ExternalRef | None:
+        """A sales order fully shipped and invoiced in Business Central is deleted there; its
+        posted invoice keeps the order's externalDocumentNumber, so the order is not made again."""
+        reference = quoted(mapping.order_reference(order))
+        invoice = self.api.first(
+            mapping.INVOICES, select=f"{DOCUMENT_FIELDS},orderNumber",
+            filter=f"externalDocumentNumber eq {reference} and status ne {quoted(DRAFT)}",
+        )  # fmt: skip
+        if invoice is None:
+            return None
+        number = f"{invoice.get('orderNumber') or ''}, invoice {invoice.get('number') or ''}"
+        return ExternalRef(str(invoice["id"]), number=number.strip(", "), posted=True)
 
     def _by_reference(self, entity_set: str, order) -> dict | None:
         field = mapping.reference_field(entity_set)

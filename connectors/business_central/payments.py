@@ -27,7 +27,8 @@ run of it work at a time (sync/lease.py), and one job per order (sync/payments.p
 
 In sales-order mode the order has no posted invoice until people in Business Central invoice it
 (Post → Ship and Invoice): its refunds wait, with a warning on the job, and are posted by the
-next run after that (a replay, or the order's next change in the store).
+next run after that (a replay, or the order's next change in the store), against the invoice
+posted from the order (it keeps the order's externalDocumentNumber).
 """
 
 import hashlib
@@ -140,7 +141,7 @@ class Refunds:
         reference = refund_reference(order, payment)
         found = self._by_reference(reference)
         if found is None:
-            invoice = self._invoice(document)
+            invoice = self._invoice(document, order)
             body = credit_memo_payload(order, payment, reference, invoice, account)
             found = self.api.create(CREDIT_MEMOS, body)
         return self._posted(payment, found)
@@ -167,27 +168,26 @@ class Refunds:
             number=f"credit memo {memo.get('number') or memo['id']}", released=True,
         )  # fmt: skip
 
-    def _invoice(self, document: ExternalRef) -> dict:
+    def _invoice(self, document: ExternalRef, order: Order) -> dict:
         if document.id not in self._invoices:
-            self._invoices[document.id] = self._posted_invoice(document)
+            self._invoices[document.id] = self._posted_invoice(document, order)
         return self._invoices[document.id]
 
-    def _posted_invoice(self, document: ExternalRef) -> dict:
-        """The order's posted sales invoice: the document itself in invoice mode, the invoice
-        made from the sales order in sales-order mode (its orderNumber)."""
-        if mapping.MappingSettings.from_settings(self.connection.erp_settings).document == (
-            mapping.SALES_ORDER
-        ):
-            number = self._order_number(document)
+    def _posted_invoice(self, document: ExternalRef, order: Order) -> dict:
+        """The order's posted sales invoice: the document itself in invoice mode; in sales-order
+        mode the invoice posted from the sales order, which keeps the order's
+        externalDocumentNumber (Business Central deletes the order once fully invoiced)."""
+        if self._settings().document == mapping.SALES_ORDER:
+            reference = quoted(mapping.order_reference(order))
             invoice = self.api.first(
                 mapping.INVOICES,
-                filter=f"orderNumber eq {quoted(number)} and status ne {quoted(DRAFT)}",
-            )
+                filter=f"externalDocumentNumber eq {reference} and status ne {quoted(DRAFT)}",
+            )  # fmt: skip
             if invoice is None:
                 raise InvoiceNotPosted(
-                    f"sales order {number} has no posted invoice in Business Central yet, and a "
-                    "refund is credited against the invoice. Invoice the order there (Post → "
-                    "Ship and Invoice), then replay the order."
+                    f"sales order {document.number or document.id} has no posted invoice in "
+                    "Business Central yet, and a refund is credited against the invoice. Invoice "
+                    "the order there (Post → Ship and Invoice), then replay the order."
                 )
             return invoice
         invoice = self.api.get(mapping.INVOICES, document.id)
@@ -204,10 +204,5 @@ class Refunds:
             )
         return invoice
 
-    def _order_number(self, document: ExternalRef) -> str:
-        """The sales order's number (Business Central deletes an order once fully invoiced, so
-        it is read while it is there, else taken from the job's document number)."""
-        sales_order = self.api.get(mapping.ORDERS, document.id)
-        if sales_order is not None:
-            return str(sales_order["number"])
-        return document.number
+    def _settings(self) -> mapping.MappingSettings:
+        return mapping.MappingSettings.from_settings(self.connection.erp_settings)

@@ -19,6 +19,12 @@ MEMO_SHAPE = (
 )
 REFERENCE = f"{SHAPES}::test_the_reference_fits_external_document_number_and_stays_the_same"
 NET = f"{SHAPES}::test_the_line_takes_the_refund_less_the_invoices_share_of_tax"
+E2E = "tests/business_central/test_refunds.py"
+REFUND = f"{E2E}::test_a_refund_becomes_one_posted_credit_memo_against_the_orders_invoice"
+DRAFT = f"{E2E}::test_a_draft_left_by_an_earlier_run_is_posted_not_made_again"
+MISMATCH = f"{E2E}::test_a_draft_whose_total_is_not_the_refunds_is_not_posted"
+ORDER_MODE = f"{E2E}::test_in_sales_order_mode_a_refund_waits_for_the_orders_invoice"
+NO_ACCOUNT = f"{E2E}::test_without_a_refund_account_the_order_syncs_and_says_so"
 
 MUTATIONS: list[Mutation] = [
     # -- items ------------------------------------------------------------------------------
@@ -102,5 +108,81 @@ MUTATIONS: list[Mutation] = [
         find="return money(Decimal(amount) * ex_tax / (ex_tax + tax))",
         replace="return money(amount)",
         tests=(NET,),
+    ),
+    Mutation(
+        name="bccm-not-posted",
+        claim="a refund's credit memo is posted (Microsoft.NAV.post)",
+        path=REFUNDS,
+        find='            self.api.action(CREDIT_MEMOS, memo["id"], POST)\n',
+        replace="",
+        tests=(REFUND,),
+    ),
+    Mutation(
+        name="bccm-no-look-up",
+        claim="a redelivery or a replay never credits a refund twice (the look-up by reference)",
+        path=REFUNDS,
+        find="found = self._by_reference(reference)",
+        replace="found = None",
+        tests=(REFUND, DRAFT),
+    ),
+    Mutation(
+        name="bccm-draft-made-again",
+        claim="a draft left by an earlier run is posted, not made again",
+        path=REFUNDS,
+        find="        if found is None:\n            invoice = self._invoice(document, order)",
+        replace='        if found is None or found.get("status") == DRAFT:\n'
+        "            invoice = self._invoice(document, order)",
+        tests=(DRAFT,),
+    ),
+    Mutation(
+        name="bccm-total-unchecked",
+        claim="a draft whose total is not the refund's is not posted",
+        path=REFUNDS,
+        find="if abs(total - money(payment.amount)) > CENT:",
+        replace="if False:",
+        tests=(MISMATCH,),
+    ),
+    Mutation(
+        name="bccm-order-mode-uses-the-order",
+        claim="in sales-order mode a refund waits for the order's posted invoice, then credits it",
+        path=REFUNDS,
+        find="if self._settings().document == mapping.SALES_ORDER:",
+        replace="if False:",
+        tests=(ORDER_MODE,),
+    ),
+    Mutation(
+        name="bccm-no-account-fails-the-order",
+        claim="without a refund account the order syncs and the job says refunds were not posted",
+        path=REFUNDS,
+        find="        if not account:\n",
+        replace="        if False:\n",
+        tests=(NO_ACCOUNT,),
+    ),
+    Mutation(
+        name="bc-invoiced-order-made-again",
+        claim="a sales order Business Central deleted once invoiced is found by its invoice",
+        path="connectors/business_central/connector.py",
+        find="if found is None and entity_set == mapping.ORDERS:",
+        replace="if False:",
+        tests=(ORDER_MODE,),
+    ),
+    Mutation(
+        name="payments-every-kind-posted",
+        claim="an ERP that posts refunds only is not given the shopper's payments",
+        path="sync/payments.py",
+        find='            continue  # kept in the job only (job.details["payments"])',
+        replace="            pass",
+        tests=(REFUND,),
+    ),
+    Mutation(
+        name="bc-items-unhooked",
+        claim="a price and stock change in Business Central reach the store's variant",
+        path="connectors/business_central/connector.py",
+        find="return items_changed(self.api, since)",
+        replace="return iter(())",
+        tests=(
+            "tests/business_central/test_items_to_store.py::"
+            "test_a_price_and_stock_change_in_business_central_reach_the_stores_variant",
+        ),
     ),
 ]
