@@ -81,6 +81,9 @@ def _catalog_push_on(connection: Connection) -> None:
 
 def _go_live(connection: Connection) -> None:
     """Active, with its hooks on the sandbox store: a test order shows up within seconds."""
+    from django.utils.module_loading import import_string
+
+    from connectors.registry import erp_kind
     from sync.polling import ORDERS_CURSOR
     from tenants.cursors import write_cursor
     from webhooks.destination import webhook_destination
@@ -97,3 +100,7 @@ def _go_live(connection: Connection) -> None:
         status=ConnectionStatus.ACTIVE, next_poll_at=timezone.now()
     )
     write_cursor(connection.pk, ORDERS_CURSOR, timezone.now())
+    # The ERP's own part of an activation (Business Central's change subscriptions, made by a
+    # worker once the web app answers their handshake).
+    if on_activate := erp_kind(connection.erp_kind).on_activate:
+        import_string(on_activate)(connection)

@@ -302,4 +302,14 @@ MUTATIONS: list[Mutation] = [
         replace="+ []",
         tests=(f"{SUBS}::test_the_connection_page_shows_the_subscriptions_health_line",),
     ),
+    Mutation(
+        name="bc-demo-not-subscribed",
+        claim="the demo's Business Central connection goes live with its subscriptions",
+        path="sandbox/demo.py",
+        find="        import_string(on_activate)(connection)",
+        replace="        pass",
+        tests=(
+            "tests/business_central/test_demo_subscriptions.py::test_the_demo_connection_subscribes_and_an_item_change_asks_for_the_catalog_push",
+        ),
+    ),
 ]
