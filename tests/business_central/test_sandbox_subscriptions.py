@@ -29,6 +29,7 @@ class Subscriber:
         self.server.route = self.route
         self.status = 202
         self.echo = True
+        self.handshake_delay = 0.0
         self.handshakes: list = []
         self.notifications: list = []
 
@@ -37,7 +38,7 @@ class Subscriber:
         if token:
             self.handshakes.append(seen)
             body = token[0].encode() if self.echo else b"not the token"
-            return Answer(200, body, {"Content-Type": "text/plain"})
+            return Answer(200, body, {"Content-Type": "text/plain"}, delay=self.handshake_delay)
         self.notifications.append(seen)
         return Answer(self.status, {})
 
@@ -117,6 +118,17 @@ def test_a_failed_or_timed_out_handshake_is_a_400_and_nothing_is_created(bc, bc_
     assert not BcSubscription.objects.exists()
     assert BcNotificationAttempt.objects.filter(subscription_ref="handshake").count() == 2
     assert subscribe(bc, bc_client, subscriber).status_code == 201  # the fault is used up
+
+
+def test_a_subscriber_slower_than_the_handshake_limit_is_refused(
+    bc, bc_client, subscriber, settings
+):
+    settings.SANDBOX_BC_HANDSHAKE_SECONDS = 0.5
+    subscriber.handshake_delay = 2
+    answer = subscribe(bc, bc_client, subscriber)
+    assert answer.status_code == 400, answer.text
+    assert "no answer within 0.5 seconds" in answer.json()["error"]["message"]
+    assert not BcSubscription.objects.exists()
 
 
 def test_at_most_the_limit_of_subscriptions(bc, bc_client, subscriber, settings):

@@ -312,4 +312,12 @@ MUTATIONS: list[Mutation] = [
             "tests/business_central/test_demo_subscriptions.py::test_the_demo_connection_subscribes_and_an_item_change_asks_for_the_catalog_push",
         ),
     ),
+    Mutation(
+        name="sbc-handshake-waits-forever",
+        claim="the sandbox gives up on a handshake after a few seconds (settable)",
+        path=SBX_NOTIFY,
+        find="timeout=handshake_seconds(),",
+        replace="timeout=30,",
+        tests=(f"{SANDBOX}::test_a_subscriber_slower_than_the_handshake_limit_is_refused",),
+    ),
 ]
