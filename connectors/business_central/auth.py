@@ -17,6 +17,8 @@ connection's check gets a token itself (`token_fetch`), so fixing the secret and
 connection revives a connection that needed reconnecting.
 """
 
+import json
+
 import msal
 from django.conf import settings
 
@@ -27,6 +29,7 @@ from connectors.errors import AmbiguousWrite, ReconnectRequired, TransientError
 from connectors.http import VendorRules
 from connectors.oauth_connect import SignInClient
 
+ENTRA = "Microsoft Entra ID"  # as messages name it
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 SCOPE = "https://api.businesscentral.dynamics.com/.default"
 POLICY = TokenPolicy(margin=300)
@@ -133,35 +136,40 @@ def _not_answered(exc: AmbiguousWrite) -> TransientError:
 
 
 def token_fetch(connection) -> dict:
-    """A new app-only token from Entra: msal's answer ({access_token, expires_in, ...})."""
+    """A new app-only token from Entra: msal's answer ({access_token, expires_in, ...}). What msal
+    cannot read of Entra's answers is a plain error, never a crash."""
     tenant, client_id, secret = credentials(connection)
     try:
-        app = msal.ConfidentialClientApplication(
-            client_id, client_credential=secret, authority=f"{MICROSOFT_LOGIN}/{tenant}",
-            http_client=EntraHttp(connection), instance_discovery=False, azure_region=False,
-        )  # fmt: skip
-    except ValueError as exc:
-        # msal's tenant discovery: the tenant's OpenID document answered 4xx (or is not JSON).
-        raise ReconnectRequired(
-            f"Microsoft Entra ID refused the sign-in: {REFUSALS['AADSTS90002']} (tenant {tenant})"
-        ) from exc
-    try:
-        result = app.acquire_token_for_client(scopes=[SCOPE])
+        with reading(ENTRA, "the tenant's OpenID discovery document"):
+            try:
+                app = msal.ConfidentialClientApplication(
+                    client_id, client_credential=secret, authority=f"{MICROSOFT_LOGIN}/{tenant}",
+                    http_client=EntraHttp(connection), instance_discovery=False,
+                    azure_region=False,
+                )  # fmt: skip
+            except ValueError as exc:
+                # msal's tenant discovery: the tenant's document answered 4xx (or is not JSON).
+                raise ReconnectRequired(
+                    f"{ENTRA} refused the sign-in: {REFUSALS['AADSTS90002']} (tenant {tenant})"
+                ) from exc
+        with reading(ENTRA, "the token request"):
+            try:
+                result = app.acquire_token_for_client(scopes=[SCOPE])
+            except json.JSONDecodeError as exc:
+                raise TransientError(
+                    f"{ENTRA} answered the token request with something that is not JSON; "
+                    "ml-connector tries again shortly (the answer is in the API call log).",
+                    retry_after=30,
+                ) from exc
     except AmbiguousWrite as exc:
         raise _not_answered(exc) from exc
-    except ValueError as exc:  # a token answer that is not JSON
-        raise TransientError(
-            "Microsoft Entra ID answered the token request with something that is not JSON; "
-            "ml-connector tries again shortly (the answer is in the API call log).",
-            retry_after=30,
-        ) from exc
     if not isinstance(result, dict) or not result.get("access_token"):
         raise ReconnectRequired(refusal_message(result if isinstance(result, dict) else {}))
     return result
 
 
 def new_token(result: dict) -> NewToken:
-    with reading("Microsoft Entra ID", "the token request"):
+    with reading(ENTRA, "the token request"):
         return NewToken(
             access_token=result["access_token"], expires_in=float(result["expires_in"]),
             scope=SCOPE,

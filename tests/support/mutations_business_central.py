@@ -16,8 +16,25 @@ MAPPING_PY = "connectors/business_central/mapping.py"
 E2E = "tests/business_central/test_connector_end_to_end.py"
 PAGES = "tests/business_central/test_setup_pages_browser.py"
 LIMITS = "tests/business_central/test_connector_limits.py"
+ANSWERS = "tests/business_central/test_connector_answers.py"
 
 MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="bc-new-document-unread",
+        claim="a malformed answer to the document's create is a plain error, not a crash",
+        path=CONNECTOR,
+        find='    @reading(LABEL, "the new document")\n',
+        replace="",
+        tests=(ANSWERS,),
+    ),
+    Mutation(
+        name="bc-discovery-unread",
+        claim="a malformed OpenID discovery document is a plain error, not a crash of msal's",
+        path="connectors/business_central/auth.py",
+        find="""        with reading(ENTRA, "the tenant's OpenID discovery document"):\n""",
+        replace="""        with __import__("contextlib").nullcontext():\n""",
+        tests=(ANSWERS,),
+    ),
     Mutation(
         name="bc-budget-over-the-limit",
         claim="the budget keeps any 5 minutes under Business Central's 6,000 calls",
