@@ -1,14 +1,23 @@
-"""The run command's demo tenant and its Business Central connection, live: a worker makes its
-items and customers subscriptions through the handshake with this server, and an item changed
-"in Business Central" comes back as a notification that asks for the catalog push."""
+"""The run command's demo tenant and its Business Central connection, live, as a newcomer meets
+it: a worker makes its items and customers subscriptions through the handshake with this server,
+an order placed in its store (demo4) becomes a posted invoice through the store's signed webhook,
+and an item changed "in Business Central" comes back as a notification whose catalog push gives
+the store the new price. One test: the demo's bootstrap and worker are the slow part."""
+
+from decimal import Decimal
 
 import pytest
 
 from connectors.business_central.models import Notification, NotificationReceiver, Subscription
+from sandbox.bigcommerce.models import BcStore
+from sandbox.bigcommerce.services import place_test_order
 from sandbox.business_central import services
 from sandbox.business_central.demo import demo_company
+from sync.models import JobState, SyncJob
 from tenants.models import Connection, ConnectionStatus
+from tests.support.catalog_shop import store_value
 from tests.support.worker import WorkerProcess, wait_until
+from webhooks.models import InboundEvent
 
 pytestmark = pytest.mark.worker
 
@@ -24,19 +33,49 @@ def demo(demo_on_live_server, live_server, settings):
     worker.stop()
 
 
-def test_the_demo_connection_subscribes_and_an_item_change_asks_for_the_catalog_push(demo):
+def test_the_demo_connection_subscribes_posts_a_webhook_order_and_pushes_an_item_change(demo):
     connection = demo
+    store = BcStore.objects.get(store_hash=connection.store_hash)
     assert connection.status == ConnectionStatus.ACTIVE
-    wait_until(lambda: Subscription.objects.filter(connection=connection).count() == 2,
-               timeout=60)  # fmt: skip
-    receiver = NotificationReceiver.objects.get(connection=connection)
-    assert receiver.error == "" and receiver.checked_at is not None
+    # The pass saves its subscriptions one by one, then stamps the receiver.
+    wait_until(lambda: NotificationReceiver.objects.filter(connection=connection,
+               checked_at__isnull=False).exists(), timeout=60)  # fmt: skip
+    assert Subscription.objects.filter(connection=connection).count() == 2
+    assert NotificationReceiver.objects.get(connection=connection).error == ""
     company = demo_company()
     assert len(services.subscriptions(company.environment)) == 2
-    number = services.records(company, "items")[0]["number"]
-    services.item_set(company, number, unit_price="77.70")
+
+    order = place_test_order(store, items=[("TENT-2P", 2)])
+    wait_until(
+        lambda: SyncJob.objects.filter(
+            connection=connection, source_id=str(order.pk), state=JobState.SUCCEEDED
+        ).exists(),
+        timeout=60,
+        message="the demo order did not reach Business Central",
+    )
+    assert InboundEvent.objects.filter(
+        connection=connection, scope="store/order/created", resource_id=str(order.pk)
+    ).exists(), "the order came by another path than its webhook"
+    (invoice,) = [
+        i for i in services.records(company, "salesInvoices")
+        if i["customerPurchaseOrderReference"] == f"BigCommerce {order.pk}"
+    ]  # fmt: skip
+    assert invoice["status"] == "Open"  # posted
+    assert [
+        (line["lineObjectNumber"], line["quantity"])
+        for line in invoice["salesInvoiceLines"] if line["lineType"] == "Item"
+    ] == [("TENT-2P", 2)]  # fmt: skip
+
+    assert store_value(store, "TENT-2P", "price") != Decimal("77.70")
+    services.item_set(company, "TENT-2P", unit_price="77.70")
     services.clock_advance(31)
     assert services.notifications_send()["sent"] == 1
     wait_until(lambda: Notification.objects.filter(connection=connection, push__isnull=False)
                .exists(), timeout=60)  # fmt: skip
-    assert Notification.objects.get(connection=connection).entities == ["items"]
+    # One POST: the item's change, and the customer the order created.
+    assert Notification.objects.get(connection=connection).entities == ["customers", "items"]
+    wait_until(
+        lambda: store_value(store, "TENT-2P", "price") == Decimal("77.70"),
+        timeout=90,
+        message="the new price did not reach the demo store",
+    )

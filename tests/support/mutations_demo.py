@@ -1,11 +1,16 @@
 """The run command's demo: its Acumatica connection takes orders through the store's webhook and
-sends stock item changes to the store through the push notification it sets up.
+sends stock item changes to the store through the push notification it sets up; its Business
+Central connection posts the demo store's orders and gives item changes back to the store.
 
 See tests/support/mutations.py for the fields."""
 
 from tests.support.mutation_spec import Mutation
 
 DEMO = "tests/acumatica/test_demo.py"
+BC_DEMO = (
+    "tests/business_central/test_demo_subscriptions.py::"
+    "test_the_demo_connection_subscribes_posts_a_webhook_order_and_pushes_an_item_change"
+)
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -23,5 +28,21 @@ MUTATIONS: list[Mutation] = [
         find="    transaction.on_commit(\n        lambda: notification_create(",
         replace="    (lambda now: now())(\n        lambda: notification_create(",
         tests=(f"{DEMO}::test_a_stock_item_changed_in_the_demo_acumatica_reaches_the_demo_store",),
+    ),
+    Mutation(
+        name="demo-bc-no-demo-skus",
+        claim="the demo's Business Central company has the demo store's SKUs as items",
+        path="sandbox/business_central/demo.py",
+        find="    _items_seed(company)\n    return company",
+        replace="    return company",
+        tests=(BC_DEMO,),
+    ),
+    Mutation(
+        name="demo-bc-no-template",
+        claim="the demo's Business Central connection creates customers like its template",
+        path="sandbox/business_central/demo.py",
+        find='        "customer_template": _template_number(company),\n',
+        replace="",
+        tests=(BC_DEMO,),
     ),
 ]
