@@ -12,7 +12,8 @@ from connectors.business_central.models import Notification, NotificationReceive
 from sandbox.bigcommerce.models import BcStore
 from sandbox.bigcommerce.services import place_test_order
 from sandbox.business_central import services
-from sandbox.business_central.demo import demo_company
+from sandbox.business_central.demo import TEMPLATE_NAME, demo_company
+from sandbox.catalog_seed import DEMO_SKUS, catalog_seed
 from sync.models import JobState, SyncJob
 from tenants.models import Connection, ConnectionStatus
 from tests.support.catalog_shop import store_value
@@ -45,7 +46,9 @@ def test_the_demo_connection_subscribes_posts_a_webhook_order_and_pushes_an_item
     company = demo_company()
     assert len(services.subscriptions(company.environment)) == 2
 
-    order = place_test_order(store, items=[("TENT-2P", 2)])
+    # A starter item, and a SKU of the demo store's catalog the demo gave the company.
+    seeded = next(p for p in catalog_seed(DEMO_SKUS) if not p.erp_lacks).skus()[0]
+    order = place_test_order(store, items=[("TENT-2P", 2), (seeded, 1)])
     wait_until(
         lambda: SyncJob.objects.filter(
             connection=connection, source_id=str(order.pk), state=JobState.SUCCEEDED
@@ -64,7 +67,11 @@ def test_the_demo_connection_subscribes_posts_a_webhook_order_and_pushes_an_item
     assert [
         (line["lineObjectNumber"], line["quantity"])
         for line in invoice["salesInvoiceLines"] if line["lineType"] == "Item"
-    ] == [("TENT-2P", 2)]  # fmt: skip
+    ] == [("TENT-2P", 2), (seeded, 1)]  # fmt: skip
+    # The shopper was created like the demo's template customer (its tax area).
+    customers = {c["id"]: c for c in services.records(company, "customers")}
+    template = next(c for c in customers.values() if c["displayName"] == TEMPLATE_NAME)
+    assert customers[invoice["customerId"]]["taxAreaId"] == template["taxAreaId"] != ""
 
     assert store_value(store, "TENT-2P", "price") != Decimal("77.70")
     services.item_set(company, "TENT-2P", unit_price="77.70")
