@@ -309,7 +309,7 @@ MUTATIONS: list[Mutation] = [
         find="        import_string(on_activate)(connection)",
         replace="        pass",
         tests=(
-            "tests/business_central/test_demo_subscriptions.py::test_the_demo_connection_subscribes_and_an_item_change_asks_for_the_catalog_push",
+            "tests/business_central/test_demo_subscriptions.py::test_the_demo_connection_subscribes_posts_a_webhook_order_and_pushes_an_item_change",
         ),
     ),
     Mutation(
