@@ -29,7 +29,7 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         name="bc-discovery-unread",
-        claim="a malformed OpenID discovery document is a plain error, not a crash of msal's",
+        claim="a malformed OpenID discovery document is a plain error naming Entra ID",
         path="connectors/business_central/auth.py",
         find="""        with reading(ENTRA, "the tenant's OpenID discovery document"):\n""",
         replace="""        with __import__("contextlib").nullcontext():\n""",
