@@ -61,7 +61,7 @@ def _same_resource(a: str, b: str) -> bool:
     return a.strip().lstrip("/").lower() == b.strip().lstrip("/").lower()
 
 
-class _Pass:
+class SubscriptionPass:
     def __init__(self, connection, receiver: NotificationReceiver, now: datetime):
         self.connection, self.receiver, self.now = connection, receiver, now
         self.bc_now = now  # Business Central's time, from its answer
@@ -195,7 +195,7 @@ def subscriptions_ensure(connection) -> dict:
     try:
         if not company_id:
             raise PermanentError("no company is chosen yet: pick one with 'Company'.")
-        work = _Pass(connection, receiver, now)
+        work = SubscriptionPass(connection, receiver, now)
         work.run(str(company_id))
         error = ""
     except ConnectorError as exc:

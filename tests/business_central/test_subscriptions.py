@@ -22,6 +22,7 @@ from connectors.business_central.models import (
 from connectors.business_central.notifications import notification_url, receiver_for
 from connectors.business_central.subscriptions import (
     ERROR_PREFIX,
+    SubscriptionPass,
     subscription_health,
     subscriptions_ensure,
 )
@@ -222,3 +223,16 @@ def test_the_connection_page_shows_the_subscriptions_health_line(client, owner, 
     assert line.startswith("Subscribed: customers until") and "items until" in line
     assert f"last renewed {now:%Y-%m-%d %H:%M} UTC" in line and "none yet" in line
     assert line in client.get(url).content.decode()
+
+
+def test_a_renewal_reads_a_stale_etag_again_and_finds_a_deleted_subscription_gone(linked):
+    bc, connection = linked
+    subscriptions_ensure(connection)
+    found = in_bc(bc)["items"]
+    work = SubscriptionPass(connection, receiver_for(connection), timezone.now())
+    stale = {**found, "@odata.etag": 'W/"JzE5OzE7Jw=="'}
+    renewed = work.renew(stale)  # 409 Request_EntityChanged: read again, then renewed
+    assert renewed is not None and renewed["@odata.etag"] != found["@odata.etag"]
+    assert renewed["expirationDateTime"] >= found["expirationDateTime"]
+    services.subscription_remove(bc.environment, found["subscriptionId"])
+    assert work.renew(renewed) is None  # 404: the pass creates it again

@@ -320,4 +320,26 @@ MUTATIONS: list[Mutation] = [
         replace="timeout=30,",
         tests=(f"{SANDBOX}::test_a_subscriber_slower_than_the_handshake_limit_is_refused",),
     ),
+    Mutation(
+        name="bc-subs-stale-etag-fails",
+        claim="a renewal refused for a stale ETag reads the subscription again and renews it",
+        path=CONN_SUBS,
+        find="                if not is_entity_changed(exc) or tries == 2:",
+        replace="                if True:",
+        tests=(
+            f"{SUBS}::test_a_renewal_reads_a_stale_etag_again_and_finds_a_deleted_subscription_gone",
+        ),
+    ),
+    Mutation(
+        name="bc-subs-renewal-404-fails",
+        claim="a renewal of a subscription BC deleted finds it gone (and the pass creates it)",
+        path=CONN_SUBS,
+        find="""                if exc.status == 404:
+                    return None
+                if not is_entity_changed""",
+        replace="""                if not is_entity_changed""",
+        tests=(
+            f"{SUBS}::test_a_renewal_reads_a_stale_etag_again_and_finds_a_deleted_subscription_gone",
+        ),
+    ),
 ]
