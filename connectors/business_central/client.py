@@ -27,6 +27,7 @@ LABEL = "Business Central"
 API_VERSION = "v2.0"
 ENTITY_CHANGED = "Request_EntityChanged"
 REQUESTS_PER_WINDOW = 6_000  # per user (app principal), in a 5-minute sliding window
+OUR_SHARE = 5_000  # of those, what ml-connector's calls may use
 CONCURRENT = 5  # at once; more wait in Business Central's queue (95), then 429
 
 
@@ -85,14 +86,14 @@ RULES = VendorRules(
 
 
 def rate_policy() -> RatePolicy:
-    """Six sliding sub-windows of a fifth of the window each hold 1,000 calls: any 5-minute span
-    then holds at most 5,000 (five such sub-windows), under the 6,000 Business Central counts, with
-    the rest left to the principal's other clients. (A sliding log of 6,000 calls would be
-    counted in fixed windows by connectors/ratelimit.py, which could allow twice the limit across
-    a boundary.)"""
+    """Fixed windows of a fifth of Business Central's sliding window: any 5-minute span touches
+    at most six of them, so six windows' worth of calls (6 x 833 = 4,998) stays under the 6,000
+    Business Central counts, with a little left to the principal's other clients. (A sliding log
+    of 6,000 calls would be counted in fixed windows by connectors/ratelimit.py, which could allow
+    twice the limit across a boundary.)"""
     window = settings.BC_RATE_WINDOW_SECONDS  # 300; tests shrink it with the sandbox's
     return RatePolicy(
-        windows=(Window(seconds=window / 5, limit=REQUESTS_PER_WINDOW // 6),),
+        windows=(Window(seconds=window / 5, limit=OUR_SHARE // 6),),
         concurrency=CONCURRENT,
     )
 

@@ -39,8 +39,8 @@ MUTATIONS: list[Mutation] = [
         name="bc-budget-over-the-limit",
         claim="the budget keeps any 5 minutes under Business Central's 6,000 calls",
         path="connectors/business_central/client.py",
-        find="windows=(Window(seconds=window / 5, limit=REQUESTS_PER_WINDOW // 6),),",
-        replace="windows=(Window(seconds=window / 5, limit=REQUESTS_PER_WINDOW // 5),),",
+        find="windows=(Window(seconds=window / 5, limit=OUR_SHARE // 6),),",
+        replace="windows=(Window(seconds=window / 5, limit=OUR_SHARE // 5),),",
         tests=(f"{LIMITS}::test_one_budget_per_app_principal_under_business_centrals_limits",),
     ),
     Mutation(
