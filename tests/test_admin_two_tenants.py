@@ -28,7 +28,8 @@ SETUP_PAGES = {
     "exact_online:connect": "exact_online", "exact_online:picker": "exact_online",
     "exact_online:mappings": "exact_online", "acumatica:connect": "acumatica",
     "acumatica:picker": "acumatica", "acumatica:mappings": "acumatica",
-    "acumatica:push-settings": "acumatica",
+    "acumatica:push-settings": "acumatica", "business_central:picker": "business_central",
+    "business_central:mappings": "business_central",
 }  # fmt: skip
 # Views under these URL namespaces have their own sweeps (tests/api/) or none of a tenant's rows.
 NOT_SETUP = {"admin", "api", "sandbox"}
