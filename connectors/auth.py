@@ -13,10 +13,15 @@ place tokens are refreshed:
   tells its owners once; it is not retried in a loop.
 """
 
+import fcntl
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -133,8 +138,7 @@ class TokenManager:
     def refresh(self, *, stale: str, forced: bool = False) -> str:
         """Refresh unless someone already replaced `stale`; `forced` after the vendor's 401."""
         failure = None
-        with transaction.atomic():
-            token = self._tokens().select_for_update().get()
+        with refresh_turn(self._tokens(), self.connection_id) as token:
             now = timezone.now()
             if token.access_token and token.access_token != stale:
                 return token.access_token  # another worker refreshed while we waited for the lock
@@ -171,6 +175,27 @@ class TokenManager:
 
         connection_needs_reconnect(connection_id=self.connection_id, message=failure.message)
         raise failure
+
+
+@contextmanager
+def refresh_turn(tokens, connection_id):
+    """The token row, to one refresher at a time across every process. PostgreSQL: the row's lock,
+    in a transaction. SQLite (the README's embedded default) locks the whole file for as long as a
+    transaction writes, and a sandbox vendor's token endpoint, served by this same app, writes to
+    that file while our refresh waits for its answer: a lock file beside the database gives the
+    turn there, and each write commits at once."""
+    if db_connection.vendor != "sqlite":
+        with transaction.atomic():
+            yield tokens.select_for_update().get()
+        return
+    locks = Path(settings.VAR_DIR) / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"token-{connection_id}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield tokens.get()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class StaticHeaderAuth:
