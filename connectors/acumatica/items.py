@@ -32,6 +32,8 @@ from connectors.acumatica.api import AcumaticaApi
 from connectors.answers import reading
 from connectors.canonical import ErpRecord, ItemChange
 from connectors.erp import REF_LENGTH
+from connectors.item_fields import number_field as _number
+from connectors.item_fields import text_field as _text
 
 ENTITY = "StockItem"
 EXPAND = "WarehouseDetails"
@@ -47,23 +49,6 @@ MAX_QUANTITY = Decimal("1e12")
 SKU_LENGTH = 255  # the store's SKU: a longer InventoryID can match none
 VERSION_LENGTH = 64
 WAREHOUSE_LENGTH = 30
-
-
-def _number(item: dict, field: str, limit: Decimal) -> Decimal:
-    value = item[field]
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"{field} ({value!r:.40}) is not a number")
-    amount = Decimal(str(value))
-    if not amount.is_finite() or abs(amount) >= limit:
-        raise ValueError(f"{field} ({value!r:.40}) is out of range")
-    return amount
-
-
-def _text(item: dict, field: str, limit: int) -> str:
-    value = item[field]
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        raise ValueError(f"{field} ({value!r:.40}) is not an item's {field}")
-    return value.strip()
 
 
 def acumatica_time(value) -> datetime:

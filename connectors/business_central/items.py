@@ -36,6 +36,8 @@ from connectors.business_central.api import PAGE as API_PAGE
 from connectors.business_central.api import datetime_literal
 from connectors.canonical import ErpRecord, ItemChange
 from connectors.erp import REF_LENGTH
+from connectors.item_fields import number_field as _number
+from connectors.item_fields import text_field as _text
 
 ENTITY = "items"
 SELECT = "id,number,type,unitPrice,unitCost,inventory,lastModifiedDateTime"
@@ -48,23 +50,6 @@ MAX_AMOUNT = Decimal("1e12")
 MAX_QUANTITY = Decimal("1e12")
 SKU_LENGTH = 255  # the store's SKU (Business Central's item number is at most 20)
 VERSION_LENGTH = 64  # ExternalLink keeps versions this long
-
-
-def _number(item: dict, field: str, limit: Decimal) -> Decimal:
-    value = item[field]
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"{field} ({value!r:.40}) is not a number")
-    amount = Decimal(str(value))
-    if not amount.is_finite() or abs(amount) >= limit:
-        raise ValueError(f"{field} ({value!r:.40}) is out of range")
-    return amount
-
-
-def _text(item: dict, field: str, limit: int) -> str:
-    value = item[field]
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        raise ValueError(f"{field} ({value!r:.40}) is not an item's {field}")
-    return value.strip()
 
 
 def bc_time(value) -> datetime:

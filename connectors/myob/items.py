@@ -28,6 +28,7 @@ from decimal import Decimal
 from connectors.answers import reading
 from connectors.canonical import ErpRecord, ItemChange
 from connectors.erp import REF_LENGTH
+from connectors.item_fields import number_field as _number
 from connectors.myob.api import MyobApi, modified_after, myob_time
 
 RESOURCE = "Inventory/Item"
@@ -36,16 +37,6 @@ MAX_AMOUNT = Decimal("1e12")
 MAX_QUANTITY = Decimal("1e12")
 SKU_LENGTH = 255  # the store's SKU: a longer Number can match none
 VERSION_LENGTH = 64  # ExternalLink keeps versions this long
-
-
-def _number(item: dict, field: str, limit: Decimal) -> Decimal:
-    value = item[field]
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"{field} ({value!r:.40}) is not a number")
-    amount = Decimal(str(value))
-    if not amount.is_finite() or abs(amount) >= limit:
-        raise ValueError(f"{field} ({value!r:.40}) is out of range")
-    return amount
 
 
 def _flag(item: dict, field: str) -> bool:
