@@ -40,7 +40,7 @@ from benchmarks.faults import (  # noqa: E402
     _ts,
     quiet,
 )
-from benchmarks.harness import Stack  # noqa: E402
+from benchmarks.harness import Stack, settled_when  # noqa: E402
 
 DB_NAME = f"mlc_bench_acumatica_{os.getpid()}"
 INSTANCE, TENANT = "bench", "BenchCo"
@@ -105,17 +105,11 @@ def documents(shop: Shop, entity: str) -> dict[str, list]:
 
 
 def settle(run: Run, entity: str, timeout: float) -> float | None:
-    from sync.models import JobState, SyncJob
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    def missing():
         docs = documents(run.shops[0], entity)
-        missing = [p for p in run.placed if str(p.order_id) not in docs]
-        busy = SyncJob.objects.filter(state__in=[JobState.PENDING, JobState.RUNNING]).count()
-        if not missing and not busy:
-            return time.time()
-        time.sleep(2)
-    return None
+        return [p for p in run.placed if str(p.order_id) not in docs]
+
+    return settled_when(missing, timeout=timeout)
 
 
 def figures(run: Run, entity: str, settled_at: float | None, args) -> bool:

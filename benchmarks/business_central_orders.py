@@ -45,7 +45,7 @@ from benchmarks.faults import (  # noqa: E402
     _ts,
     quiet,
 )
-from benchmarks.harness import Stack  # noqa: E402
+from benchmarks.harness import Stack, settled_when  # noqa: E402
 
 DB_NAME = f"mlc_bench_bc_{os.getpid()}"
 # Business Central's per-user limits online (operational-limits-online.md).
@@ -115,17 +115,11 @@ def documents(shop: Shop, entity_set: str) -> dict[str, list]:
 
 
 def settle(run: Run, entity_set: str, timeout: float) -> float | None:
-    from sync.models import JobState, SyncJob
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    def missing():
         docs = documents(run.shops[0], entity_set)
-        missing = [p for p in run.placed if str(p.order_id) not in docs]
-        busy = SyncJob.objects.filter(state__in=[JobState.PENDING, JobState.RUNNING]).count()
-        if not missing and not busy:
-            return time.time()
-        time.sleep(2)
-    return None
+        return [p for p in run.placed if str(p.order_id) not in docs]
+
+    return settled_when(missing, timeout=timeout)
 
 
 def figures(run: Run, entity_set: str, settled_at: float | None, args) -> bool:

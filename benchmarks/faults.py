@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import Stack, percentile, wait_for  # noqa: E402
+from benchmarks.harness import Stack, percentile, settled_when, wait_for  # noqa: E402
 
 # One per run: several checkouts may run the benchmark at once on the one PostgreSQL.
 DB_NAME = f"mlc_bench_faults_{os.getpid()}"
@@ -412,20 +412,14 @@ def documents(shops: list[Shop]) -> dict[tuple[int, str], list[datetime]]:
 
 
 def settle(run: Run, timeout: float) -> float | None:
-    """Wait until every order has a document and no job is pending or running. Returns when it
-    was settled (time.time()), or None when the deadline came first."""
-    from sync.models import JobState, SyncJob
-
+    """Wait until every order has a document and no job is pending or running (harness)."""
     index = {id(shop): i for i, shop in enumerate(run.shops)}
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+
+    def missing():
         docs = documents(run.shops)
-        missing = [p for p in run.placed if not docs.get((index[id(p.shop)], str(p.order_id)))]
-        busy = SyncJob.objects.filter(state__in=[JobState.PENDING, JobState.RUNNING]).count()
-        if not missing and not busy:
-            return time.time()
-        time.sleep(1)
-    return None
+        return [p for p in run.placed if not docs.get((index[id(p.shop)], str(p.order_id)))]
+
+    return settled_when(missing, timeout=timeout, interval=1)
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -46,6 +46,21 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.2, what: str):
         time.sleep(interval)
 
 
+def settled_when(missing, *, timeout: float, interval: float = 2.0) -> float | None:
+    """Wait until `missing()` (the placed orders still without their ERP document) is empty and
+    no job is pending or running. Returns when that was (time.time()), or None when the deadline
+    came first."""
+    from sync.models import JobState, SyncJob
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        busy = SyncJob.objects.filter(state__in=[JobState.PENDING, JobState.RUNNING])
+        if not missing() and not busy.exists():
+            return time.time()
+        time.sleep(interval)
+    return None
+
+
 def percentile(values, q: float) -> float:
     """Nearest-rank percentile (q in 0..100); nan for no values."""
     ordered = sorted(values)
