@@ -848,6 +848,7 @@ def _gather() -> None:
         mutations_sched,
         mutations_specs,
         mutations_store,
+        mutations_syspro_orders,
         mutations_writes,
     )
 
@@ -872,6 +873,7 @@ def _gather() -> None:
         mutations_business_central_subs,
         mutations_business_central_sandbox,
         mutations_business_central_more,
+        mutations_syspro_orders,
     ):
         MUTATIONS.extend(module.MUTATIONS)
 
