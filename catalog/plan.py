@@ -120,6 +120,14 @@ def plan_push(push: CatalogPush) -> None:
     settings, _ = CatalogSettings.objects.get_or_create(connection=connection)
     since = read_cursor(connection, ITEMS_CURSOR)
     erp = _erp(connection)
+    try:
+        _plan_with(push, erp, settings, since)
+    finally:
+        erp.close()
+
+
+def _plan_with(push: CatalogPush, erp, settings, since) -> None:
+    connection = push.connection
     records, until = _erp_changes(erp, since)
     plan = Plan()
     store = StoreCatalog(connection, lane=CATALOG)

@@ -177,23 +177,29 @@ class TokenManager:
         raise failure
 
 
-@contextmanager
 def refresh_turn(tokens, connection_id):
-    """The token row, to one refresher at a time across every process. PostgreSQL: the row's lock,
-    in a transaction. SQLite (the README's embedded default) locks the whole file for as long as a
-    transaction writes, and a sandbox vendor's token endpoint, served by this same app, writes to
-    that file while our refresh waits for its answer: a lock file beside the database gives the
-    turn there, and each write commits at once."""
+    """The token row, to one refresher at a time across every process (row_turn)."""
+    return row_turn(tokens, f"token-{connection_id}")
+
+
+@contextmanager
+def row_turn(rows, lock_name: str):
+    """The one row of `rows`, to one holder at a time across every process, while the holder
+    calls a vendor (a token refresh, SYSPRO's Logon). PostgreSQL: the row's lock, in a
+    transaction. SQLite (the README's embedded default) locks the whole file for as long as a
+    transaction writes, and a sandbox vendor served by this same app writes to that file while
+    the holder waits for its answer: a lock file beside the database (named `lock_name`) gives
+    the turn there, and each write commits at once."""
     if db_connection.vendor != "sqlite":
         with transaction.atomic():
-            yield tokens.select_for_update().get()
+            yield rows.select_for_update().get()
         return
     locks = Path(settings.VAR_DIR) / "locks"
     locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"token-{connection_id}.lock", "a") as handle:
+    with open(locks / f"{lock_name}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield tokens.get()
+            yield rows.get()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -24,10 +24,13 @@ def erp_check(connection) -> CheckResult:
             message=f"ml-connector cannot reach {label} yet: its connector is not installed.",
             hint="Your settings are saved; the check runs once the connector is available.",
         )
+    connector = connector_class(connection)
     try:
-        return connector_class(connection).check()
+        return connector.check()
     except ConnectorError as exc:  # an answer the check could not read
         return CheckResult(label, ok=False, message=exc.message, hint="Try again in a few minutes.")
+    finally:
+        connector.close()
 
 
 def connection_check(connection) -> list[CheckResult]:

@@ -98,6 +98,10 @@ class ErpConnector:
     def check(self) -> CheckResult:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Whoever made the connector calls this in a `finally` when its run is over. Nothing for
+        most ERPs; SYSPRO ends its session there when no more of the connection's jobs are due."""
+
     def slot_reserve(self) -> None:
         """Take a slot of our budget for the ERP now, for the run's first ERP call: while the
         ERP has no room, a run waits before it reads anything from the store (BudgetWait), instead
@@ -169,6 +173,11 @@ class ApiConnector(ErpConnector):
     @cached_property
     def api(self):
         return self.api_class(self.connection, lane=self.lane)
+
+    def close(self) -> None:
+        api = self.__dict__.get("api")  # only an api that was made has anything to end
+        if api is not None and hasattr(api, "close"):
+            api.close()
 
     def slot_reserve(self) -> None:
         try:

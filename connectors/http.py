@@ -229,8 +229,9 @@ class ApiClient:
         creates: bool = False,
     ) -> requests.Response:
         """`read_statuses`: error statuses the caller reads itself (a batch's failed rows).
-        `creates`: a PUT that inserts a record the vendor numbers itself (Acumatica's upsert with
-        no key), so it is no more repeatable than a POST."""
+        `creates`: a request that makes a record although its method would not say so (Acumatica's
+        PUT upsert with no key, SYSPRO's GET Setup and Transaction calls): no more repeatable than a
+        POST, and fenced by the job's lease like any write."""
         url = self.url_for(path)
         keyed_headers = self._idempotency(idempotency_key)
         repeatable = method.upper() not in UNREPEATABLE_METHODS or bool(keyed_headers)
@@ -243,7 +244,7 @@ class ApiClient:
             self._refuse_dead_connection()
             check_destination(url, allow_private=self.allow_private)
             self._take_slot()
-            self._fence(method)
+            self._fence(method, writes=creates)
             sent_headers = {**self.headers, **(self.auth.headers() if self.auth else {})}
             sent_headers.update(headers or {})
             sent_headers.update(keyed_headers)  # the same key on every try
@@ -306,11 +307,11 @@ class ApiClient:
         )
 
     @staticmethod
-    def _fence(method: str) -> None:
+    def _fence(method: str, *, writes: bool = False) -> None:
         """A run that lost its job to another worker (it froze past its lease) sends no write:
         the other worker is doing it."""
         lease = current_lease()
-        if lease is not None and method.upper() not in SAFE_METHODS:
+        if lease is not None and (writes or method.upper() not in SAFE_METHODS):
             lease.confirm()
 
     def _idempotency(self, key: str | None) -> dict[str, str]:

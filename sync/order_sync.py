@@ -28,6 +28,14 @@ def erp_connector(connection):
 
 
 def order_sync(job: SyncJob) -> tuple[str, str]:
+    erp = erp_connector(job.connection)
+    try:
+        return _order_sync(job, erp)
+    finally:
+        erp.close()
+
+
+def _order_sync(job: SyncJob, erp) -> tuple[str, str]:
     """(state, message): the message says why a job was skipped, in plain words.
 
     The store's budget is the scarce one: the order comes with its lines and ship-to addresses
@@ -40,7 +48,6 @@ def order_sync(job: SyncJob) -> tuple[str, str]:
     "unchanged" (a transaction or a refund need not change the order's answer), so such a run
     stops after two or three reads."""
     connection = job.connection
-    erp = erp_connector(connection)
     erp.slot_reserve()  # no store read while the ERP has no room for the run
     store = BigCommerceStore(connection, lane=job.lane)
     raw = store.order_with_lines(job.source_id)
@@ -143,6 +150,13 @@ def _remember_sync(job: SyncJob, synced: dict) -> None:
 
 def customer_sync(job: SyncJob) -> tuple[str, str]:
     erp = erp_connector(job.connection)
+    try:
+        return _customer_sync(job, erp)
+    finally:
+        erp.close()
+
+
+def _customer_sync(job: SyncJob, erp) -> tuple[str, str]:
     erp.slot_reserve()
     store = BigCommerceStore(job.connection, lane=job.lane)
     raw = store.customer(job.source_id)

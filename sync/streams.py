@@ -49,6 +49,13 @@ def stream_poll(connection_id, stream: str) -> int:
     ):
         return 0
     erp = connector_class(connection, lane=Lane.BACKFILL)
+    try:
+        return _stream_read(connection, flow, stream, erp)
+    finally:
+        erp.close()
+
+
+def _stream_read(connection, flow, stream: str, erp) -> int:
     cursor = cursor_name(stream)
     asked = 0
     for page in getattr(erp, f"changed_{stream}")(read_cursor(connection, cursor)):

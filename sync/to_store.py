@@ -21,6 +21,14 @@ def customer_to_store(job: SyncJob) -> tuple[str, str]:
     if link is None:
         return JobState.SKIPPED, "The ERP record is not linked to a store customer any more."
     erp = erp_connector(connection)
+    try:
+        return _customer_to_store(job, erp, link)
+    finally:
+        erp.close()
+
+
+def _customer_to_store(job: SyncJob, erp, link) -> tuple[str, str]:
+    connection = job.connection
     record = erp.customer_record(job.source_id)
     if record is None:
         return JobState.SKIPPED, f"The customer no longer exists in {erp.label}."

@@ -1,5 +1,21 @@
-"""SYSPRO: its settings form; no connector yet, so connections stay drafts."""
+"""SYSPRO 8 (e.net Solutions over the WCF service's REST binding): everything the platform needs
+to know about this package. No OAuth: the operator logs on with a password per session."""
 
+from config.periodic import Periodic
 from connectors.spec import ErpSpec
 
-SPEC = ErpSpec(kind="syspro", label="SYSPRO", config_form="connectors.syspro.config.SysproConfig")
+SPEC = ErpSpec(
+    kind="syspro",
+    label="SYSPRO",
+    config_form="connectors.syspro.config.SysproConfig",
+    # connectors.syspro.connector.SysproConnector: named here in the commit that lands the
+    # contract kit (tests/erp_contract/kits/syspro.py); until then SYSPRO stays unavailable.
+    connector=None,
+    periodic_tasks=(
+        Periodic(
+            "Log off SYSPRO sessions left open",
+            "connectors.syspro.tasks.sweep_sessions",
+            every_seconds=300,
+        ),
+    ),
+)
