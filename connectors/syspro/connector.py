@@ -19,6 +19,8 @@ from connectors.errors import (
 from connectors.syspro import xml
 from connectors.syspro.api import SysproApi
 from connectors.syspro.client import LABEL, NotConnected, stored
+from connectors.syspro.customer_changes import customer_now, customers_changed
+from connectors.syspro.items import Where, item_now, items_changed
 
 UNREACHABLE_HINT = (
     "Check the e.net REST service URL (…/SYSPROWCFService/Rest), that the SYSPRO e.net "
@@ -74,6 +76,25 @@ class SysproConnector(ApiConnector):
 
     def _failed(self, message: str, hint: str = "") -> CheckResult:
         return CheckResult(self.label, ok=False, message=message, hint=hint)
+
+    # -- SYSPRO → store: the linked customers (customer_changes.py), the stock items (items.py)
+    def changed_customers(self, since):
+        return customers_changed(self.api, since)
+
+    def customer_record(self, erp_id: str):
+        return customer_now(self.api, erp_id)
+
+    @property
+    def item_source(self) -> Where:
+        settings = self.connection.erp_settings or {}
+        return Where(warehouse=str(settings.get("warehouse") or "WH01").strip(),
+                     price_code=str(settings.get("price_code") or "").strip())  # fmt: skip
+
+    def changed_items(self, since):
+        return items_changed(self.api, self.item_source, since)
+
+    def item_record(self, erp_id: str):
+        return item_now(self.api, self.item_source, erp_id)
 
 
 def revived(connection) -> None:

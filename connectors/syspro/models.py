@@ -23,3 +23,26 @@ class SysproSession(models.Model):
 
     def __str__(self):
         return f"SYSPRO session of operator {self.operator_key[:8]}"
+
+
+class ItemDigest(models.Model):
+    """What the catalog push last read of one stock item (items.py): SYSPRO keeps no change
+    timestamp that e.net serves, so a digest of the values the store takes, and when it was
+    first read as it is now (the item's change time as far as the push can tell)."""
+
+    connection = models.ForeignKey(
+        "tenants.Connection", on_delete=models.CASCADE, related_name="syspro_item_digests"
+    )
+    stock_code = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "stock_code"], name="syspro_one_digest_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"SYSPRO stock item {self.stock_code}"
