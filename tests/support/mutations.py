@@ -827,55 +827,16 @@ MUTATIONS: list[Mutation] = [
 
 
 def _gather() -> None:
-    """Each area keeps its breakages in its own module (fewer edits of one shared list)."""
-    from tests.support import (
-        mutations_acumatica,
-        mutations_acumatica_items,
-        mutations_acumatica_sandbox,
-        mutations_acumatica_traffic,
-        mutations_budget,
-        mutations_business_central,
-        mutations_business_central_more,
-        mutations_business_central_sandbox,
-        mutations_business_central_subs,
-        mutations_catalog,
-        mutations_contract,
-        mutations_demo,
-        mutations_events,
-        mutations_flows,
-        mutations_jobs,
-        mutations_payments,
-        mutations_sched,
-        mutations_specs,
-        mutations_store,
-        mutations_syspro_orders,
-        mutations_writes,
-    )
+    """Each area keeps its breakages in its own module, tests/support/mutations_<area>.py, found
+    by name (so a new area edits no shared list)."""
+    import pkgutil
+    from importlib import import_module
 
-    for module in (
-        mutations_writes,
-        mutations_jobs,
-        mutations_sched,
-        mutations_events,
-        mutations_budget,
-        mutations_specs,
-        mutations_flows,
-        mutations_contract,
-        mutations_store,
-        mutations_catalog,
-        mutations_acumatica_items,
-        mutations_acumatica,
-        mutations_payments,
-        mutations_acumatica_sandbox,
-        mutations_demo,
-        mutations_acumatica_traffic,
-        mutations_business_central,
-        mutations_business_central_subs,
-        mutations_business_central_sandbox,
-        mutations_business_central_more,
-        mutations_syspro_orders,
-    ):
-        MUTATIONS.extend(module.MUTATIONS)
+    from tests import support
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(support.__path__)):
+        if module.startswith("mutations_"):
+            MUTATIONS.extend(import_module(f"tests.support.{module}").MUTATIONS)
 
 
 _gather()

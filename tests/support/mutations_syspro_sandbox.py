@@ -1,0 +1,44 @@
+"""The sandbox SYSPRO's claims: the session id's shape, ERROR: answers to a bad logon, one
+session per operator, the seat limit, the idle timeout, SORTOI's stock code check, SORTIC's
+status move.
+
+See tests/support/mutations.py for the fields."""
+
+from tests.support.mutation_spec import Mutation
+
+WIRE = "tests/syspro/test_sandbox_wire.py"
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="syspro-sandbox-session-id-32",
+        claim="a session id is 34 upper-case hex characters (answered with two spaces)",
+        path="sandbox/syspro/sessions.py",
+        find='    return secrets.token_hex(16).upper() + "00"\n',
+        replace="    return secrets.token_hex(16).upper()\n",
+        tests=(f"{WIRE}::test_logon_logoff_and_errors_as_recorded",),
+    ),
+    Mutation(
+        name="syspro-sandbox-any-operator-password",
+        claim="a wrong operator password is answered `ERROR: Invalid operator password` (HTTP 200)",
+        path="sandbox/syspro/sessions.py",
+        find="        if not _same(operator_password, operator.password):\n",
+        replace="        if False:\n",
+        tests=(f"{WIRE}::test_logon_logoff_and_errors_as_recorded",),
+    ),
+    Mutation(
+        name="syspro-sandbox-any-stock-code",
+        claim="SORTOI refuses a line whose StockCode SYSPRO lacks, naming it",
+        path="sandbox/syspro/orders.py",
+        find="        if stock is None:\n            outcome.errors.append(",
+        replace="        if False:\n            outcome.errors.append(",
+        tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
+    ),
+    Mutation(
+        name="syspro-sandbox-sortic-leaves-status-8",
+        claim="SORTIC moves a billing order from status 8 to 9 (and not twice)",
+        path="sandbox/syspro/invoicing.py",
+        find='    order.order_status, order.last_invoice = "9", invoice\n',
+        replace="    order.last_invoice = invoice\n",
+        tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
+    ),
+]
