@@ -11,6 +11,7 @@ OrderStatus 8 makes a billing order ready to invoice (UNCONFIRMED mechanism). To
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import Element
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,8 +39,8 @@ class Outcome:
 
 def post(company, parameters, document) -> tuple[bytes, bool]:
     """(the answer, whether every order was imported)."""
-    params = {k: v.upper() for k, v in xmlio.fields(xmlio.child(parameters, "Parameters")
-                                                    if parameters is not None else _empty()).items()}  # fmt: skip
+    given = xmlio.fields(xmlio.child(parameters, "Parameters"))
+    params = {name: value.upper() for name, value in given.items()}
     answer = xmlio.root("SalesOrders", attributes=False)
     imported = invalid = 0
     for orders in xmlio.children(document, "Orders"):
@@ -55,12 +56,6 @@ def post(company, parameters, document) -> tuple[bytes, bool]:
     xmlio.add(status, "ItemsRejectedWithWarnings", "000000")
     xmlio.add(status, "ItemsInvalid", f"{invalid:06d}")
     return xmlio.document(answer), imported > 0 and not invalid
-
-
-def _empty():
-    from xml.etree.ElementTree import Element
-
-    return Element("Parameters")
 
 
 def _import(company, params, orders, out) -> Outcome:
@@ -137,8 +132,6 @@ def date_of(value: str):
 
 
 def _element(name, value):
-    from xml.etree.ElementTree import Element
-
     element = Element(name)
     element.text = value
     return element

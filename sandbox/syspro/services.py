@@ -57,6 +57,12 @@ def syspro_create(*, company_id: str = "EDU1", operator: str = "MLC",
     return company
 
 
+def operator_add(company, code: str, password: str = OPERATOR_PASSWORD) -> SysproOperator:
+    """Another operator of the company (each operator has one session at a time)."""
+    return SysproOperator.objects.create(company=company, code=code, password=password,
+                                         email=f"{code.lower()}@example.com")  # fmt: skip
+
+
 def stock_set(company, stock_code: str, *, description=None, price=None, on_hand=None,
               warehouse: str = WAREHOUSE) -> SysproStock:  # fmt: skip
     stock, _ = SysproStock.objects.get_or_create(company=company, stock_code=stock_code)

@@ -1,11 +1,13 @@
 """The sandbox SYSPRO's addresses, under /sandbox/syspro/: e.net's REST service at
-SYSPROWCFService/Rest/<method> (any case)."""
+SYSPROWCFService/Rest/<method> (any case), the
+OData service at odata/<CompanyId>/<table>."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from sandbox.syspro import views
+from sandbox.syspro import odata_views, views
 
 urlpatterns = [
+    path("odata/<str:company_id>/<str:name>", odata_views.entity_set, name="sandbox-syspro-odata"),
     # The service's name in any case (views.rest checks it): an inline (?i) flag would break
     # Django's reverse().
     re_path(r"^(?P<service>[^/]+/[^/]+)/(?P<rest>.*)$", views.rest, name="sandbox-syspro-rest"),

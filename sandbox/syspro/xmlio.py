@@ -57,7 +57,9 @@ def text(element, *path, default: str = "") -> str:
 
 
 def fields(element) -> dict[str, str]:
-    """{lower-case name: stripped text} of an element's leaf children."""
+    """{lower-case name: stripped text} of an element's leaf children ({} for no element)."""
+    if element is None:
+        return {}
     return {_name(c): (c.text or "").strip() for c in element if len(c) == 0}
 
 

@@ -42,3 +42,39 @@ MUTATIONS: list[Mutation] = [
         tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
     ),
 ]
+
+SESSIONS = "tests/syspro/test_sandbox_sessions.py"
+MUTATIONS += [
+    Mutation(
+        name="syspro-sandbox-two-sessions-per-operator",
+        claim="a second Logon of an operator ends that operator's earlier session",
+        path="sandbox/syspro/sessions.py",
+        find='        end(SysproSession.objects.filter(operator=operator), "another logon of the operator")\n',
+        replace="",
+        tests=(f"{SESSIONS}::test_one_session_per_operator_seats_and_idle_timeout",),
+    ),
+    Mutation(
+        name="syspro-sandbox-no-seat-limit",
+        claim="a Logon beyond the company's e.net seats is refused with an ERROR: answer",
+        path="sandbox/syspro/sessions.py",
+        find="        if live(company).count() >= company.seats:\n",
+        replace="        if False:\n",
+        tests=(f"{SESSIONS}::test_one_session_per_operator_seats_and_idle_timeout",),
+    ),
+    Mutation(
+        name="syspro-sandbox-no-idle-timeout",
+        claim="a session idle past the company's timeout is gone",
+        path="sandbox/syspro/sessions.py",
+        find="    if session.last_used < now - idle:\n",
+        replace="    if False:\n",
+        tests=(f"{SESSIONS}::test_one_session_per_operator_seats_and_idle_timeout",),
+    ),
+    Mutation(
+        name="syspro-sandbox-no-session-kill",
+        claim="the session-kill switch ends the session the next call carries (SYSPRO's ERROR:)",
+        path="sandbox/syspro/views.py",
+        find='        if take_fault(session.company, "fault_session_kill"):\n',
+        replace="        if False:\n",
+        tests=(f"{SESSIONS}::test_fault_switches_and_hostile_input",),
+    ),
+]
