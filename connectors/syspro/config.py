@@ -103,6 +103,24 @@ class SysproConfig(ErpConfigForm):
         "SYSPRO's own prices come from its price lists and may differ.",
     )  # fmt: skip
 
+    price_code = forms.CharField(
+        label="Price code for the store", max_length=10, required=False,
+        help_text="The SYSPRO price code (price list) whose selling price the store's products "
+        "take, e.g. A. Blank: the stock item's selling price as SYSPRO's inventory query gives "
+        "it.",
+    )  # fmt: skip
+    use_odata = forms.BooleanField(
+        label="Look customers up through SYSPRO's OData service", required=False,
+        help_text="Only if your site runs the SYSPRO OData service (read-only): ml-connector "
+        "then finds customers by e-mail there, with the operator's name and password. Writes "
+        "always go through e.net.",
+    )  # fmt: skip
+    odata_url = https_url_field(
+        label="OData service URL", required=False,
+        help_text="The SYSPRO OData service's address, e.g. https://syspro.example.com/odata "
+        "(its exact form on your site: ask your SYSPRO partner).",
+    )  # fmt: skip
+
     def clean_tax_codes(self):
         value = self.cleaned_data.get("tax_codes") or ""
         try:

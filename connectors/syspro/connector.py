@@ -1,26 +1,43 @@
 """SYSPRO: BigCommerce orders as sales orders (SORTOI), invoiced in billing mode (SORTIC), and
 customers as ArCustomer records (ARSSCS), over e.net REST in one operator session per cycle.
 
-This module holds the check and the session's end; the document and customer methods come from
-mapping.py and customers.py."""
+Exactly once: before posting, the sales order is looked up by the order's reference (its
+CustomerPoNumber, mapping.order_reference; SORTOI is also sent CheckForCustomerPoNumbers=Y). A post
+is never repeated in place (a timeout or 5xx is an AmbiguousWrite); the job's next attempt finds
+the order. In billing mode SORTIC invoices it at once (status 8 → 9) and the job keeps the
+invoice number ("order 000123, invoice 100045"); an order found still in status 8 (its invoicing
+not confirmed) is invoiced by update_sales_document, one in status 9 is left as it is. The order's
+SKUs are checked first, in one COMFND of InvMaster, so a missing one is named before anything is
+posted.
+"""
+
+from dataclasses import replace
 
 from django.db import transaction
+from django.utils import timezone
 
 from connectors.answers import reading
 from connectors.checks import CheckResult
-from connectors.erp import ApiConnector
+from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import (
     ConnectorError,
+    PermanentError,
     ReconnectRequired,
     TransientError,
     UnreadableAnswer,
     UnsafeDestination,
 )
-from connectors.syspro import xml
+from connectors.syspro import mapping, xml
 from connectors.syspro.api import SysproApi
 from connectors.syspro.client import LABEL, NotConnected, stored
 from connectors.syspro.customer_changes import customer_now, customers_changed
+from connectors.syspro.customers import customer_upsert
 from connectors.syspro.items import Where, item_now, items_changed
+
+ORDERS, STOCK = "SorMaster", "InvMaster"
+ORDER_COLUMNS = ["SalesOrder", "Customer", "CustomerPoNumber", "OrderStatus", "LastInvoice"]
+CANCELLED = "\\"  # SorMaster.OrderStatus of a cancelled order (UNCONFIRMED)
+CODES_PER_LOOKUP = 20  # stock codes in one COMFND (Or between expressions)
 
 UNREACHABLE_HINT = (
     "Check the e.net REST service URL (…/SYSPROWCFService/Rest), that the SYSPRO e.net "
@@ -96,6 +113,114 @@ class SysproConnector(ApiConnector):
     def item_record(self, erp_id: str):
         return item_now(self.api, self.item_source, erp_id)
 
+    # -- SYSPRO's settings for documents and customers (mapping.py) ------------------------
+    @property
+    def settings(self) -> mapping.MappingSettings:
+        return mapping.MappingSettings.from_settings(self.connection.erp_settings)
+
+    # -- customers (customers.py) ----------------------------------------------------------
+    @reading(LABEL, "a customer")
+    def upsert_customer(self, customer) -> ExternalRef:
+        return customer_upsert(self.api, customer, self.settings)
+
+    # -- sales orders: SORTOI, then SORTIC in billing mode ----------------------------------
+    @reading(LABEL, "the search for the order's sales order")
+    def find_sales_document(self, order) -> ExternalRef | None:
+        """The sales order whose CustomerPoNumber is the order's reference (a cancelled one
+        does not count), so a retry or a replay never posts it twice."""
+        rows = self.api.comfnd(
+            ORDERS, ORDER_COLUMNS, [("CustomerPoNumber", "EQ", mapping.order_reference(order))],
+            max_rows=10, order_by="SalesOrder", operation="salesorders.find",
+        )  # fmt: skip
+        live = [
+            row for row in rows if row.get("SalesOrder") and row.get("OrderStatus") != CANCELLED
+        ]
+        return _order_ref(live[0]) if live else None
+
+    @reading(LABEL, "the new sales order")
+    def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
+        settings = self.settings
+        document, cuts = mapping.sortoi_xml(order, customer.id, settings, self._stock_codes(order))
+        root = self.api.post("SORTOI", mapping.sortoi_parameters(settings), document,
+                             operation="salesorders.create")  # fmt: skip
+        sales_order = xml.text(root, "Order", "SalesOrder")
+        problems = xml.errors(root)
+        failed = xml.text(root, "ValidationStatus", "Status").lower() == "failed"
+        if problems or failed or not sales_order:
+            said = "; ".join(problems) or (
+                "its validation failed without a reason"
+                if failed
+                else "it gave no sales order number"
+            )
+            raise PermanentError(
+                f"SYSPRO refused the sales order for order {order.number}: {said}. Correct it in "
+                "BigCommerce or in SYSPRO, then replay."
+            )
+        ref = ExternalRef(sales_order, number=f"order {sales_order}")
+        if settings.billing:
+            ref = self._invoiced(sales_order, order)
+        warnings = [w for w in (customer.warning, *cuts) if w]
+        return replace(ref, warning=" ".join(warnings)) if warnings else ref
+
+    @reading(LABEL, "the order's sales order")
+    def update_sales_document(self, ref: ExternalRef, order, customer: ExternalRef) -> ExternalRef:
+        """A billing order still ready to invoice (its SORTIC not confirmed) is invoiced; any
+        other sales order is not changed by ml-connector."""
+        if self.settings.billing and not ref.posted:
+            row = self._order_row(ref.id)
+            if row is not None and row.get("OrderStatus") == mapping.STATUS_TO_INVOICE:
+                return self._invoiced(ref.id, order)
+        state = "is invoiced" if ref.posted else "exists"
+        raise UpdateNotAllowed(
+            f"SYSPRO sales order {ref.id} {state}, so ml-connector does not change it; adjust it "
+            "in SYSPRO (Sales Orders → Sales Order Entry)."
+        )
+
+    def _order_row(self, sales_order: str) -> dict | None:
+        rows = self.api.comfnd(ORDERS, ORDER_COLUMNS, [("SalesOrder", "EQ", sales_order)],
+                               max_rows=1, operation="salesorders.get")  # fmt: skip
+        return rows[0] if rows else None
+
+    def _invoiced(self, sales_order: str, order) -> ExternalRef:
+        """SORTIC: the billing order (status 8) invoiced, status 9, its invoice number."""
+        date = timezone.localdate().isoformat()
+        root = self.api.post("SORTIC", mapping.sortic_parameters(date),
+                             mapping.sortic_xml(sales_order), operation="salesorders.invoice")  # fmt: skip
+        invoice = xml.text(root, "Item", "Invoice")
+        if problems := xml.errors(root):
+            raise PermanentError(
+                f"SYSPRO made sales order {sales_order} for order {order.number} but refused to "
+                f"invoice it: {'; '.join(problems)}. Invoice it in SYSPRO, or correct the cause "
+                "and replay (the sales order is found, not made again)."
+            )
+        if not invoice:
+            raise UnreadableAnswer(
+                f"SYSPRO's answer to invoicing sales order {sales_order} names no invoice "
+                "(Item/Invoice). The answer is kept in the API call log."
+            )
+        return ExternalRef(
+            sales_order, number=f"order {sales_order}, invoice {invoice}", posted=True
+        )
+
+    def _stock_codes(self, order) -> dict[str, str]:
+        """{stock code upper case: as SYSPRO has it} for the order's SKUs, in one COMFND of
+        InvMaster per 20 SKUs; a SKU SYSPRO lacks fails the order, naming it."""
+        wanted = sorted({mapping.stock_code(line.sku) for line in order.lines})
+        found = {}
+        for start in range(0, len(wanted), CODES_PER_LOOKUP):
+            codes = wanted[start : start + CODES_PER_LOOKUP]
+            where = [("Or", "StockCode", "EQ", code) for code in codes]
+            where[0] = ("StockCode", "EQ", codes[0])
+            rows = self.api.comfnd(STOCK, ["StockCode"], where, max_rows=len(codes) * 2,
+                                   operation="items.find")  # fmt: skip
+            found |= {
+                row["StockCode"].upper(): row["StockCode"] for row in rows if row.get("StockCode")
+            }
+        for line in order.lines:
+            if mapping.stock_code(line.sku) not in found:
+                raise mapping.missing_stock(line.sku)
+        return found
+
 
 def revived(connection) -> None:
     """SYSPRO took the settings again: a connection that needed reconnecting (a refused Logon)
@@ -110,3 +235,11 @@ def revived(connection) -> None:
         if changed:
             connection.refresh_from_db()
             transaction.on_commit(lambda: jobs_dispatch_waiting(connection=connection))
+
+
+def _order_ref(row: dict) -> ExternalRef:
+    sales_order, invoice = row["SalesOrder"], row.get("LastInvoice", "")
+    status = row.get("OrderStatus", "")
+    invoiced = status == mapping.STATUS_COMPLETE and bool(invoice)
+    number = f"order {sales_order}, invoice {invoice}" if invoiced else f"order {sales_order}"
+    return ExternalRef(sales_order, number=number, posted=status == mapping.STATUS_COMPLETE)

@@ -25,11 +25,11 @@ import hashlib
 import re
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from xml.etree import ElementTree
 
 from connectors.canonical import Address, Customer, Line, Order
 from connectors.errors import PermanentError
 from connectors.links import GUEST_PREFIX
+from connectors.syspro import xml
 
 CENT = Decimal("0.01")
 PRICE = Decimal("0.0001")  # the store's unit prices keep 4 decimals; SYSPRO's hold 5 (UNCONFIRMED)
@@ -64,7 +64,6 @@ FIELD_NAMES = {
     **{f"SoldToAddr{n}": f"address line {n}" for n in range(1, ADDRESS_LINES + 1)},
     **{f"ShipToAddr{n}": f"ship-to address line {n}" for n in range(1, ADDRESS_LINES + 1)},
 }  # fmt: skip
-DECLARATION = '<?xml version="1.0" encoding="Windows-1252"?>'
 # Characters XML 1.0 cannot carry at all.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MISSING_STOCK = (
@@ -165,18 +164,7 @@ class Cuts:
 def render(root: str, children: list) -> str:
     """An XML document: `children` is a list of (name, value) pairs, a value a text or a list of
     pairs (order kept, names repeated: SYSPRO's schemas are sequences)."""
-    element = ElementTree.Element(root)
-    _append(element, children)
-    return DECLARATION + ElementTree.tostring(element, encoding="unicode")
-
-
-def _append(parent, children: list) -> None:
-    for name, value in children:
-        child = ElementTree.SubElement(parent, name)
-        if isinstance(value, list):
-            _append(child, value)
-        else:
-            child.text = NOT_XML.sub("", str(value))
+    return xml.build(root, children)
 
 
 def amount(value: Decimal, step: Decimal = CENT) -> str:
@@ -252,6 +240,20 @@ def customer_xml(customer: Customer, code: str, settings: MappingSettings,
     cuts = cuts or Cuts()
     item = [("Key", [("Customer", code)]), *customer_fields(customer, cuts)]
     return render("SetupArCustomer", [("Item", item)])
+
+
+MANAGED = ("Name", "Telephone", "Contact", "Email",
+           *(f"SoldToAddr{n}" for n in range(1, ADDRESS_LINES + 1)), "SoldPostalCode",
+           *(f"ShipToAddr{n}" for n in range(1, ADDRESS_LINES + 1)), "ShipPostalCode")  # fmt: skip
+
+
+def customer_version(row: dict) -> str:
+    """A digest of the managed fields of an ArCustomer row (or of what we wrote to one): SYSPRO
+    keeps no version of its own on a customer (UNCONFIRMED), so this tells our own write from a
+    person's edit."""
+    values = {str(k).lower(): str(v or "").strip() for k, v in row.items()}
+    text = "\x1f".join(values.get(name.lower(), "") for name in MANAGED)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def customer_differs(row: dict, customer: Customer) -> bool:
