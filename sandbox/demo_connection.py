@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
+from connectors.spec import installed_erp_specs
 from sandbox.installed import installed_sandbox_apps
 
 
@@ -20,8 +21,11 @@ class DemoConnection:
 
 def installed_demo_connections(installed_apps) -> dict[str, DemoConnection]:
     """The demo connection of every installed sandbox app that declares one, by ERP kind (the
-    package's name), in INSTALLED_APPS order."""
+    package's name), in INSTALLED_APPS order; only once the ERP's connector has landed (its
+    spec is available): before that the connection could only be a draft no order reaches."""
+    available = {spec.kind for spec in installed_erp_specs(installed_apps) if spec.available}
     return {
         kind: import_module(f"{app}.demo").DEMO
         for kind, app in installed_sandbox_apps(installed_apps, having="demo").items()
+        if kind in available
     }

@@ -38,6 +38,13 @@ def server_url(base_url: str) -> str:
     return base_url.rstrip("/") + REST_PATH
 
 
+def document_url(base_url: str, company, kind: str, number: str) -> str:
+    """The read-only page of a sales order ("order") or invoice ("invoice")."""
+    from sandbox.syspro.pages import document_path
+
+    return base_url.rstrip("/") + document_path(company.company_id, kind, number)
+
+
 @transaction.atomic
 def syspro_create(*, company_id: str = "EDU1", operator: str = "MLC",
                   operator_password: str = OPERATOR_PASSWORD, company_password: str = "",
@@ -76,6 +83,17 @@ def stock_set(company, stock_code: str, *, description=None, price=None, on_hand
     stock.warehouses = {**stock.warehouses, warehouse: quantities}
     stock.save()
     return stock
+
+
+def stock_many(company, rows) -> None:
+    """Many new stock items at once: (code, description, price, on hand) each."""
+    SysproStock.objects.bulk_create(
+        [SysproStock(company=company, stock_code=code, description=description[:50],
+                     prices={PRICE_CODE: str(Decimal(str(price)))},
+                     warehouses={WAREHOUSE: {"QtyOnHand": str(on_hand), "QtyAllocated": "0"}})
+         for code, description, price, on_hand in rows],
+        ignore_conflicts=True,
+    )  # fmt: skip
 
 
 def stock_remove(company, stock_code: str) -> None:

@@ -78,3 +78,26 @@ MUTATIONS += [
         tests=(f"{SESSIONS}::test_fault_switches_and_hostile_input",),
     ),
 ]
+
+PAGES = "tests/syspro/test_sandbox_pages.py"
+MUTATIONS += [
+    Mutation(
+        name="syspro-sandbox-page-unescaped",
+        claim="the sandbox SYSPRO's document page escapes the store's text",
+        path="sandbox/templates/sandbox/syspro_document.html",
+        find="<dd>{{ value }}</dd>",
+        replace="<dd>{{ value|safe }}</dd>",
+        tests=(f"{PAGES}::test_demo_sign_in_document_pages_and_admin",),
+    ),
+    Mutation(
+        name="demo-connection-before-its-connector",
+        claim="an ERP's demo connection is made only once its connector has landed",
+        path="sandbox/demo_connection.py",
+        find="        if kind in available\n",
+        replace="",
+        tests=(
+            "tests/test_platform_bootstrap.py::"
+            "test_the_demo_has_one_live_connection_per_erp_with_a_connector_each_on_its_own_store",
+        ),
+    ),
+]
