@@ -63,6 +63,17 @@ def collected_static(request):
         collect_static()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, its migrated rows remembered: a transactional test ends by
+    emptying only the tables it wrote to (tests/support/db_reset.py), not with Django's flush."""
+    from tests.support import db_reset
+
+    with django_db_blocker.unblock():
+        db_reset.remember_migrated_rows()
+    db_reset.install()
+
+
 @pytest.fixture
 def tenant(db):
     return TenantFactory(name="Acme Outdoor", slug="acme")
