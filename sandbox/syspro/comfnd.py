@@ -27,7 +27,7 @@ def query(company, request) -> bytes:
     limit = _rows_wanted(xmlio.text(request, "ReturnRows"))
     found = [row for row in tables.rows(company, table) if where(row)]
     for column in reversed(order_by):
-        found.sort(key=lambda row, c=column: _key(row[c]))
+        found.sort(key=lambda row, c=column: _key(c, row[c]))
     found = found[:limit]
 
     answer = xmlio.root(table)
@@ -65,26 +65,33 @@ def _rows_wanted(value: str) -> int:
     return max(wanted, 0)
 
 
-def _key(value: str):
-    return (0, _number(value), "") if _number(value) is not None else (1, 0, value.lower())
+def _key(column: str, value: str):
+    """SQL Server's order: numeric columns by value, text ignoring case and trailing spaces."""
+    if column in tables.NUMERIC:
+        return (_number(value) or 0, "")
+    return (0, value.rstrip().lower())
 
 
 def _number(value: str):
     try:
-        return Decimal(value.strip())
+        number = Decimal(value.strip())
     except (InvalidOperation, AttributeError):
         return None
+    return number if number.is_finite() else None
 
 
-def _compare(condition: str, left: str, right: str) -> bool:
+def _compare(column: str, condition: str, left: str, right: str) -> bool:
     left, right = left.rstrip().lower(), right.rstrip().lower()
     if condition == "LIKE":
         pattern = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch)
                           for ch in right)  # fmt: skip
         return re.fullmatch(pattern, left, re.DOTALL) is not None
-    a, b = _number(left), _number(right)
-    if a is None or b is None:
-        a, b = left, right
+    a, b = left, right  # a code such as StockCode is text: "100" < "99", as in SQL
+    if column in tables.NUMERIC:
+        a, b = _number(left), _number(right)
+        if b is None:
+            raise SysproError(f"Value '{right}' is not numeric for column {column}")
+        a = a or 0
     return {"EQ": a == b, "NE": a != b, "LT": a < b, "GT": a > b, "LE": a <= b,
             "GE": a >= b}[condition]  # fmt: skip
 
@@ -143,7 +150,7 @@ def _evaluate(tokens, row) -> bool:
         if not isinstance(item, tuple):
             raise SysproError("The Where expressions are not valid")
         column, condition, value = item
-        return _compare(condition, row[column], value)
+        return _compare(column, condition, row[column], value)
 
     result = disjunction()
     if position != len(tokens):

@@ -20,6 +20,8 @@ COLUMNS = {
     "InvWarehouse": ["StockCode", "Warehouse", "QtyOnHand", "QtyAllocated"],
     "InvPrice": ["StockCode", "PriceCode", "SellingPrice"],
 }  # fmt: skip
+# Columns SQL Server compares and orders as numbers; every other column is text.
+NUMERIC = {"QtyOnHand", "QtyAllocated", "SellingPrice", "CreditLimit"}
 
 
 def quantity(value) -> str:

@@ -101,3 +101,14 @@ MUTATIONS += [
         ),
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="syspro-sandbox-comfnd-quantities-as-text",
+        claim="COMFND compares quantity columns as numbers and codes as text, as SQL Server does",
+        path="sandbox/syspro/comfnd.py",
+        find="    if column in tables.NUMERIC:\n        a, b = _number(left), _number(right)\n",
+        replace="    if False:\n        a, b = _number(left), _number(right)\n",
+        tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
+    ),
+]

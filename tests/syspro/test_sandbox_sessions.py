@@ -107,6 +107,16 @@ def test_fault_switches_and_hostile_input(transactional_db, live_server):
                                     "</Supplier></Item></PostApInvoices>").content)  # fmt: skip
     assert "Accounts Payable" in supplier.findtext("Item/ErrorDescription")
     assert services.invoices(company) == []
+    financial = fromstring(enet.post(user_id, "ARSTIN", "", "<PostArInvoices><Item>"
+                                     "<TransactionType>I</TransactionType><Customer>C1</Customer>"
+                                     "<InvoiceValue>50.00</InvoiceValue><ProductClass>SERV"
+                                     "</ProductClass><Reference>BigCommerce 8</Reference></Item>"
+                                     "</PostArInvoices>").content)  # fmt: skip
+    assert financial.tag == "postarinvoices"
+    number = financial.findtext("Item/Invoice")
+    assert [
+        (i["Invoice"], i["BusinessObject"], i["total"]) for i in services.invoices(company)
+    ] == [(number, "ARSTIN", "50.00")]
     enet.close()
 
 

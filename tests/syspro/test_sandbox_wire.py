@@ -119,6 +119,18 @@ def test_comfnd_arsscs_sortoi_and_sortic(transactional_db, live_server):
     none = _xml(enet.query(user_id, "COMFND", _comfnd("SorMaster", "CustomerPoNumber", "X",
                                                        ("SalesOrder", "OrderStatus"))))  # fmt: skip
     assert none.findall("Row") == [] and none.findtext("RowsReturned").strip() == "0"
+    # Codes compare and order as text ("100" < "99"), quantities as numbers; Or; ReturnRows.
+    services.stock_set(company, "99", on_hand=2)
+    services.stock_set(company, "100", on_hand=0)
+    where = ("<Expression><AndOr>And</AndOr><Column>StockCode</Column><Condition>GT</Condition>"
+             "<Value>JACKET-S</Value></Expression><Expression><AndOr>Or</AndOr><Column>QtyOnHand"
+             "</Column><Condition>LT</Condition><Value>3</Value></Expression>")  # fmt: skip
+    paged = _xml(enet.query(user_id, "COMFND", "<Query><TableName>InvWarehouse</TableName>"
+                            "<ReturnRows>4</ReturnRows><Columns><Column>StockCode</Column>"
+                            f"</Columns><Where>{where}</Where><OrderBy><Column>StockCode</Column>"
+                            "</OrderBy></Query>"))  # fmt: skip
+    assert [r.findtext("StockCode") for r in paged.findall("Row")] == ["100", "99", "MUG-STEEL",
+                                                                        "PACK-30L"]  # fmt: skip
     bad = enet.query(user_id, "COMFND", "<Query><TableName>ArCustomer</TableName>")
     assert bad.status_code == 200 and bad.text.startswith("ERROR: ")
 
