@@ -7,10 +7,14 @@ Errors come inside as <ErrorDescription> under the offending header or line (UNC
 placement and wording, except "Stock code 'X' not found", recorded on INVSWS); an invalid order
 is not imported. Field lengths: the research sheet's (a third party's, not SYSPRO's XSD).
 OrderStatus 8 makes a billing order ready to invoice (UNCONFIRMED mechanism). Totals: lines
-(qty x price less LineDiscValue) + freight + misc; the sandbox computes no tax."""
+(qty x price less LineDiscValue) + freight + misc. Tax: each line's value x the rate of its tax
+code (StockTaxCode, FreightTaxCode, MiscTaxCode), rounded to the cent per line, from the sandbox
+company's tax table TAX_RATES (a real site keeps its own in SYSPRO's tax code setup); a line
+without a code, or with a code not in the table, is not taxed (UNCONFIRMED: SYSPRO would fall
+back to the stock item's or customer's tax code)."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from django.db import transaction
@@ -29,6 +33,8 @@ LINE_LENGTHS = {"StockCode": 30, "Warehouse": 10, "OrderUom": 10, "PriceUom": 10
                 "StockTaxCode": 3, "CustomerPoLine": 10}  # fmt: skip
 MISC_LENGTHS = {"MiscDescription": 30, "MiscProductClass": 20, "MiscTaxCode": 3}
 STATUSES = {"1", "8"}  # open; ready to invoice (billing)
+TAX_RATES = {"A": Decimal("0.10"), "E": Decimal("0")}  # the sandbox's tax codes
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -98,6 +104,7 @@ def _import(company, params, orders, out) -> Outcome:
     total = sum((line["Value"] for line in lines), Decimal(0)) + sum(
         (f["FreightValue"] for f in freight), Decimal(0)) + sum(
         (m["MiscChargeValue"] * m["MiscQuantity"] for m in misc), Decimal(0))  # fmt: skip
+    tax = _tax(lines, freight, misc)
     number = numbers.next_number(company, "sales_order")
     data = {"header": head, "CustomerName": head.get("customername", ""),
             "Email": head.get("email", ""),
@@ -106,7 +113,7 @@ def _import(company, params, orders, out) -> Outcome:
                       for line in lines],
             "freight": [{k: str(v) for k, v in f.items()} for f in freight],
             "misc": [{k: str(v) for k, v in m.items()} for m in misc],
-            "total": str(total), "tax": "0.00"}  # fmt: skip
+            "total": str(total), "tax": str(tax)}  # fmt: skip
     order = SysproSalesOrder.objects.create(
         company=company, sales_order=number, customer=code, customer_po_number=po,
         order_status=status, order_date=order_date or timezone.localdate(), data=data,
@@ -116,6 +123,18 @@ def _import(company, params, orders, out) -> Outcome:
     out.insert(0, _element("SalesOrder", number))
     xmlio.add(out, "OrderStatus", status)
     return Outcome(order=order)
+
+
+def _tax(lines, freight, misc) -> Decimal:
+    """Each line's value at its tax code's rate, rounded per line (see the module's note)."""
+    taxed = [(line["Value"], line["StockTaxCode"]) for line in lines]
+    taxed += [(f["FreightValue"], f["FreightTaxCode"]) for f in freight]
+    taxed += [(m["MiscChargeValue"] * m["MiscQuantity"], m["MiscTaxCode"]) for m in misc]
+    return sum(
+        ((value * TAX_RATES.get(code.upper(), Decimal(0))).quantize(CENT, ROUND_HALF_UP)
+         for value, code in taxed),
+        Decimal("0.00"),
+    )  # fmt: skip
 
 
 def _po_used(company, customer: str, po: str) -> bool:
