@@ -113,6 +113,9 @@ class VendorRules:
     # The header under which the vendor deduplicates writes, when it offers one: a create sent
     # with it may be repeated in place. None for every vendor so far (see each RULES).
     idempotency_header: str | None = None
+    # Credentials an answer hands out in a form redaction cannot tell by name (SYSPRO's session
+    # id as a plain-text body): registered as secrets before the answer is recorded.
+    answer_secrets: Callable[[requests.Response], list[str]] = lambda response: []
 
     def classify(self, response: requests.Response) -> str:
         status = response.status_code
@@ -249,6 +252,8 @@ class ApiClient:
             sent_headers.update(headers or {})
             sent_headers.update(keyed_headers)  # the same key on every try
             response, error, duration_ms = self._send(method, url, params, json, data, sent_headers)
+            if response is not None:
+                register_secrets(self.rules.answer_secrets(response))
             api_call_record(
                 system=self.rules.system,
                 operation=operation,

@@ -6,14 +6,15 @@ from django.urls import reverse
 from audit.models import ApiCall
 from sandbox.bigcommerce.services import store_create
 from tests.factories import ConnectionFactory
+from tests.support.unavailable_erp import unavailable_kind  # noqa: F401 - a fixture
 
 
 @pytest.fixture
-def sandbox_connection(live_server, tenant):
+def sandbox_connection(live_server, tenant, unavailable_kind):  # noqa: F811 - the fixture
     store = store_create("check1")
     return ConnectionFactory(
         tenant=tenant, store_hash="check1", bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
-        bc_access_token=store.access_token, erp_kind="syspro",
+        bc_access_token=store.access_token, erp_kind=unavailable_kind,
     )  # fmt: skip
 
 

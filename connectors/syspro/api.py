@@ -32,7 +32,9 @@ class SysproApi:
     def __init__(self, connection, *, lane: str = LIVE, revive: bool = False):
         self.connection = connection
         self.http = client(connection, lane, revive=revive)
-        self.session = Session(connection, self.http)
+        # The check tries settings a person is still correcting: it says what failed, and only a
+        # job's refused Logon stops the connection.
+        self.session = Session(connection, self.http, stops_connection=not revive)
 
     # -- the call, in the session ---------------------------------------------------------
     def _call(self, path: str, params: dict, *, operation: str, writes: bool = False) -> bytes:

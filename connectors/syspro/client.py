@@ -13,6 +13,7 @@
   call of an operator goes through one budget key with concurrency 1, across all workers.
 """
 
+import re
 from hashlib import sha256
 from urllib.parse import urlsplit
 
@@ -29,6 +30,8 @@ REFUSED = "SYSPRO refused the call: "
 # No published request limit (UNCONFIRMED): one call at a time per operator is the real limit;
 # the window only keeps a runaway loop from hammering the server.
 CALLS_PER_MINUTE = 600
+# 34 upper-case hex characters and two spaces, recorded; a little slack either way.
+SESSION_ID = re.compile(r"^[0-9A-Fa-f]{16,64}\s{0,4}$")
 
 
 class NotConnected(PermanentError):
@@ -54,6 +57,20 @@ def stored(connection) -> dict:
 
 def secrets_of(connection) -> dict:
     return connection.erp_secrets or {}
+
+
+def session_id_in(response) -> str | None:
+    """The session id when the body is one (Logon's answer; some SYSPRO 8 installs quote it as
+    JSON, third-party), as SYSPRO wrote it: with its trailing spaces."""
+    body = response.content[:200].decode("cp1252", errors="replace")
+    if body.strip().startswith('"'):
+        body = body.strip().strip('"')
+    return body if SESSION_ID.match(body) else None
+
+
+def answer_secrets(response) -> list[str]:
+    session_id = session_id_in(response)
+    return [session_id, session_id.strip()] if session_id else []
 
 
 def is_refusal(body: str) -> bool:
@@ -95,7 +112,10 @@ class _Rules(VendorRules):
 
 # No idempotency key: a SYSPRO write is looked up first by its reference (the order's
 # CustomerPoNumber, the customer's e-mail) and never repeated in place.
-RULES = _Rules(system=SYSTEM, error_message=error_message, idempotency_header=None)
+RULES = _Rules(
+    system=SYSTEM, error_message=error_message, idempotency_header=None,
+    answer_secrets=answer_secrets,
+)  # fmt: skip
 
 
 def server_url(connection) -> str:

@@ -52,8 +52,14 @@ class SysproConnector(ApiConnector):
 
     # -- Test connection ------------------------------------------------------------------
     def check(self) -> CheckResult:
-        """Logon, GetLogonProfile, Logoff (close); says which part failed: the server, the
-        operator, its password, the company, the licence seats."""
+        """Logon, GetLogonProfile, Logoff; says which part failed: the server, the operator, its
+        password, the company, the licence seats."""
+        try:
+            return self._check()
+        finally:
+            self.close()  # logs off unless jobs of the connection are due (they use it next)
+
+    def _check(self) -> CheckResult:
         try:
             api = self.__dict__["api"] = SysproApi(self.connection, lane=self.lane, revive=True)
             with reading(LABEL, "the logon profile"):

@@ -18,6 +18,7 @@ class SysproSession(models.Model):
     )
     # SYSPRO's UserId, with its two trailing spaces: a bearer credential, so encrypted.
     session_id = StrictEncryptedTextField(blank=True, default="")
+    # Set while a session is open (session_id cannot be filtered on: it is encrypted).
     logged_on_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

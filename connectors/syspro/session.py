@@ -19,7 +19,6 @@ calls until a person corrects the settings (ReconnectRequired); no free licence 
 """
 
 import contextlib
-import re
 from datetime import timedelta
 
 from django.db.models import Q
@@ -28,11 +27,15 @@ from django.utils import timezone
 from audit.redaction import register_secrets
 from connectors.auth import row_turn
 from connectors.errors import PermanentError, ReconnectRequired, TransientError, UnreadableAnswer
-from connectors.syspro.client import NotConnected, credentials, operator_key, refusal
+from connectors.syspro.client import (
+    NotConnected,
+    credentials,
+    operator_key,
+    refusal,
+    session_id_in,
+)
 from connectors.syspro.models import SysproSession
 
-# 34 upper-case hex characters and two spaces, recorded; a little slack either way.
-SESSION_ID = re.compile(r"^[0-9A-Fa-f]{16,64}\s{0,4}$")
 SEAT_WAIT = 300.0  # seconds before a job tries again for a licence seat
 SETTINGS_HINT = "Correct it in the connection's settings, then run 'Test connection'."
 
@@ -66,17 +69,15 @@ def logon_refused(reason: str, connection) -> PermanentError | TransientError:
 
 
 def session_id_of(response) -> str:
-    """The UserId in Logon's answer (some SYSPRO 8 installs quote it as JSON: third-party)."""
-    body = response.content[:200].decode("cp1252", errors="replace")
-    unquoted = body.strip().strip('"')
-    if body.strip().startswith('"') and SESSION_ID.match(unquoted):
-        return unquoted
-    if not SESSION_ID.match(body):
+    """The UserId in Logon's answer, as SYSPRO wrote it (with its trailing spaces)."""
+    session_id = session_id_in(response)
+    if session_id is None:
+        body = response.content[:60].decode("cp1252", errors="replace")
         raise UnreadableAnswer(
             f"The server at the SYSPRO URL answered Logon with {body[:60]!r}, not a SYSPRO "
             "session id: check that the URL is the e.net REST service (…/SYSPROWCFService/Rest)."
         )
-    return body
+    return session_id
 
 
 def more_jobs_due(connection, now=None) -> bool:
@@ -98,9 +99,10 @@ def more_jobs_due(connection, now=None) -> bool:
 class Session:
     """The operator's session as one connector (a job's run, a check) uses it."""
 
-    def __init__(self, connection, http):
+    def __init__(self, connection, http, *, stops_connection: bool = True):
         self.connection = connection
         self.http = http
+        self.stops_connection = stops_connection
         self.key = operator_key(connection)
         self.entered = False
 
@@ -132,6 +134,8 @@ class Session:
             try:
                 session_id = self._logon()
             except ReconnectRequired as exc:
+                if not self.stops_connection:
+                    raise
                 failure = exc
             else:
                 now = timezone.now()
@@ -149,6 +153,8 @@ class Session:
         params = credentials(self.connection)
         try:
             response = self.http.get("Logon", operation="syspro.logon", params=params)
+        except ReconnectRequired:  # the connection is stopped already: nothing was sent
+            raise
         except PermanentError as exc:
             reason = refusal(exc)
             if reason is None:
@@ -163,7 +169,7 @@ class Session:
 
     def used(self) -> None:
         """The session served a call: the sweep leaves it alone for another lease."""
-        SysproSession.objects.filter(operator_key=self.key).exclude(session_id="").update(
+        SysproSession.objects.filter(operator_key=self.key, logged_on_at__isnull=False).update(
             last_used_at=timezone.now()
         )
 
@@ -179,8 +185,8 @@ class Session:
             session_id = row.session_id
             if not session_id:
                 return
-            row.session_id = ""
-            row.save(update_fields=["session_id"])
+            row.session_id, row.logged_on_at = "", None
+            row.save(update_fields=["session_id", "logged_on_at"])
         logoff(self.http, session_id)
 
 
@@ -196,7 +202,7 @@ def sessions_sweep(idle: timedelta) -> int:
     from connectors.syspro.client import client
 
     swept = 0
-    stale = SysproSession.objects.exclude(session_id="").filter(
+    stale = SysproSession.objects.filter(logged_on_at__isnull=False).filter(
         Q(last_used_at__lt=timezone.now() - idle) | Q(last_used_at__isnull=True)
     )
     for candidate in stale.select_related("connection"):
@@ -206,8 +212,8 @@ def sessions_sweep(idle: timedelta) -> int:
                 row.last_used_at and row.last_used_at >= timezone.now() - idle
             ):
                 continue  # used or ended since
-            session_id, row.session_id = row.session_id, ""
-            row.save(update_fields=["session_id"])
+            session_id, row.session_id, row.logged_on_at = row.session_id, "", None
+            row.save(update_fields=["session_id", "logged_on_at"])
         _register(session_id)
         # Settings no longer complete (PermanentError): SYSPRO's idle timeout frees the seat.
         with contextlib.suppress(PermanentError):

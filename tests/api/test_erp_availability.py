@@ -7,8 +7,9 @@ from connectors.registry import ERP_KINDS
 from sync.models import BulkRun
 from tenants.models import Connection, ConnectionStatus
 from tests.api.test_connections import CONNECTIONS, NEW
+from tests.support.unavailable_erp import unavailable_kind  # noqa: F401 - a fixture
 
-# SYSPRO has no connector yet (Acumatica had none until it landed).
+# SYSPRO without its connector (tests/support/unavailable_erp.py).
 SYSPRO = {
     **NEW, "erp_kind": "syspro",
     "erp_config": {"server_url": "https://syspro.example.com:40001/SYSPROWCFService/Rest",
@@ -18,6 +19,7 @@ SYSPRO = {
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("unavailable_kind")
 def test_an_unavailable_erp_is_saved_as_a_draft_and_activation_is_refused(owner_api):
     assert not ERP_KINDS[SYSPRO["erp_kind"]].available
     created = owner_api.post(CONNECTIONS, SYSPRO, format="json")

@@ -28,6 +28,7 @@ SECRET_MARKERS = (
     "sbx-bc-at-",  # the sandbox store's API token and app secret (sandbox/bigcommerce/models.py)
     "sbx-bc-secret-",
     "mlc-bcstate-",  # a Business Central subscription's clientState (connectors/business_central)
+    "syspro-pw-secret",  # SYSPRO passwords of tests/support/syspro_connection.py
     "test-myob-secret",
     "test-exact-secret",
     "static-token-abcdef",
