@@ -10,7 +10,7 @@ from django.utils import timezone
 from sandbox.syspro import numbers, tables, xmlio
 from sandbox.syspro.models import SysproCustomer
 
-LENGTHS = {"Customer": 15, "Name": 50, "Email": 255, "Telephone": 20, "Contact": 40,
+LENGTHS = {"Customer": 15, "Name": 50, "Email": 80, "Telephone": 20, "Contact": 40,
            "SoldToAddr1": 40, "SoldToAddr2": 40, "SoldToAddr3": 40, "SoldToAddr4": 40,
            "SoldToAddr5": 40, "SoldPostalCode": 15, "ShipToAddr1": 40, "ShipToAddr2": 40,
            "ShipToAddr3": 40, "ShipToAddr4": 40, "ShipToAddr5": 40, "ShipPostalCode": 15,

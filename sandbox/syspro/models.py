@@ -6,6 +6,7 @@ their lines), invoices, and every call made to it."""
 from django.db import models
 
 from sandbox.models import FaultSwitches
+from sandbox.syspro import tax
 
 # How long an unused session lives: SYSPRO's default is UNCONFIRMED (research §3.1).
 IDLE_TIMEOUT_SECONDS = 20 * 60
@@ -22,6 +23,7 @@ class SysproCompany(FaultSwitches):
     idle_timeout_seconds = models.PositiveIntegerField(default=IDLE_TIMEOUT_SECONDS)
     warehouses = models.JSONField(default=list)  # e.g. ["WH01"]
     currency = models.CharField(max_length=3, default="$")
+    tax_codes = models.JSONField(default=tax.default_codes)  # {code: percent} (tax.py)
     numbers = models.JSONField(default=dict)  # the last number used per series
     # The next N calls that carry a live session find it ended (as another logon would).
     fault_session_kill = models.PositiveIntegerField(default=0)

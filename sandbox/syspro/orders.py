@@ -6,22 +6,19 @@ XmlIn <SalesOrders><Orders><OrderHeader/><OrderDetails><StockLine/>…<FreightLi
 Errors come inside as <ErrorDescription> under the offending header or line (UNCONFIRMED
 placement and wording, except "Stock code 'X' not found", recorded on INVSWS); an invalid order
 is not imported. Field lengths: the research sheet's (a third party's, not SYSPRO's XSD).
-OrderStatus 8 makes a billing order ready to invoice (UNCONFIRMED mechanism). Totals: lines
-(qty x price less LineDiscValue) + freight + misc. Tax: each line's value x the rate of its tax
-code (StockTaxCode, FreightTaxCode, MiscTaxCode), rounded to the cent per line, from the sandbox
-company's tax table TAX_RATES (a real site keeps its own in SYSPRO's tax code setup); a line
-without a code, or with a code not in the table, is not taxed (UNCONFIRMED: SYSPRO would fall
-back to the stock item's or customer's tax code)."""
+OrderStatus 8 makes a billing order ready to invoice (UNCONFIRMED mechanism). Totals before
+tax: lines (qty x price less LineDiscValue) + freight + misc; tax per line by its tax code
+(tax.py)."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from sandbox.syspro import numbers, xmlio
+from sandbox.syspro import numbers, tax, xmlio
 from sandbox.syspro.models import SysproCustomer, SysproSalesOrder, SysproStock
 
 HEADER_LENGTHS = {"CustomerPoNumber": 30, "Customer": 15, "Email": 80, "CustomerName": 50,
@@ -33,8 +30,6 @@ LINE_LENGTHS = {"StockCode": 30, "Warehouse": 10, "OrderUom": 10, "PriceUom": 10
                 "StockTaxCode": 3, "CustomerPoLine": 10}  # fmt: skip
 MISC_LENGTHS = {"MiscDescription": 30, "MiscProductClass": 20, "MiscTaxCode": 3}
 STATUSES = {"1", "8"}  # open; ready to invoice (billing)
-TAX_RATES = {"A": Decimal("0.10"), "E": Decimal("0")}  # the sandbox's tax codes
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -93,6 +88,7 @@ def _import(company, params, orders, out) -> Outcome:
     warehouse_default = (params.get("warehouselisttouse", "").split(",")[0].strip()
                          or head.get("warehouse", "").upper() or (company.warehouses or [""])[0])  # fmt: skip
     lines, freight, misc = _details(company, details, warehouse_default, outcome)
+    order_tax = _tax(company, lines, freight, misc, outcome.errors)
     if not lines and not misc:
         outcome.errors.append("The order has no lines")
     for text in outcome.errors:
@@ -104,16 +100,13 @@ def _import(company, params, orders, out) -> Outcome:
     total = sum((line["Value"] for line in lines), Decimal(0)) + sum(
         (f["FreightValue"] for f in freight), Decimal(0)) + sum(
         (m["MiscChargeValue"] * m["MiscQuantity"] for m in misc), Decimal(0))  # fmt: skip
-    tax = _tax(lines, freight, misc)
     number = numbers.next_number(company, "sales_order")
     data = {"header": head, "CustomerName": head.get("customername", ""),
             "Email": head.get("email", ""),
-            "lines": [{**line, "Value": str(line["Value"]), "OrderQty": str(line["OrderQty"]),
-                       "Price": str(line["Price"]), "LineDiscValue": str(line["LineDiscValue"])}
-                      for line in lines],
+            "lines": [{k: str(v) for k, v in line.items()} for line in lines],
             "freight": [{k: str(v) for k, v in f.items()} for f in freight],
             "misc": [{k: str(v) for k, v in m.items()} for m in misc],
-            "total": str(total), "tax": str(tax)}  # fmt: skip
+            "total": str(total), "tax": str(order_tax)}  # fmt: skip
     order = SysproSalesOrder.objects.create(
         company=company, sales_order=number, customer=code, customer_po_number=po,
         order_status=status, order_date=order_date or timezone.localdate(), data=data,
@@ -123,18 +116,6 @@ def _import(company, params, orders, out) -> Outcome:
     out.insert(0, _element("SalesOrder", number))
     xmlio.add(out, "OrderStatus", status)
     return Outcome(order=order)
-
-
-def _tax(lines, freight, misc) -> Decimal:
-    """Each line's value at its tax code's rate, rounded per line (see the module's note)."""
-    taxed = [(line["Value"], line["StockTaxCode"]) for line in lines]
-    taxed += [(f["FreightValue"], f["FreightTaxCode"]) for f in freight]
-    taxed += [(m["MiscChargeValue"] * m["MiscQuantity"], m["MiscTaxCode"]) for m in misc]
-    return sum(
-        ((value * TAX_RATES.get(code.upper(), Decimal(0))).quantize(CENT, ROUND_HALF_UP)
-         for value, code in taxed),
-        Decimal("0.00"),
-    )  # fmt: skip
 
 
 def _po_used(company, customer: str, po: str) -> bool:
@@ -166,6 +147,18 @@ def _number(value: str, what: str, outcome: Outcome, default="0") -> Decimal:
         outcome.errors.append(f"{what} '{value}' is out of range")
         return Decimal(0)
     return number
+
+
+def _tax(company, lines, freight, misc, errors: list) -> Decimal:
+    """The order's tax (tax.py), each line's kept on it as "Tax"."""
+    for line in lines:
+        line["Tax"] = tax.line_tax(company, line["StockTaxCode"], line["Value"], errors)
+    for line in freight:
+        line["Tax"] = tax.line_tax(company, line["FreightTaxCode"], line["FreightValue"], errors)
+    for line in misc:
+        value = line["MiscChargeValue"] * line["MiscQuantity"]
+        line["Tax"] = tax.line_tax(company, line["MiscTaxCode"], value, errors)
+    return sum((line["Tax"] for line in [*lines, *freight, *misc]), Decimal(0))
 
 
 def _details(company, details, warehouse_default, outcome):

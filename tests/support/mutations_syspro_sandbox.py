@@ -112,3 +112,14 @@ MUTATIONS += [
         tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="syspro-sandbox-no-tax",
+        claim="SORTOI computes each line's tax by its tax code (the contract's money test reads it)",
+        path="sandbox/syspro/tax.py",
+        find="    return (value * Decimal(str(rates[code])) / 100).quantize(CENT, rounding=ROUND_HALF_UP)\n",
+        replace="    return Decimal(0)\n",
+        tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
+    ),
+]

@@ -35,12 +35,12 @@ def _comfnd(table, column, value, columns=("Customer", "Name")):
             f"<OrderBy><Column>{columns[0]}</Column></OrderBy></Query>")  # fmt: skip
 
 
-def _order(customer, po, lines, freight="9.95"):
+def _order(customer, po, lines, freight="9.95", tax="A"):
     stock = "".join(
         f"<StockLine><CustomerPoLine>{n}</CustomerPoLine><LineActionType>A</LineActionType>"
         f"<StockCode>{code}</StockCode><Warehouse>WH01</Warehouse><OrderQty>{qty}</OrderQty>"
         f"<OrderUom>EA</OrderUom><Price>{price}</Price><PriceUom>EA</PriceUom>"
-        f"<LineDiscValue>{discount}</LineDiscValue></StockLine>"
+        f"<LineDiscValue>{discount}</LineDiscValue><StockTaxCode>{tax}</StockTaxCode></StockLine>"
         for n, (code, qty, price, discount) in enumerate(lines, 1)
     )
     return (f"<SalesOrders><Orders><OrderHeader><CustomerPoNumber>{po}</CustomerPoNumber>"
@@ -48,7 +48,8 @@ def _order(customer, po, lines, freight="9.95"):
             f"<OrderDate>2026-11-27</OrderDate><Email>ann@example.com</Email>"
             f"<CustomerName>Ann Café</CustomerName><ShipAddress1>1 Main St</ShipAddress1>"
             f"</OrderHeader><OrderDetails>{stock}<FreightLine><FreightValue>{freight}"
-            f"</FreightValue><FreightCost>0</FreightCost></FreightLine></OrderDetails>"
+            f"</FreightValue><FreightCost>0</FreightCost><FreightTaxCode>{tax}</FreightTaxCode>"
+            f"</FreightLine></OrderDetails>"
             f"</Orders></SalesOrders>")  # fmt: skip
 
 
@@ -145,6 +146,7 @@ def test_comfnd_arsscs_sortoi_and_sortic(transactional_db, live_server):
     assert posted.findtext("Order/OrderStatus") == "8" and number
     order = services.sales_orders(company)[0]
     assert order["total"] == "717.45" and order["OrderStatus"] == "8"
+    assert order["tax"] == "71.75"  # 10 % per line, by tax code A: 68.80 + 1.95 + 1.00 (9.95)
 
     refused = _xml(enet.post(user_id, "SORTOI", SORTOI_PARAMETERS.format(status=8),
                              _order(code, "BigCommerce 102", [("NOPE-1", 1, "1", "0")])))  # fmt: skip
@@ -154,6 +156,9 @@ def test_comfnd_arsscs_sortoi_and_sortic(transactional_db, live_server):
     twice = _xml(enet.post(user_id, "SORTOI", SORTOI_PARAMETERS.format(status=8),
                            _order(code, "BigCommerce 101", lines)))  # fmt: skip
     assert twice.findtext("ValidationStatus/Status") == "Failed"
+    untaxed = _xml(enet.post(user_id, "SORTOI", SORTOI_PARAMETERS.format(status=1),
+                             _order(code, "BigCommerce 103", lines, tax="Z9")))  # fmt: skip
+    assert "Tax code 'Z9' not found" in [e.text for e in untaxed.iter("ErrorDescription")]
     too_long = _xml(enet.post(user_id, "SORTOI", SORTOI_PARAMETERS.format(status=1),
                               _order(code, "P" * 31, lines)))  # fmt: skip
     assert too_long.findtext("ValidationStatus/Status") == "Failed"
@@ -172,5 +177,5 @@ def test_comfnd_arsscs_sortoi_and_sortic(transactional_db, live_server):
     assert "not ready to invoice (status 9)" in twice.findtext("Item/ErrorDescription")
     assert [i["Invoice"] for i in services.invoices(company)] == [invoice]
     counts = services.call_counts(company)
-    assert counts["SORTOI"] == 4 and counts["SORTIC"] == 2 and counts["Logon"] == 1
+    assert counts["SORTOI"] == 5 and counts["SORTIC"] == 2 and counts["Logon"] == 1
     enet.close()
