@@ -3,17 +3,16 @@
 SYSPRO documents no change timestamp on ArCustomer that e.net's COMFND serves (UNCONFIRMED: none
 is relied on), so a poll reads every customer linked to a store customer (ExternalLink; guests
 have no store customer to write), BATCH codes per COMFND (`Customer EQ a Or Customer EQ b …`),
-and tells a changed one by a digest of the columns the store takes (`customer_version`). A
-customer whose digest is the one our own write left (the link's written_version, set by
-customers.py) or the one last pushed to the store (its seen_version) is no change, so a store
-edit we wrote to SYSPRO never comes back as a SYSPRO change, and a SYSPRO edit is pushed once.
+and tells a changed one by a digest of the customer's managed columns
+(`mapping.customer_version`, the one customers.py keeps of what it wrote). A customer whose
+digest is the one our own write left (the link's written_version) or the one last pushed to the
+store (its seen_version) is no change, so a store edit we wrote to SYSPRO never comes back as a
+SYSPRO change, and a SYSPRO edit is pushed once.
 
 The stream's cursor is not read (nothing to compare it with); each record's modified_at is the
 time it was read, so the cursor still moves forward.
 """
 
-import hashlib
-import json
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -25,26 +24,16 @@ from connectors.links import GUEST_PREFIX
 from connectors.models import ExternalLink, LinkEntity
 from connectors.syspro import mapping
 from connectors.syspro.client import LABEL
+from connectors.syspro.customers import COLUMNS
 
 BATCH = 25  # customer codes per COMFND query
-# The ArCustomer columns the store's customer is made from (mapping.store_customer).
-MANAGED = ("Name", "Email", "Telephone", "SoldToAddr1", "SoldToAddr2", "SoldToAddr3",
-           "SoldToAddr4", "SoldPostalCode")  # fmt: skip
-COLUMNS = ("Customer", *MANAGED)
-
-
-def customer_version(row: dict) -> str:
-    """The managed columns' digest: the same for a customer as our write left it (customers.py
-    passes what it wrote) and as a poll reads it back, another once a person edits one."""
-    managed = {column: str(row.get(column) or "").strip() for column in MANAGED}
-    return hashlib.sha256(json.dumps(managed, sort_keys=True).encode()).hexdigest()
 
 
 def _record(row: dict, now: datetime) -> ErpRecord:
     code = str(row["Customer"]).strip()
     if not code:
         raise ValueError("a customer row has no Customer code")
-    return ErpRecord(erp_id=code, version=customer_version(row), modified_at=now,
+    return ErpRecord(erp_id=code, version=mapping.customer_version(row), modified_at=now,
                      data=mapping.store_customer(row))  # fmt: skip
 
 
@@ -74,7 +63,7 @@ def customers_changed(api, since: datetime | None) -> Iterator[list[ErpRecord]]:
     codes = sorted(known)
     for start in range(0, len(codes), BATCH):
         batch = codes[start : start + BATCH]
-        rows = api.comfnd("ArCustomer", list(COLUMNS), _where(batch), max_rows=len(batch),
+        rows = api.comfnd("ArCustomer", COLUMNS, _where(batch), max_rows=len(batch),
                           operation="customers.changed")  # fmt: skip
         now = timezone.now()
         with reading(LABEL, "the linked customers"):
@@ -84,7 +73,7 @@ def customers_changed(api, since: datetime | None) -> Iterator[list[ErpRecord]]:
 
 def customer_now(api, code: str) -> ErpRecord | None:
     """The customer as it is now; None once deleted."""
-    rows = api.comfnd("ArCustomer", list(COLUMNS), [("Customer", "EQ", code)], max_rows=1,
+    rows = api.comfnd("ArCustomer", COLUMNS, [("Customer", "EQ", code)], max_rows=1,
                       operation="customers.get")  # fmt: skip
     if not rows:
         return None

@@ -9,10 +9,15 @@ code). An existing customer is brought up to date (ARSSCS Setup/Update of the ma
 only with store data newer than what we last wrote, and only when a field differs.
 """
 
+import logging
+
 from connectors.erp import ExternalRef
-from connectors.errors import PermanentError, UnreadableAnswer
+from connectors.errors import ConnectorError, PermanentError, UnreadableAnswer
 from connectors.links import customer_link, customer_link_save
 from connectors.syspro import mapping, xml
+from connectors.syspro.odata import odata_customer_by_email, odata_url
+
+logger = logging.getLogger(__name__)
 
 TABLE = "ArCustomer"
 COLUMNS = ["Customer", *mapping.MANAGED]
@@ -30,12 +35,27 @@ def customer_by_code(api, code: str) -> dict | None:
     return _one(api, [("Customer", "EQ", code)], "customers.get")
 
 
-def customer_by_email(api, email: str, settings: mapping.MappingSettings) -> dict | None:
+def customer_by_email(
+    api, email: str, settings: mapping.MappingSettings, said: list[str] | None = None
+) -> dict | None:
     """The first ArCustomer with this e-mail (SYSPRO's EQ ignores case on SQL Server's default
-    collation: UNCONFIRMED for every site), or None."""
+    collation: UNCONFIRMED for every site), or None. Read from SYSPRO's OData service when the
+    connection sets one up (odata.py); when that fails, from COMFND, with a warning in `said`."""
     email = email.strip().lower()
     if not email:
         return None
+    if url := odata_url(api.connection):
+        try:
+            return odata_customer_by_email(api.connection, url, email, COLUMNS)
+        except ConnectorError as exc:
+            warning = (
+                f"SYSPRO's OData service did not answer the customer lookup ({exc.message}); "
+                "the customer was looked up through e.net instead. Check the OData service URL "
+                "in the connection's settings."
+            )
+            logger.warning("%s", warning, extra={"connection": str(api.connection.pk)})
+            if said is not None:
+                said.append(warning)
     return _one(api, [("Email", "EQ", email)], "customers.find")
 
 
@@ -93,8 +113,9 @@ def customer_upsert(api, customer, settings: mapping.MappingSettings) -> Externa
     if link is not None and row is None:
         link.delete()  # gone from SYSPRO: match again
         link = None
+    said = []  # the OData lookup's failure, said on the order's job
     if row is None:
-        row = customer_by_email(api, customer.email, settings)
+        row = customer_by_email(api, customer.email, settings, said)
     if row is None:
         row = customer_by_code(api, mapping.customer_code(customer, settings))
     fields, cuts = {}, []
@@ -111,6 +132,5 @@ def customer_upsert(api, customer, settings: mapping.MappingSettings) -> Externa
             fields["source_modified_at"] = customer.modified_at
     customer_link_save(connection, customer.source_id, erp_id=code, erp_number=code, **fields)
     # What was cut is said on the order's job with its document (ExternalRef.warning).
-    return ExternalRef(
-        id=code, number=code, warning=" ".join(f"Customer {code}: {cut}" for cut in cuts)
-    )
+    said += [f"Customer {code}: {cut}" for cut in cuts]
+    return ExternalRef(id=code, number=code, warning=" ".join(said))

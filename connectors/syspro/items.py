@@ -99,8 +99,8 @@ def _invqry_price(api, code: str, warehouse: str) -> Decimal | None:
 class ItemReader:
     """Reads stock items with their price and stock, a page at a time."""
 
-    def __init__(self, api, where: Where, *, page: int = PAGE):
-        self.api, self.where, self.page = api, where, page
+    def __init__(self, api, where: Where, *, page: int | None = None):
+        self.api, self.where, self.page = api, where, page or PAGE
 
     def _range(self, table, columns, first, last, condition) -> dict[str, dict]:
         rows = self.api.comfnd(
@@ -159,7 +159,7 @@ def _stamped(code, change, version, stamp) -> ErpRecord:
                      data=replace(change, modified_at=stamp))  # fmt: skip
 
 
-def items_changed(api, where: Where, since: datetime | None, *, page: int = PAGE):
+def items_changed(api, where: Where, since: datetime | None, *, page: int | None = None):
     """Pages of the stock items changed after `since` (None: every one), each stamped with the
     time its digest was first read (see the module's note)."""
     from connectors.syspro.models import ItemDigest

@@ -1,14 +1,32 @@
-"""SYSPRO stock items as the catalog push's source.
-
-Pure: an item's change and version (the digest of what the store takes)."""
+"""SYSPRO stock items as the catalog push's source, over real HTTP to the sandbox SYSPRO: every
+item read in StockCode pages with its price and its stock net of allocations, then only the items
+whose values changed; a malformed item is a plain error naming it. Pure: an item's change and
+version (the digest of what the store takes)."""
 
 from decimal import Decimal
 
 import pytest
 
+from audit.models import ApiCall
+from connectors.errors import UnreadableAnswer
+from connectors.syspro import items
+from connectors.syspro.connector import SysproConnector
 from connectors.syspro.items import item_change
+from sandbox.syspro.models import SysproStock
+from sandbox.syspro.services import stock_set
+from tests.factories import ConnectionFactory
+from tests.support.syspro_sandbox import syspro_sandbox
 
 D = Decimal
+
+
+def syspro_connected(company, tenant, **settings):
+    """A connection (no store behind it) to the sandbox company `company`."""
+    return ConnectionFactory(
+        tenant=tenant, erp_kind="syspro", erp_secrets={"operator_password": company.operator_password},
+        erp_settings={"server_url": company.server_url, "operator": company.operator,
+                      "company_id": company.company_id, "warehouse": "WH01", **settings},
+    )  # fmt: skip
 
 
 def test_an_items_stock_is_on_hand_less_allocated_in_the_warehouse_and_its_digest_follows():
@@ -28,3 +46,63 @@ def test_an_items_stock_is_on_hand_less_allocated_in_the_warehouse_and_its_diges
 def test_a_malformed_quantity_raises_for_the_reader_to_name(on_hand):
     with pytest.raises((ValueError, ArithmeticError)):
         item_change("MUG-STEEL", {"QtyOnHand": on_hand, "QtyAllocated": "0"}, None, "WH01")
+
+
+# --- over real HTTP to the sandbox SYSPRO ---------------------------------------------------
+def read_all(connection, since=None) -> list:
+    erp = SysproConnector(connection)
+    try:
+        return [record for page in erp.changed_items(since) for record in page]
+    finally:
+        erp.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_source_reads_every_item_in_pages_then_only_the_changed_ones(
+    live_server, tenant, monkeypatch
+):
+    stock = [("TENT-2P", "Tent", "349.00", 25), ("PACK-30L", "Pack", "129.95", 4),
+             ("MUG-STEEL", "Mug", "19.50", 12)]  # fmt: skip
+    company = syspro_sandbox(live_server, stock=stock)
+    SysproStock.objects.filter(company=company, stock_code="PACK-30L").update(
+        warehouses={"WH01": {"QtyOnHand": "4", "QtyAllocated": "1"}, "WH02": {"QtyOnHand": "9"}}
+    )
+    connection = syspro_connected(company, tenant, price_code="A")
+    monkeypatch.setattr(items, "PAGE", 2)
+    first = read_all(connection)
+    found = {r.erp_id: r.data for r in first}
+    assert found["PACK-30L"].price == D("129.95") and found["PACK-30L"].stock == {"WH01": D(3)}
+    assert found["TENT-2P"].stock == {"WH01": D(25)} and set(found) == {c for c, *_ in stock}
+    assert ApiCall.objects.filter(connection=connection, operation="items.invmaster").count() == 2
+    since = max(r.modified_at for r in first)
+    assert read_all(connection, since) == []  # nothing changed
+    stock_set(company, "MUG-STEEL", price="21.00")
+    (changed,) = read_all(connection, since)
+    assert (changed.erp_id, changed.data.price, changed.modified_at > since) == (
+        "MUG-STEEL", D("21"), True,
+    )  # fmt: skip
+    # A push that failed before moving its cursor finds the same change again.
+    assert [r.erp_id for r in read_all(connection, since)] == ["MUG-STEEL"]
+    assert SysproConnector(connection).item_record("MUG-STEEL").version == changed.version
+    assert SysproConnector(connection).item_record("GONE-1") is None
+    # No price code: INVQRY's SellingPrice, one query per item.
+    other = syspro_connected(company, tenant)
+    assert SysproConnector(other).item_record("TENT-2P").data.price == D("349")
+    assert ApiCall.objects.filter(connection=other, operation="items.invqry").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("on_hand", ["1e30", "NaN"])
+def test_a_malformed_item_is_a_plain_error_that_names_it(live_server, tenant, on_hand):
+    company = syspro_sandbox(live_server, stock=[("TENT-2P", "Tent", "349.00", 25)])
+    SysproStock.objects.filter(company=company).update(
+        warehouses={"WH01": {"QtyOnHand": on_hand, "QtyAllocated": "0"}}
+    )
+    connection = syspro_connected(company, tenant, price_code="A")
+    for read in (
+        lambda: read_all(connection),
+        lambda: SysproConnector(connection).item_record("TENT-2P"),
+    ):
+        with pytest.raises(UnreadableAnswer) as raised:
+            read()
+        assert raised.value.message.startswith("SYSPRO answered the stock item 'TENT-2P'")
