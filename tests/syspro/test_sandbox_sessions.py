@@ -6,6 +6,7 @@ read-only OData service with basic auth."""
 
 from datetime import timedelta
 
+import pytest
 import requests
 from defusedxml.ElementTree import fromstring
 from django.utils import timezone
@@ -78,6 +79,14 @@ def test_fault_switches_and_hostile_input(transactional_db, live_server):
              "</Orders></SalesOrders>")  # fmt: skip
     assert enet.post(user_id, "SORTOI", "", order).status_code == 500
     assert [o["CustomerPoNumber"] for o in services.sales_orders(company)] == ["BigCommerce 7"]
+    # A customer added, then the answer held past the client's timeout: it exists all the same.
+    services.faults_set(company, fault_create_then_hang=1, fault_hang_ms=1500,
+                        fault_create_resource="ARSSCS")  # fmt: skip
+    with pytest.raises(requests.ReadTimeout):
+        enet.http.get(f"{company.server_url}/Setup/Add", timeout=0.5, params={
+            "UserId": user_id, "BusinessObject": "ARSSCS", "XmlIn": "<SetupArCustomer><Item><Key>"
+            "<Customer>HUNG</Customer></Key><Name>Held</Name></Item></SetupArCustomer>"})  # fmt: skip
+    assert services.customer(company, "HUNG")["Name"] == "Held"
 
     # Malformed, hostile and unknown input: SYSPRO-style ERROR: text, never a traceback.
     bomb = ('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
