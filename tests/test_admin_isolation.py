@@ -63,6 +63,7 @@ PLATFORM_APPS = {
     "sandbox_exact_online",
     "sandbox_acumatica",
     "sandbox_business_central",
+    "sandbox_syspro",
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
