@@ -123,8 +123,8 @@ def server_url(connection) -> str:
     url = str(stored(connection).get("server_url") or "").strip()
     if not url:
         raise NotConnected(
-            "The SYSPRO e.net REST service URL is not set: enter it in the connection's settings "
-            "(e.g. https://syspro.example.com:40001/SYSPROWCFService/Rest)."
+            "Connect SYSPRO: its e.net REST service URL is not set; enter it in the connection's "
+            "settings (e.g. https://syspro.example.com:40001/SYSPROWCFService/Rest)."
         )
     parts = urlsplit(url)
     if parts.scheme != "https" and not settings.DEMO_MODE:
@@ -163,8 +163,8 @@ def credentials(connection) -> dict[str, str]:
     ]
     if missing:
         raise NotConnected(
-            f"The SYSPRO {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
-            "enter them in the connection's settings."
+            f"Connect SYSPRO: its {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not set; enter them in the connection's settings."
         )
     return {
         "Operator": str(values["operator"]).strip(),

@@ -8,9 +8,7 @@ SPEC = ErpSpec(
     kind="syspro",
     label="SYSPRO",
     config_form="connectors.syspro.config.SysproConfig",
-    # connectors.syspro.connector.SysproConnector: named here in the commit that lands the
-    # contract kit (tests/erp_contract/kits/syspro.py); until then SYSPRO stays unavailable.
-    connector=None,
+    connector="connectors.syspro.connector.SysproConnector",
     periodic_tasks=(
         Periodic(
             "Log off SYSPRO sessions left open",

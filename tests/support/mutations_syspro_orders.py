@@ -7,6 +7,12 @@ from tests.support.mutation_spec import Mutation
 
 MAPPING = "tests/syspro/test_mapping.py"
 MAPPING_PY = "connectors/syspro/mapping.py"
+ORDERS = "tests/syspro/test_orders.py"
+CUSTOMERS = "tests/syspro/test_customers.py"
+PIPELINE = "tests/syspro/test_orders_pipeline.py"
+CONNECTOR = "connectors/syspro/connector.py"
+CUSTOMERS_PY = "connectors/syspro/customers.py"
+FIRST = f"{ORDERS}::test_an_order_becomes_an_invoiced_billing_order_found_again_by_its_reference"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -95,5 +101,104 @@ MUTATIONS: list[Mutation] = [
         tests=(
             f"{MAPPING}::test_customer_codes_prefix_and_store_id_guests_a_stable_code_or_syspros_next_number",
         ),
+    ),
+    Mutation(
+        name="syspro-order-not-found",
+        claim="the sales order is looked up by the order's reference before a post",
+        path=CONNECTOR,
+        find="        return _order_ref(live[0]) if live else None\n",
+        replace="        return None\n",
+        tests=(FIRST,),
+    ),
+    Mutation(
+        name="syspro-billing-not-invoiced",
+        claim="a billing order is invoiced at once and its invoice number is the document's",
+        path=CONNECTOR,
+        find="            ref = self._invoiced(sales_order, order)\n",
+        replace="            pass\n",
+        tests=(FIRST, PIPELINE),
+    ),
+    Mutation(
+        name="syspro-ready-order-left",
+        claim="an order found ready to invoice (its invoicing unconfirmed) is invoiced, not posted again",
+        path=CONNECTOR,
+        find='if row is not None and row.get("OrderStatus") == mapping.STATUS_TO_INVOICE:',
+        replace="if False:",
+        tests=(
+            f"{ORDERS}::test_a_post_whose_answer_was_lost_is_found_and_invoiced_not_posted_again",
+        ),
+    ),
+    Mutation(
+        name="syspro-skus-unchecked",
+        claim="a SKU SYSPRO lacks is named before anything is posted",
+        path=CONNECTOR,
+        find="mapping.sortoi_xml(order, customer.id, settings, self._stock_codes(order))",
+        replace="mapping.sortoi_xml(order, customer.id, settings, None)",
+        tests=(
+            f"{ORDERS}::test_a_missing_sku_is_named_before_anything_is_posted_and_syspros_refusal_is_quoted",
+        ),
+    ),
+    Mutation(
+        name="syspro-refusal-unquoted",
+        claim="SYSPRO's refusal of a sales order is quoted in its own words",
+        path=CONNECTOR,
+        find='said = "; ".join(problems) or (',
+        replace='said = "" or (',
+        tests=(
+            f"{ORDERS}::test_a_missing_sku_is_named_before_anything_is_posted_and_syspros_refusal_is_quoted",
+        ),
+    ),
+    Mutation(
+        name="syspro-cuts-unsaid",
+        claim="a ship-to cut to fit SYSPRO is said on the order's job",
+        path=CONNECTOR,
+        find="warnings = [w for w in (customer.warning, *cuts) if w]",
+        replace="warnings = [w for w in (customer.warning,) if w]",
+        tests=(
+            f"{ORDERS}::test_a_ship_to_too_long_for_syspro_is_cut_and_said_in_the_warning",
+            PIPELINE,
+        ),
+    ),
+    Mutation(
+        name="syspro-tax-code-unsent",
+        claim="each stock line carries the SYSPRO tax code of the store's rate",
+        path=MAPPING_PY,
+        find="    if tax := settings.tax_code(line.total_tax, line.total_ex_tax):\n",
+        replace='    if tax := "":\n',
+        tests=(FIRST,),
+    ),
+    Mutation(
+        name="syspro-email-not-looked-up",
+        claim="a shopper SYSPRO already has is found by e-mail, not added again",
+        path=CUSTOMERS_PY,
+        find='    return _one(api, [("Email", "EQ", email)], "customers.find")\n',
+        replace="    return None\n",
+        tests=(
+            f"{CUSTOMERS}::test_a_shopper_syspro_has_is_found_by_email_and_a_code_too_long_is_never_sent",
+        ),
+    ),
+    Mutation(
+        name="syspro-returning-customer-added",
+        claim="a returning shopper is found, never added again",
+        path=CUSTOMERS_PY,
+        find="    if row is None:\n        code = mapping.customer_code(customer, settings)\n",
+        replace="    if True:\n        code = mapping.customer_code(customer, settings)\n",
+        tests=(PIPELINE,),
+    ),
+    Mutation(
+        name="syspro-older-store-data-overwrites",
+        claim="only store data newer than what was last written updates the SYSPRO customer",
+        path=CUSTOMERS_PY,
+        find="    if customer.modified_at is None:\n        return False\n",
+        replace="    return True\n",
+        tests=(f"{CUSTOMERS}::test_a_new_shopper_is_added_then_found_and_kept_in_step",),
+    ),
+    Mutation(
+        name="syspro-customer-not-updated",
+        claim="a store change of a linked customer is sent as an ARSSCS Update",
+        path=CUSTOMERS_PY,
+        find="if _newer(customer, link) and mapping.customer_differs(row, customer):",
+        replace="if False:",
+        tests=(f"{CUSTOMERS}::test_a_new_shopper_is_added_then_found_and_kept_in_step",),
     ),
 ]
