@@ -25,6 +25,10 @@ class SysproCompany(FaultSwitches):
     currency = models.CharField(max_length=3, default="$")
     tax_codes = models.JSONField(default=tax.default_codes)  # {code: percent} (tax.py)
     numbers = models.JSONField(default=dict)  # the last number used per series
+    # HTTP.sys (the recorded Server is Microsoft-HTTPAPI/2.0) refuses a request whose request
+    # line and headers pass MaxRequestBytes, 16,384 by default: every call here is a GET with
+    # its XML in the URL. Whether a SYSPRO site keeps that default is UNCONFIRMED; 0: no limit.
+    max_request_bytes = models.PositiveIntegerField(default=0)
     # The next N calls that carry a live session find it ended (as another logon would).
     fault_session_kill = models.PositiveIntegerField(default=0)
     # When set, every Logon answers this ERROR: text.

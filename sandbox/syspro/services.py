@@ -143,9 +143,11 @@ def invoices(company) -> list[dict]:
 
 
 def faults_set(company, **switches) -> SysproCompany:
-    """FaultSwitches' columns plus fault_session_kill, fault_logon_error and seats."""
+    """FaultSwitches' columns plus fault_session_kill, fault_logon_error, seats and
+    max_request_bytes (HTTP.sys's request size limit, e.g. 16384; 0: none)."""
     for name, value in switches.items():
-        if not hasattr(company, name) or not (name.startswith("fault_") or name == "seats"):
+        limit = name in ("seats", "max_request_bytes")
+        if not hasattr(company, name) or not (name.startswith("fault_") or limit):
             raise ValueError(f"not a fault switch: {name}")
         setattr(company, name, value)
     company.save(update_fields=list(switches))

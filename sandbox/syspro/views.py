@@ -21,6 +21,31 @@ POSTS = {"SORTOI": orders.post, "SORTIC": invoicing.sortic, "ARSTIN": invoicing.
 WRITES = {"SORTOI", "SORTIC", "ARSTIN", "ARSSCS"}  # the create faults' candidates
 
 
+# HTTP.sys's own answer (its wording as Windows serves it; UNCONFIRMED for a SYSPRO host).
+REQUEST_TOO_LONG = (
+    b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">'
+    b'\r\n<HTML><HEAD><TITLE>Bad Request</TITLE>\r\n<META HTTP-EQUIV="Content-Type" '
+    b'Content="text/html; charset=us-ascii"></HEAD>\r\n<BODY><h2>Bad Request - Request Too Long'
+    b"</h2>\r\n<hr><p>HTTP Error 400. The size of the request headers is too long.</p>\r\n"
+    b"</BODY></HTML>\r\n"
+)
+
+
+def too_long(request) -> bool:
+    """The request line and headers are over the company's max_request_bytes (when set): the
+    company is the one CompanyId names, or the session's."""
+    size = (
+        len(request.get_full_path())
+        + 15
+        + sum(len(k) + len(str(v)) + 4 for k, v in request.META.items() if k.startswith("HTTP_"))
+    )
+    params = {key.lower(): value for key, value in request.GET.items()}
+    session = sessions.find(params.get("userid", ""))
+    company = session.company if session else SysproCompany.objects.filter(
+        company_id__iexact=params.get("companyid", "")).first()  # fmt: skip
+    return bool(company and company.max_request_bytes and size > company.max_request_bytes)
+
+
 class Call:
     """One call's facts as it goes, for its SysproCall row."""
 
@@ -36,6 +61,10 @@ class Call:
 def rest(request, service: str, rest: str):
     if service.lower() != "sysprowcfservice/rest":
         return HttpResponse(b"Endpoint not found.", status=404, content_type="text/plain")
+    if too_long(request):
+        return HttpResponse(
+            REQUEST_TOO_LONG, status=400, content_type="text/html; charset=us-ascii"
+        )
     method = rest.strip("/").lower()
     params = {key.lower(): value for key, value in request.GET.items()}
     call = Call(method, params)

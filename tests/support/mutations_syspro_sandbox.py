@@ -123,3 +123,14 @@ MUTATIONS += [
         tests=(f"{WIRE}::test_comfnd_arsscs_sortoi_and_sortic",),
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="syspro-sandbox-no-request-size-limit",
+        claim="with max_request_bytes set, a GET longer than it is refused as HTTP.sys does (400)",
+        path="sandbox/syspro/views.py",
+        find="    return bool(company and company.max_request_bytes and size > company.max_request_bytes)\n",
+        replace="    return False\n",
+        tests=(f"{SESSIONS}::test_fault_switches_and_hostile_input",),
+    ),
+]

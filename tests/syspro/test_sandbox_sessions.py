@@ -88,6 +88,16 @@ def test_fault_switches_and_hostile_input(transactional_db, live_server):
             "<Customer>HUNG</Customer></Key><Name>Held</Name></Item></SetupArCustomer>"})  # fmt: skip
     assert services.customer(company, "HUNG")["Name"] == "Held"
 
+    # HTTP.sys's request size limit (its default 16,384 bytes) refuses a long GET before SYSPRO.
+    services.faults_set(company, max_request_bytes=16_384)
+    padded = order.replace(
+        "</Customer>", "</Customer><SpecialInstrs>" + "x" * 17_000 + "</SpecialInstrs>"
+    )
+    long_get = enet.post(user_id, "SORTOI", "", padded)
+    assert long_get.status_code == 400 and b"Request Too Long" in long_get.content
+    assert enet.get(PROFILE, UserId=user_id).status_code == 200
+    services.faults_set(company, max_request_bytes=0)
+
     # Malformed, hostile and unknown input: SYSPRO-style ERROR: text, never a traceback.
     bomb = ('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
             "<Query><TableName>&b;</TableName></Query>")  # fmt: skip
