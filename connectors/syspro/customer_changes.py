@@ -68,7 +68,12 @@ def customers_changed(api, since: datetime | None) -> Iterator[list[ErpRecord]]:
         now = timezone.now()
         with reading(LABEL, "the linked customers"):
             records = [_record(row, now) for row in rows]
-        yield [r for r in records if r.version not in known.get(r.erp_id.upper(), ())]
+        # Only the codes asked for (an answer naming others is not trusted), and only changed.
+        asked = set(batch)
+        yield [
+            r for r in records
+            if r.erp_id.upper() in asked and r.version not in known[r.erp_id.upper()]
+        ]  # fmt: skip
 
 
 def customer_now(api, code: str) -> ErpRecord | None:

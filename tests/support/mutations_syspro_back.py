@@ -24,7 +24,7 @@ MUTATIONS: list[Mutation] = [
         path=ITEMS_PY,
         find="            if since is None or kept.changed_at > since:\n",
         replace="            if True:\n",
-        tests=(SOURCE,),
+        tests=(SOURCE, TO_STORE),
     ),
     Mutation(
         name="syspro-items-change-forgotten-on-failure",
@@ -51,7 +51,7 @@ MUTATIONS: list[Mutation] = [
         path=ITEMS_PY,
         find='    taken = {"sku": change.sku, "price": None if price is None else _plain(price),\n',
         replace='    taken = {"sku": change.sku, "price": None,\n',
-        tests=(SOURCE,),
+        tests=(SOURCE, TO_STORE),
     ),
     Mutation(
         name="syspro-items-first-page-only",
@@ -68,6 +68,14 @@ MUTATIONS: list[Mutation] = [
         find='            with reading(LABEL, f"the stock item {code[:40]!r}"):\n',
         replace='            with __import__("contextlib").nullcontext():\n',
         tests=(MALFORMED,),
+    ),
+    Mutation(
+        name="syspro-customers-echo-listed",
+        claim="the customers stream lists only SYSPRO customers changed from what we wrote or pushed",
+        path=CHANGES_PY,
+        find="            if r.erp_id.upper() in asked and r.version not in known[r.erp_id.upper()]\n",
+        replace="            if r.erp_id.upper() in asked\n",
+        tests=(RENAME,),
     ),
     Mutation(
         name="syspro-odata-not-asked",
@@ -92,5 +100,13 @@ MUTATIONS: list[Mutation] = [
         find="                said.append(warning)\n",
         replace="                pass\n",
         tests=(ODATA,),
+    ),
+    Mutation(
+        name="syspro-customers-our-write-pushed-back",
+        claim="a customer as our ARSSCS Add or Update left it is not pushed back to the store",
+        path=CUSTOMERS_PY,
+        find='        fields["written_version"] = mapping.customer_version(written)\n',
+        replace="        pass\n",
+        tests=(RENAME,),
     ),
 ]

@@ -8,25 +8,32 @@ from decimal import Decimal
 import pytest
 
 from audit.models import ApiCall
+from catalog.models import PushState, Trigger
+from catalog.services import push_start, settings_update
 from connectors.errors import UnreadableAnswer
 from connectors.syspro import items
 from connectors.syspro.connector import SysproConnector
 from connectors.syspro.items import item_change
+from sandbox.bigcommerce.services import store_create
+from sandbox.catalog_seed import catalog_seed
 from sandbox.syspro.models import SysproStock
 from sandbox.syspro.services import stock_set
+from tenants.services import connection_activate
+from tests.erp_contract.kits.syspro import syspro_connected, syspro_secrets, syspro_settings
 from tests.factories import ConnectionFactory
+from tests.support.catalog_shop import (
+    push_settled,
+    seed_skus,
+    store_catalog,
+    store_hash,
+    store_level,
+    store_value,
+)
 from tests.support.syspro_sandbox import syspro_sandbox
+from tests.support.worker import WorkerProcess
 
 D = Decimal
-
-
-def syspro_connected(company, tenant, **settings):
-    """A connection (no store behind it) to the sandbox company `company`."""
-    return ConnectionFactory(
-        tenant=tenant, erp_kind="syspro", erp_secrets={"operator_password": company.operator_password},
-        erp_settings={"server_url": company.server_url, "operator": company.operator,
-                      "company_id": company.company_id, "warehouse": "WH01", **settings},
-    )  # fmt: skip
+NEW_PRICE, NEW_STOCK = D("123.45"), 7
 
 
 def test_an_items_stock_is_on_hand_less_allocated_in_the_warehouse_and_its_digest_follows():
@@ -106,3 +113,40 @@ def test_a_malformed_item_is_a_plain_error_that_names_it(live_server, tenant, on
         with pytest.raises(UnreadableAnswer) as raised:
             read()
         assert raised.value.message.startswith("SYSPRO answered the stock item 'TENT-2P'")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_price_and_stock_change_in_syspro_reach_the_stores_variant(settings, live_server, tenant):
+    """End to end with a real worker: the sandbox store's catalog and a sandbox SYSPRO company
+    sharing its SKUs; after a first push, one item's price and stock changed in SYSPRO reach
+    the store's variant, and the push reads that one item only."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    store = store_create(store_hash(), quota=100_000)
+    products = catalog_seed(30)
+    store_catalog(store, products)
+    skus = seed_skus(products)
+    company = syspro_sandbox(live_server, stock=[(s.sku, s.sku, s.price, s.stock) for s in skus])
+    connection = ConnectionFactory(
+        tenant=tenant, store_hash=store.store_hash, erp_kind="syspro",
+        bc_api_url=f"{live_server.url}/sandbox/bigcommerce",
+        bc_access_token=store.access_token, bc_client_secret=store.client_secret,
+        erp_settings=syspro_settings(company, price_code="A"), erp_secrets=syspro_secrets(company),
+    )  # fmt: skip
+    worker = WorkerProcess().start()
+    try:
+        settings_update(connection, enabled=True, interval_minutes=15)
+        connection = connection_activate(connection=connection)
+        first = push_settled(push_start(connection, trigger=Trigger.MANUAL, dry_run=False))
+        assert (first.state, first.error) == (PushState.DONE, ""), first.problems
+        variant = next(s for s in skus if s.option and s.tracking == "variant")
+        assert store_value(store, variant.sku, "price") == variant.price != NEW_PRICE
+        assert store_level(store, variant.sku) == variant.stock != NEW_STOCK
+        stock_set(company, variant.sku, price=NEW_PRICE, on_hand=NEW_STOCK)
+        push = push_settled(push_start(connection, trigger=Trigger.MANUAL, dry_run=False))
+        assert (push.state, push.error) == (PushState.DONE, ""), push.problems
+        assert (push.items_read, push.counts) == (1, {"price": 1, "stock": 1}), push.counts
+        assert store_value(store, variant.sku, "price") == NEW_PRICE
+        assert store_level(store, variant.sku) == NEW_STOCK
+    finally:
+        worker.stop()

@@ -8,20 +8,11 @@ import pytest
 from audit.models import ApiCall
 from connectors.syspro.connector import SysproConnector
 from sandbox.syspro.services import call_counts, customer_set
-from tests.factories import ConnectionFactory
+from tests.erp_contract.kits.syspro import syspro_connected
 from tests.support import orders
 from tests.support.syspro_sandbox import syspro_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def syspro_connected(company, tenant, **settings):
-    """A connection (no store behind it) to the sandbox company `company`."""
-    return ConnectionFactory(
-        tenant=tenant, erp_kind="syspro", erp_secrets={"operator_password": company.operator_password},
-        erp_settings={"server_url": company.server_url, "operator": company.operator,
-                      "company_id": company.company_id, "warehouse": "WH01", **settings},
-    )  # fmt: skip
 
 
 def found_by_email(connection):
