@@ -130,7 +130,9 @@ def customer_upsert(api, customer, settings: mapping.MappingSettings) -> Externa
         fields["written_version"] = mapping.customer_version(written)
         if customer.modified_at:
             fields["source_modified_at"] = customer.modified_at
-    customer_link_save(connection, customer.source_id, erp_id=code, erp_number=code, **fields)
-    # What was cut is said on the order's job with its document (ExternalRef.warning).
+    # What was cut is said on the order's job with its document (ExternalRef.warning). Made
+    # first: a code too long to be one is a malformed answer, not a link.
     said += [f"Customer {code}: {cut}" for cut in cuts]
-    return ExternalRef(id=code, number=code, warning=" ".join(said))
+    ref = ExternalRef(id=code, number=code, warning=" ".join(said))
+    customer_link_save(connection, customer.source_id, erp_id=code, erp_number=code, **fields)
+    return ref

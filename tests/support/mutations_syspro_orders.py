@@ -201,4 +201,14 @@ MUTATIONS: list[Mutation] = [
         replace="if False:",
         tests=(f"{CUSTOMERS}::test_a_new_shopper_is_added_then_found_and_kept_in_step",),
     ),
+    Mutation(
+        name="syspro-new-order-unread",
+        claim="a malformed answer to the sales order's post is a plain error naming SYSPRO",
+        path=CONNECTOR,
+        find='    @reading(LABEL, "the new sales order")\n',
+        replace="",
+        tests=(
+            "tests/syspro/test_orders_answers.py::test_a_spoiled_answer_is_a_plain_error_naming_syspro",
+        ),
+    ),
 ]
