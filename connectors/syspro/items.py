@@ -93,7 +93,7 @@ def _invqry_price(api, code: str, warehouse: str) -> Decimal | None:
     })  # fmt: skip
     answer = api.query("INVQRY", xml_in, operation="items.invqry")
     found = xml.text(answer, "StockItem", "SellingPrice")
-    return Decimal(found) if found else None
+    return _number({"SellingPrice": found}, "SellingPrice", MAX_AMOUNT) if found else None
 
 
 class ItemReader:

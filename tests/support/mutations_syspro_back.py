@@ -109,4 +109,12 @@ MUTATIONS: list[Mutation] = [
         replace="        pass\n",
         tests=(RENAME,),
     ),
+    Mutation(
+        name="syspro-items-invqry-price-unbounded",
+        claim="an absurd INVQRY selling price is a plain error naming the item, not a price pushed",
+        path=ITEMS_PY,
+        find='    return _number({"SellingPrice": found}, "SellingPrice", MAX_AMOUNT) if found else None\n',
+        replace="    return Decimal(found) if found else None\n",
+        tests=(MALFORMED,),
+    ),
 ]

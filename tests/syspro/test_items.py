@@ -99,13 +99,18 @@ def test_the_source_reads_every_item_in_pages_then_only_the_changed_ones(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("on_hand", ["1e30", "NaN"])
-def test_a_malformed_item_is_a_plain_error_that_names_it(live_server, tenant, on_hand):
+@pytest.mark.parametrize(
+    ("spoiled", "price_code"),
+    [
+        ({"warehouses": {"WH01": {"QtyOnHand": "1e30", "QtyAllocated": "0"}}}, "A"),
+        ({"warehouses": {"WH01": {"QtyOnHand": "NaN", "QtyAllocated": "0"}}}, "A"),
+        ({"prices": {"A": "1e30"}}, ""),  # INVQRY's SellingPrice, without a price code
+    ],
+)
+def test_a_malformed_item_is_a_plain_error_that_names_it(live_server, tenant, spoiled, price_code):
     company = syspro_sandbox(live_server, stock=[("TENT-2P", "Tent", "349.00", 25)])
-    SysproStock.objects.filter(company=company).update(
-        warehouses={"WH01": {"QtyOnHand": on_hand, "QtyAllocated": "0"}}
-    )
-    connection = syspro_connected(company, tenant, price_code="A")
+    SysproStock.objects.filter(company=company).update(**spoiled)
+    connection = syspro_connected(company, tenant, price_code=price_code)
     for read in (
         lambda: read_all(connection),
         lambda: SysproConnector(connection).item_record("TENT-2P"),
