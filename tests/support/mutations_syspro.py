@@ -18,6 +18,7 @@ REFUSED = (
 )
 FENCED = f"{SESSION}::test_a_write_is_a_get_fenced_by_the_jobs_lease"
 CHECK = "tests/syspro/test_check.py"
+WORKER_CYCLE = "tests/syspro/test_session_cycle.py"
 EMBEDDED = {"TEST_BACKEND": "embedded"}
 
 MUTATIONS: list[Mutation] = [
@@ -199,5 +200,13 @@ MUTATIONS: list[Mutation] = [
         find="            self.close()  # logs off unless",
         replace="            pass  # logs off unless",
         tests=(CHECK,),
+    ),
+    Mutation(
+        name="syspro-logon-per-job",
+        claim="the jobs of a cycle, run by a real worker, share one session: one Logon, one Logoff",
+        path=SESSION_PY,
+        find="        if row is not None and row.session_id:\n",
+        replace="        if False:\n",
+        tests=(WORKER_CYCLE,),
     ),
 ]

@@ -9,10 +9,17 @@ OPERATOR_PASSWORD = "syspro-pw-secret-op"
 COMPANY_PASSWORD = "syspro-pw-secret-co"
 
 
-def syspro_connection(tenant, company, *, status=ConnectionStatus.ACTIVE, **settings):
-    """`company` from syspro_sandbox(live_server, operator_password=OPERATOR_PASSWORD, …)."""
+def syspro_connection(tenant, company, *, status=ConnectionStatus.ACTIVE, store=None, **settings):
+    """`company` from syspro_sandbox(live_server, operator_password=OPERATOR_PASSWORD, …); with
+    `store` (a sandbox store, at PUBLIC_BASE_URL) the connection is that store's."""
+    of_store = {} if store is None else {
+        "store_hash": store.store_hash, "bc_access_token": store.access_token,
+        "bc_client_secret": store.client_secret, "bc_client_id": store.client_id,
+        "bc_api_url": f"{settings.pop('public_url')}/sandbox/bigcommerce",
+    }  # fmt: skip
     return ConnectionFactory(
         tenant=tenant, erp_kind="syspro", status=status, name=f"Store to {company.company_id}",
+        **of_store,
         erp_settings={
             "server_url": company.server_url, "operator": company.operator,
             "company_id": company.company_id, "warehouse": "WH01", **settings,

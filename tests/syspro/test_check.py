@@ -60,7 +60,10 @@ def test_the_check_logs_on_reads_the_profile_logs_off_and_names_what_failed(
     ok, said = checked(connection, server_url=company.server_url)
     assert not ok and "is not https" in said and ApiCall.objects.count() == before
 
-    # Through the admin's check: the one run by 'Test connection'.
+    # Through the admin's check: the one run by 'Test connection', with its own Logoff.
     settings.DEMO_MODE = True
-    result = erp_check(connection)
-    assert result.ok or "not installed" in result.message
+    connection.erp_settings["server_url"] = company.server_url
+    connection.save()
+    logoffs = services.call_counts(company)["Logoff"]
+    assert erp_check(connection).ok
+    assert services.call_counts(company)["Logoff"] == logoffs + 1
