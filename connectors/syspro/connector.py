@@ -38,6 +38,16 @@ ORDERS, STOCK = "SorMaster", "InvMaster"
 ORDER_COLUMNS = ["SalesOrder", "Customer", "CustomerPoNumber", "OrderStatus", "LastInvoice"]
 CANCELLED = "\\"  # SorMaster.OrderStatus of a cancelled order (UNCONFIRMED)
 CODES_PER_LOOKUP = 20  # stock codes in one COMFND (Or between expressions)
+# e.net REST sends the order's XML in the URL of a GET; Windows' HTTP.sys in front of SYSPRO
+# refuses a request line and headers over MaxRequestBytes (16,384 bytes by default; a site's own
+# value UNCONFIRMED) with "400 Bad Request - Request Too Long".
+TOO_LONG = (
+    "SYSPRO's web server refused the sales order for order {number} as too long: e.net carries "
+    "the order's {lines} lines in the request's address, over what Windows' HTTP.sys accepts "
+    "(MaxRequestBytes, 16,384 bytes by default). Ask your SYSPRO partner to raise MaxRequestBytes "
+    "and MaxFieldLength (registry HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters) "
+    "on the SYSPRO server, or enter this order in SYSPRO by hand; then replay."
+)
 
 UNREACHABLE_HINT = (
     "Check the e.net REST service URL (…/SYSPROWCFService/Rest), that the SYSPRO e.net "
@@ -147,8 +157,14 @@ class SysproConnector(ApiConnector):
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:
         settings = self.settings
         document, cuts = mapping.sortoi_xml(order, customer.id, settings, self._stock_codes(order))
-        root = self.api.post("SORTOI", mapping.sortoi_parameters(settings), document,
-                             operation="salesorders.create")  # fmt: skip
+        try:
+            root = self.api.post("SORTOI", mapping.sortoi_parameters(settings), document,
+                                 operation="salesorders.create")  # fmt: skip
+        except PermanentError as exc:
+            if exc.status == 400 and "too long" in exc.message.lower():
+                raise PermanentError(TOO_LONG.format(number=order.number,
+                                                     lines=len(order.lines))) from exc  # fmt: skip
+            raise
         sales_order = xml.text(root, "Order", "SalesOrder")
         problems = xml.errors(root)
         failed = xml.text(root, "ValidationStatus", "Status").lower() == "failed"

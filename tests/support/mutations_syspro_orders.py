@@ -211,4 +211,12 @@ MUTATIONS: list[Mutation] = [
             "tests/syspro/test_orders_answers.py::test_a_spoiled_answer_is_a_plain_error_naming_syspro",
         ),
     ),
+    Mutation(
+        name="syspro-too-long-unexplained",
+        claim="an order too long for the web server in front of SYSPRO says what to raise",
+        path=CONNECTOR,
+        find='if exc.status == 400 and "too long" in exc.message.lower():',
+        replace="if False:",
+        tests=(f"{ORDERS}::test_an_order_too_long_for_syspros_web_server_says_what_to_raise",),
+    ),
 ]

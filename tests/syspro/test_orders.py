@@ -155,3 +155,14 @@ def test_a_ship_to_too_long_for_syspro_is_cut_and_said_in_the_warning(company, e
     assert document.find("Orders/OrderHeader/ShipAddress1").text == street[:40]
     (sales_order,) = the_orders(company, "1006")
     assert sales_order["OrderStatus"] == "9"
+
+
+def test_an_order_too_long_for_syspros_web_server_says_what_to_raise(company, erp):
+    order = orders.order("1007", lines=[orders.line("TENT-2P", 1, "349", source_id=str(n))
+                                        for n in range(60)])  # fmt: skip
+    customer = erp.upsert_customer(order.customer)
+    faults_set(company, max_request_bytes=16_384)  # HTTP.sys's default
+    with pytest.raises(PermanentError) as caught:
+        erp.create_sales_document(order, customer)
+    assert "60 lines" in caught.value.message and "MaxRequestBytes" in caught.value.message
+    assert the_orders(company, "1007") == []
