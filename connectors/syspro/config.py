@@ -95,7 +95,9 @@ class SysproConfig(ErpConfigForm):
     customer_code_prefix = forms.RegexField(
         label="Customer code prefix", regex=r"^[A-Za-z0-9]*$", max_length=PREFIX_LENGTH,
         initial="BC", required=False,
-        help_text="Letters or digits, up to 5: customer 123 of the store becomes BC123.",
+        help_text="Letters or digits, up to 5: customer 123 of the store becomes BC123. Choose "
+        "one no other SYSPRO customer code starts with: a customer whose code is the one "
+        "ml-connector would give is taken to be that shopper.",
     )  # fmt: skip
     price_handling = forms.ChoiceField(
         label="Prices", choices=PRICES, initial=PRICE_STORE, required=False,
