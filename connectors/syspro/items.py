@@ -35,6 +35,7 @@ from connectors.canonical import ErpRecord, ItemChange
 from connectors.item_fields import number_field, text_field
 from connectors.syspro import xml
 from connectors.syspro.client import LABEL
+from connectors.syspro.models import ItemDigest
 
 PAGE = 200  # stock items per COMFND page (and per page handed to the plan)
 MAX_AMOUNT = Decimal("1e12")
@@ -162,8 +163,6 @@ def _stamped(code, change, version, stamp) -> ErpRecord:
 def items_changed(api, where: Where, since: datetime | None, *, page: int | None = None):
     """Pages of the stock items changed after `since` (None: every one), each stamped with the
     time its digest was first read (see the module's note)."""
-    from connectors.syspro.models import ItemDigest
-
     connection = api.connection
     known = {d.stock_code: d for d in ItemDigest.objects.filter(connection=connection)}
     for rows in ItemReader(api, where, page=page).pages():
@@ -186,8 +185,6 @@ def items_changed(api, where: Where, since: datetime | None, *, page: int | None
 
 def item_now(api, where: Where, code: str) -> ErpRecord | None:
     """The stock item as it is now; None once deleted."""
-    from connectors.syspro.models import ItemDigest
-
     reader = ItemReader(api, where, page=1)
     found = api.comfnd("InvMaster", list(MASTER), [("StockCode", "EQ", code)], max_rows=1,
                        operation="items.invmaster")  # fmt: skip
