@@ -181,13 +181,12 @@ class Session:
         self.entered = False
         if more_jobs_due(self.connection):
             return
-        with self._turn() as row:
-            session_id = row.session_id
-            if not session_id:
+        with self._turn() as row:  # Logoff in the operator's turn, as Logon
+            if not row.session_id:
                 return
+            logoff(self.http, row.session_id)
             row.session_id, row.logged_on_at = "", None
             row.save(update_fields=["session_id", "logged_on_at"])
-        logoff(self.http, session_id)
 
 
 def logoff(http, session_id: str) -> None:
@@ -212,11 +211,11 @@ def sessions_sweep(idle: timedelta) -> int:
                 row.last_used_at and row.last_used_at >= timezone.now() - idle
             ):
                 continue  # used or ended since
-            session_id, row.session_id, row.logged_on_at = row.session_id, "", None
+            _register(row.session_id)
+            # Settings no longer complete (PermanentError): SYSPRO's idle timeout frees the seat.
+            with contextlib.suppress(PermanentError):
+                logoff(client(candidate.connection), row.session_id)
+            row.session_id, row.logged_on_at = "", None
             row.save(update_fields=["session_id", "logged_on_at"])
-        _register(session_id)
-        # Settings no longer complete (PermanentError): SYSPRO's idle timeout frees the seat.
-        with contextlib.suppress(PermanentError):
-            logoff(client(candidate.connection), session_id)
         swept += 1
     return swept

@@ -131,7 +131,7 @@ MUTATIONS: list[Mutation] = [
         name="syspro-no-logoff",
         claim="the last job of a cycle logs off",
         path=SESSION_PY,
-        find="        logoff(self.http, session_id)\n",
+        find="            logoff(self.http, row.session_id)\n",
         replace="",
         tests=(CYCLE,),
     ),
