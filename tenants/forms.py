@@ -15,6 +15,7 @@ from unfold.widgets import (
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldAdminURLInputWidget,
+    UnfoldBooleanSwitchWidget,
 )
 
 from connectors.bigcommerce.statuses import STATUS_NAMES
@@ -31,6 +32,8 @@ def admin_styled(field: forms.Field) -> forms.Field:
         field.widget = UnfoldAdminPasswordWidget(render_value=False)
     elif isinstance(field.widget, forms.Textarea):
         field.widget = UnfoldAdminTextareaWidget(attrs={"rows": field.widget.attrs.get("rows", 4)})
+    elif isinstance(field, forms.BooleanField):
+        field.widget = UnfoldBooleanSwitchWidget()  # a text box would show "False"
     elif isinstance(field, forms.ChoiceField):
         field.widget = UnfoldAdminSelectWidget(choices=field.choices)
     elif isinstance(field, forms.IntegerField):
