@@ -128,6 +128,12 @@ def test_a_run_killed_during_a_backlog_is_taken_over_before_the_backlog_drains(s
     assert [i.data["CustomerPurchaseOrderNumber"] for i in invoices(business)].count(reference) == 1
 
 
+@pytest.mark.skipif(
+    os.environ.get("TEST_BACKEND") == "embedded",
+    reason="SQLite: a worker stopped while it holds the database file's lock stalls every "
+    "writer, so no other worker can take over until it wakes; the fence is the same code on "
+    "both backends and is proven on PostgreSQL",
+)
 def test_a_frozen_worker_past_its_lease_sends_nothing_after_it_wakes(slow_shop):
     store, connection, business, first, second = slow_shop
     job = job_mid_run(store, connection)
