@@ -4,6 +4,7 @@ Each ERP package declares a subclass in its `config.py`; the admin's guided conn
 exactly those fields. Values in `secret_fields` are stored encrypted and never rendered back.
 """
 
+from dataclasses import fields
 from typing import ClassVar
 
 from django import forms
@@ -37,3 +38,18 @@ def picker_field(label: str, options, required: bool = True, empty: str = "—")
     one starts with `empty` (what a blank choice means)."""
     choices = ([] if required else [("", empty)]) + list(options)
     return forms.ChoiceField(label=label, choices=choices, required=required)
+
+
+class StoredSettings:
+    """A connection's mapping settings as a frozen dataclass of text fields: `from_settings` reads
+    the stored values, stripped; a missing or blank one keeps the field's default."""
+
+    @classmethod
+    def from_settings(cls, stored: dict | None):
+        stored = stored or {}
+        values = {
+            f.name: str(stored[f.name]).strip()
+            for f in fields(cls)
+            if stored.get(f.name) not in (None, "")
+        }
+        return cls(**values)

@@ -16,10 +16,11 @@ row on the settings' tax ID) when a tax ID is set; blank lets Acumatica's tax zo
 """
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Order
+from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 from connectors.links import GUEST_PREFIX
 
@@ -37,23 +38,13 @@ def order_reference(order: Order) -> str:
 
 
 @dataclass(frozen=True)
-class MappingSettings:
+class MappingSettings(StoredSettings):
     document: str = SALES_ORDER
     order_type: str = "SO"
     customer_class: str = ""  # blank: the instance's default class
     branch: str = ""
     warehouse: str = ""  # blank: each item's default warehouse
     tax_id: str = ""  # blank: Acumatica computes tax from the customer's tax zone
-
-    @classmethod
-    def from_settings(cls, stored: dict | None) -> "MappingSettings":
-        stored = stored or {}
-        values = {
-            f.name: str(stored[f.name]).strip()
-            for f in fields(cls)
-            if stored.get(f.name) not in (None, "")
-        }
-        return cls(**values)
 
 
 def customer_code(customer: Customer) -> str:

@@ -17,10 +17,11 @@ The document's currency is the customer's (a currency code equal to the company'
 is refused by Business Central, so none is sent).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Order
+from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 
 CENT = Decimal("0.01")
@@ -59,21 +60,11 @@ def reference_field(entity_set: str) -> str:
 
 
 @dataclass(frozen=True)
-class MappingSettings:
+class MappingSettings(StoredSettings):
     document: str = SALES_INVOICE  # a posted sales invoice, or a sales order
     shipping_account: str = ""  # G/L account No. of the shipping line
     customer_template: str = ""  # customer No. whose settings new customers copy
     tax_check: str = "warn"  # "warn": a total that differs from the store's is a job warning
-
-    @classmethod
-    def from_settings(cls, stored: dict | None) -> "MappingSettings":
-        stored = stored or {}
-        values = {
-            f.name: str(stored[f.name]).strip()
-            for f in fields(cls)
-            if stored.get(f.name) not in (None, "")
-        }
-        return cls(**values)
 
     @property
     def entity_set(self) -> str:

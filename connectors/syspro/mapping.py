@@ -23,10 +23,11 @@ column sizes; the same sizes as SORTOI's ship-to are used). Check against the si
 
 import hashlib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Line, Order
+from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 from connectors.links import GUEST_PREFIX
 from connectors.syspro import xml
@@ -100,7 +101,7 @@ def tax_rules(text: str) -> dict[Decimal, str]:
 
 
 @dataclass(frozen=True)
-class MappingSettings:
+class MappingSettings(StoredSettings):
     warehouse: str = "WH01"
     order_mode: str = BILLING  # a billing order invoiced at once, or left open for SYSPRO's users
     customer_code_scheme: str = SCHEME_PREFIX  # prefix + the store's id, or SYSPRO's next number
@@ -108,16 +109,6 @@ class MappingSettings:
     product_class: str = ""  # the non-stock charges' product class (its revenue GL account)
     tax_codes: str = ""  # "10=A, 0=E": store tax rate → SYSPRO tax code
     price_handling: str = PRICE_STORE  # the store's prices, or SYSPRO's own (price lists)
-
-    @classmethod
-    def from_settings(cls, stored: dict | None) -> "MappingSettings":
-        stored = stored or {}
-        values = {
-            f.name: str(stored[f.name]).strip()
-            for f in fields(cls)
-            if stored.get(f.name) not in (None, "")
-        }
-        return cls(**values)
 
     @property
     def billing(self) -> bool:
