@@ -78,6 +78,45 @@ class PaymentRef:
     released: bool = False
 
 
+@dataclass(frozen=True)
+class DocumentLine:
+    """One line of an ERP document as a person reads it (the Orders page, the set-up dry-run)."""
+
+    description: str
+    sku: str = ""
+    quantity: Decimal = Decimal(1)
+    unit_price: Decimal = Decimal(0)
+    amount: Decimal = Decimal(0)  # the line's total as the document carries it
+    account: str = ""  # the ledger account, tax code or item it posts to, where the ERP says
+
+
+@dataclass(frozen=True)
+class DocumentPreview:
+    """The document the connector sends (or would send) for an order, built from the same pure
+    payload builders as the create, without any call: what the Orders page shows beside the
+    store's lines, and what the set-up dry-run shows before anything is created."""
+
+    kind: str  # "Sales invoice", "Sales order", ...
+    customer: str  # the ERP customer it goes to, or what would be created
+    lines: tuple[DocumentLine, ...]
+    total: Decimal | None = None  # with tax, where the payload says it
+    tax: Decimal | None = None
+    currency: str = ""
+    notes: tuple[str, ...] = ()  # what a person should know (a missing mapping, a cut field)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """An ERP sales document as the ERP lists it, for reconciliation (reconciliation/)."""
+
+    reference: str  # the BigCommerce order id it carries as its external reference
+    id: str
+    number: str = ""
+    total: Decimal | None = None  # with tax, in the document's currency
+    currency: str = ""
+    date: str = ""  # ISO date as the ERP says it
+
+
 class PaymentsNotSetUp(Exception):
     """The connection's settings do not say how to post payments (say no cash account is
     chosen): the order syncs, its payments stay in the job, with this as a warning."""
@@ -123,6 +162,16 @@ class ErpConnector:
     ) -> ExternalRef:
         """Bring an existing document up to date; raise UpdateNotAllowed where the ERP forbids it."""
         raise UpdateNotAllowed(f"{self.label} documents are not updated after they are created.")
+
+    def document_preview(self, order: Order) -> DocumentPreview:
+        """The document `create_sales_document` sends for the order, as a person reads it, from
+        the connection's settings alone: no call to the ERP is made."""
+        raise NotImplementedError
+
+    def sales_documents(self, since: datetime, until: datetime) -> Iterator[list[DocumentSummary]]:
+        """Pages of the sales documents this connection created in the ERP dated in
+        [since, until), read from the ERP (not our records), for reconciliation."""
+        raise NotImplementedError
 
     # -- payments: an ERP that records the store's money overrides `record_payment`; the others
     # keep the payments in the job only (MYOB, Exact: settled by their bank reconciliation).

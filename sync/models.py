@@ -58,6 +58,18 @@ class SyncJob(models.Model):
     erp_customer_id = models.CharField(max_length=100, blank=True)
     # What the job saw: order status, payments and refunds recorded for the finance team.
     details = models.JSONField(default=dict, blank=True)
+    # Why it failed, for grouping (connectors.causes): a machine-readable code and what it is
+    # about (the SKU, the account), so "SKU X has no item — 3 orders" is exact, not text matching.
+    error_cause = models.CharField(max_length=60, blank=True)
+    error_subject = models.CharField(max_length=200, blank=True)
+    # The order as the finance team knows it (order jobs): filled from the fetched order, so the
+    # Orders view lists, searches and totals without reading the store again.
+    placed_at = models.DateTimeField(null=True, blank=True)
+    customer_name = models.CharField(max_length=200, blank=True)
+    customer_email = models.CharField(max_length=254, blank=True)
+    order_total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    skus = models.TextField(blank=True)  # the order's SKUs, space-separated, for search
     source_modified_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # A run message is on its way, due at this time (cleared when a run claims the job): the
@@ -77,6 +89,15 @@ class SyncJob(models.Model):
     class Meta:
         db_table = "audit_syncjob"
         ordering = ["-updated_at", "-id"]
+        # The dashboard's tiles and chart: one indexed query each (sync/dashboard.py).
+        indexes = [
+            models.Index(fields=["tenant", "kind", "created_at"], name="job_tenant_received"),
+            models.Index(
+                fields=["tenant", "kind", "state", "finished_at"], name="job_tenant_outcome"
+            ),
+            models.Index(fields=["connection", "kind", "created_at"], name="job_conn_received"),
+            models.Index(fields=["connection", "state", "error_cause"], name="job_conn_cause"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "kind", "source_id"], name="one_job_per_record"
@@ -87,12 +108,29 @@ class SyncJob(models.Model):
         return f"{self.get_kind_display()} {self.source_id}"
 
 
+class OrderJobManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=JobKind.ORDER)
+
+
+class OrderJob(SyncJob):
+    """An order job as the finance team sees it: the Orders view (sync/admin_orders.py)."""
+
+    objects = OrderJobManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "order"
+        verbose_name_plural = "orders"
+
+
 class SyncAttempt(models.Model):
     job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="attempt_log")
     number = models.PositiveIntegerField()
     trigger = models.CharField(max_length=30, blank=True)  # webhook, poll, replay, retry
     outcome = models.CharField(max_length=20, choices=JobState.choices, blank=True)
     error = models.TextField(blank=True)
+    error_cause = models.CharField(max_length=60, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
