@@ -9,6 +9,7 @@ import copy
 
 from django import forms
 from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminIntegerFieldWidget,
     UnfoldAdminPasswordWidget,
     UnfoldAdminSelectWidget,
@@ -20,7 +21,7 @@ from unfold.widgets import (
 
 from connectors.bigcommerce.statuses import STATUS_NAMES
 from connectors.registry import config_form_for
-from tenants.models import Connection
+from tenants.models import Connection, default_sync_status_ids
 
 ERP_PREFIX = "erp_"
 BC_SECRET_FIELDS = ("bc_access_token", "bc_client_secret")
@@ -58,9 +59,29 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
+def status_choices_field() -> forms.TypedMultipleChoiceField:
+    """BigCommerce's order statuses as ticks with their names, not a list of ids to type."""
+    return forms.TypedMultipleChoiceField(
+        label="Order statuses to sync",
+        choices=[(status_id, f"{name} ({status_id})") for status_id, name in STATUS_NAMES.items()],
+        coerce=int,
+        initial=default_sync_status_ids,  # a new connection's (a declared field has no default)
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        error_messages={
+            "required": "Tick at least one status: with none, no order would reach the ERP.",
+            "invalid_choice": "%(value)s is not a BigCommerce order status.",
+        },
+        help_text="Orders in a ticked status are sent to the ERP. Incomplete, Cancelled and "
+        "Declined are left unticked by default (an order that was never paid for or was "
+        "cancelled has no place in the ledger); tick only Shipped, Completed and Awaiting "
+        "Fulfillment to send paid orders only.",
+    )
+
+
 class ConnectionForm(forms.ModelForm):
     erp_kind_value: str = ""
     config_form = None
+    sync_status_ids = status_choices_field()
 
     class Meta:
         model = Connection
@@ -106,14 +127,7 @@ class ConnectionForm(forms.ModelForm):
         return value if value else getattr(self.instance, name, "") or ""
 
     def clean_sync_status_ids(self):
-        value = self.cleaned_data.get("sync_status_ids") or []
-        if not isinstance(value, list) or not all(
-            isinstance(v, int) and v in STATUS_NAMES for v in value
-        ):
-            raise forms.ValidationError(
-                "Give a list of BigCommerce status ids (0 to 14), e.g. [2, 10, 11] for paid orders only."
-            )
-        return sorted(set(value))
+        return sorted(set(self.cleaned_data.get("sync_status_ids") or []))
 
     def clean_bc_access_token(self):
         return self._clean_secret("bc_access_token")

@@ -153,11 +153,13 @@ def connection_save(
         data |= {f"{ERP_PREFIX}{k}": v for k, v in (connection.erp_settings or {}).items()}
     data |= values
     data |= {f"{ERP_PREFIX}{k}": v for k, v in erp_config.items()}
+    if connection is not None:
+        data["sync_status_ids"] = connection.sync_status_ids
+    else:
+        data["sync_status_ids"] = Connection._meta.get_field("sync_status_ids").get_default()
+    if sync_status_ids is not None:
+        data["sync_status_ids"] = sync_status_ids
     form = form_class(data=data, instance=connection or Connection())
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    saved = form.save(commit=False)
-    if sync_status_ids is not None:
-        saved.sync_status_ids = sync_status_ids
-    saved.save()
-    return saved
+    return form.save()

@@ -14,7 +14,7 @@ BIGCOMMERCE = {
     "bc_client_secret": "bc-client-secret-onboard",
     "bc_api_url": "https://api.bigcommerce.com",
     "poll_interval_minutes": "15",
-    "sync_status_ids": "[2, 10, 11]",
+    "sync_status_ids": ["2", "10", "11"],
 }
 # Valid settings per kind, secrets marked so the secret scan would catch a leak.
 ERP_INPUT = {
@@ -111,7 +111,13 @@ def test_each_erp_onboards_with_only_its_own_fields(client, owner, tenant, kind)
         ("business_central", {"erp_tenant_id": "not-a-uuid"}, "erp_tenant_id", "UUID"),
         ("syspro", {"erp_server_url": "not a url"}, "erp_server_url", "URL"),
         ("myob", {"bc_access_token": ""}, "bc_access_token", "required"),
-        ("myob", {"sync_status_ids": "[99]"}, "sync_status_ids", "status ids"),
+        (
+            "myob",
+            {"sync_status_ids": ["99"]},
+            "sync_status_ids",
+            "99 is not a BigCommerce order status",
+        ),
+        ("myob", {"sync_status_ids": []}, "sync_status_ids", "Tick at least one status"),
     ],
 )
 def test_invalid_input_gives_a_clear_field_error_and_creates_nothing(

@@ -17,6 +17,14 @@ MUTATIONS: list[Mutation] = [
         tests=BROWSER,
     ),
     Mutation(
+        name="admin-statuses-as-a-text-box",
+        claim="the order statuses to sync are ticks with their names, not ids typed in a box",
+        path="tenants/forms.py",
+        find="        widget=UnfoldAdminCheckboxSelectMultipleWidget,\n",
+        replace="        widget=forms.Textarea,\n",
+        tests=BROWSER,
+    ),
+    Mutation(
         name="admin-long-address-widens-phone-form",
         claim="a long address in a help text or read-only value wraps on a phone",
         path="static/ml-connector/admin.css",

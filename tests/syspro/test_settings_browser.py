@@ -47,6 +47,11 @@ def test_the_settings_form_then_test_connection(live_server, browser_page, owner
     page.fill("input[name=erp_company_id]", company.company_id)
     page.select_option("select[name=erp_order_mode]", "billing")
     assert page.locator("input[name=erp_use_odata][type=checkbox]").count() == 1  # not "False"
+    # The order statuses are ticks by name; never-paid and cancelled ones start unticked.
+    status = "input[name=sync_status_ids][value='{}']"
+    assert page.locator(status.format(2)).is_checked()
+    assert not page.locator(status.format(5)).is_checked()
+    assert "Awaiting Fulfillment (11)" in page.inner_text("body")
     browser.screenshots(page, "syspro-settings")
     narrow_enough(page)
     page.click("[name=_continue]")
