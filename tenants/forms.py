@@ -71,10 +71,10 @@ def status_choices_field() -> forms.TypedMultipleChoiceField:
             "required": "Tick at least one status: with none, no order would reach the ERP.",
             "invalid_choice": "%(value)s is not a BigCommerce order status.",
         },
-        help_text="Orders in a ticked status are sent to the ERP. Incomplete, Cancelled and "
-        "Declined are left unticked by default (an order that was never paid for or was "
-        "cancelled has no place in the ledger); tick only Shipped, Completed and Awaiting "
-        "Fulfillment to send paid orders only.",
+        help_text="Orders in a ticked status are sent to the ERP. Incomplete, Cancelled, "
+        "Declined and Refunded start unticked (an order that was never paid for, was cancelled "
+        "or was refunded before it was sent is not a sale for the ledger); tick only Shipped, "
+        "Completed and Awaiting Fulfillment to send paid orders only.",
     )
 
 

@@ -1,5 +1,7 @@
 """The guided connection form onboards each of the five ERP kinds; secrets are write-only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -151,3 +153,19 @@ def test_activate_and_pause_buttons(client, owner, connection, live_server, sett
     client.post(reverse("admin:tenants_connection_pause", args=[connection.pk]))
     connection.refresh_from_db()
     assert connection.status == "paused"
+
+
+@pytest.mark.django_db
+def test_a_new_connection_starts_with_the_safe_status_ticks(client, owner):
+    """Never-paid, cancelled, declined and refunded orders start unticked; paid ones ticked."""
+    client.force_login(owner)
+    page = client.get(add_url("myob")).content.decode()
+    ticked = {
+        int(value)
+        for value in re.findall(
+            r'<input[^>]*name="sync_status_ids"[^>]*value="(\d+)"[^>]*\schecked>', page
+        )
+    }
+    assert ticked and not ticked & {0, 4, 5, 6}
+    assert {2, 10, 11} <= ticked
+    assert "Awaiting Fulfillment (11)" in page
