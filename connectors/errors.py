@@ -10,7 +10,13 @@ class ConnectorError(Exception):
     permanent = True
 
     def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        cause: str = "",
+        subject: str = "",
     ):
         # Messages reach the admin, job records and logs: mask any credential they quote, and
         # keep them storable (a vendor's text may hold U+0000).
@@ -19,6 +25,10 @@ class ConnectorError(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        # What a person must fix, for grouping failures (a code of connectors.causes.CAUSES),
+        # and the record at fault (a SKU, an account code); blank when the error names none.
+        self.cause = cause
+        self.subject = storable(redact_text(subject))[:200]
 
 
 class TransientError(ConnectorError):

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.context import correlation
+from connectors.causes import fallback_cause
 from connectors.errors import (
     INFRASTRUCTURE_ERRORS,
     ConnectorError,
@@ -160,6 +161,7 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
         return result and replace(result, job_id=job.pk)
     attempt = SyncAttempt.objects.create(job=job, number=job.attempts, trigger=trigger)
     error = None
+    cause = ""
     with correlation(f"job:{job.pk}", sync_job_id=job.pk):
         try:
             state, message = FLOWS[job.kind].run(job)
@@ -169,25 +171,32 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
         except Wait as exc:  # no room yet (our budget, another job's customer): not an attempt
             result = _wait_for_budget(job, exc)
         except PermanentError as exc:
-            result = _finish(job, JobState.FAILED, error=exc.message)
+            cause = fallback_cause(exc)
+            result = _finish(
+                job, JobState.FAILED, error=exc.message, cause=cause, subject=exc.subject
+            )
         except INFRASTRUCTURE_ERRORS as exc:  # ours, not the order's: wait, no attempt charged
             result = _wait_for_infrastructure(job, infrastructure_message(exc))
         except ConnectorError as exc:  # transient: timeouts, 5xx, rate limits
+            cause = fallback_cause(exc, gave_up=True) if job.attempts >= MAX_ATTEMPTS else ""
             result = _retry_later(job, exc)
         except Exception as exc:
             # Our own bug: record it plainly so the job can be replayed once fixed.
             logger.exception("sync job crashed", extra={"job": job.pk})
+            cause = fallback_cause(exc)
             result = _finish(
-                job, JobState.FAILED, error=f"Internal error ({type(exc).__name__}): {exc}"
-            )
+                job, JobState.FAILED, error=f"Internal error ({type(exc).__name__}): {exc}",
+                cause=cause,
+            )  # fmt: skip
     if result is None and error is None:
         error = leases.LeaseLost(job.pk).message
     if error is None:
         job.refresh_from_db(fields=["last_error"])
         error = job.last_error
     SyncAttempt.objects.filter(pk=attempt.pk).update(
-        outcome=result.state if result else "", error=error, finished_at=timezone.now()
-    )
+        outcome=result.state if result else "", error=error, error_cause=cause,
+        finished_at=timezone.now(),
+    )  # fmt: skip
     return result and replace(result, job_id=job.pk)
 
 
@@ -198,9 +207,16 @@ def _not_active_message(connection) -> str:
     )
 
 
-def _finish(job: SyncJob, state: str, *, error: str = "", park: bool = False) -> RunResult | None:
-    """The run's outcome; None when another worker took the job over (nothing written)."""
-    fields = {"state": state, "last_error": error, "finished_at": timezone.now()}
+def _finish(
+    job: SyncJob, state: str, *, error: str = "", park: bool = False, cause: str = "",
+    subject: str = "",
+) -> RunResult | None:  # fmt: skip
+    """The run's outcome; None when another worker took the job over (nothing written). A failed
+    job records what a person must fix (`cause`, `subject`); any other outcome clears them."""
+    fields = {
+        "state": state, "last_error": error, "finished_at": timezone.now(),
+        "error_cause": cause, "error_subject": subject,
+    }  # fmt: skip
     if park:
         fields["attempts"] = F("attempts") - 1  # waiting is not a failed attempt
     if not job_owned(job).update(**fields, lease_expires_at=None):
@@ -216,11 +232,12 @@ def _finish(job: SyncJob, state: str, *, error: str = "", park: bool = False) ->
     return RunResult(state)
 
 
-def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult:
+def _retry_later(job: SyncJob, exc: ConnectorError) -> RunResult | None:
     if job.attempts >= MAX_ATTEMPTS:
         return _finish(
-            job, JobState.FAILED, error=f"Gave up after {job.attempts} attempts: {exc.message}"
-        )
+            job, JobState.FAILED, error=f"Gave up after {job.attempts} attempts: {exc.message}",
+            cause=fallback_cause(exc, gave_up=True), subject=exc.subject,
+        )  # fmt: skip
     base = settings.SYNC_RETRY_BASE_SECONDS  # the first retry's step, doubled each attempt
     step = min(RETRY_CAP.total_seconds(), base * 2 ** (job.attempts - 1))
     delay = max(exc.retry_after or 0, step * random.uniform(0.5, 1.5))  # noqa: S311 - jitter

@@ -24,6 +24,7 @@ from connectors.acumatica.items import item_now, items_changed
 from connectors.acumatica.payments import Payments
 from connectors.acumatica.versions import served_versions, version_problem
 from connectors.answers import reading
+from connectors.causes import SKU_UNMAPPED
 from connectors.checks import CheckResult
 from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import (
@@ -141,7 +142,12 @@ class AcumaticaConnector(ApiConnector):
         except RecordRefused as exc:
             skus = [value for _, name, value, _ in exc.fields if name == "InventoryID" and value]
             if skus:
-                raise PermanentError(MISSING_ITEM.format(sku=skus[0]), status=422) from exc
+                raise PermanentError(
+                    MISSING_ITEM.format(sku=skus[0]),
+                    status=422,
+                    cause=SKU_UNMAPPED,
+                    subject=skus[0],
+                ) from exc
             raise
 
     @reading(LABEL, "the order's document")

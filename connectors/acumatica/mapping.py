@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Order
+from connectors.causes import SKU_UNMAPPED
 from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 from connectors.links import GUEST_PREFIX
@@ -106,7 +107,8 @@ def _lines(order: Order, quantity_field: str, settings: MappingSettings) -> list
         if not line.sku:
             raise PermanentError(
                 f"The order's line '{line.name}' has no SKU, so it has no Acumatica item: give "
-                "the product a SKU that is an Inventory ID in Acumatica, then replay."
+                "the product a SKU that is an Inventory ID in Acumatica, then replay.",
+                cause=SKU_UNMAPPED,
             )
         row = {
             "InventoryID": line.sku, quantity_field: line.quantity,

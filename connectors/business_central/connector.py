@@ -25,6 +25,7 @@ from connectors.business_central.client import (
 from connectors.business_central.customers import customer_now, customer_upsert, customers_changed
 from connectors.business_central.items import item_now, items_changed
 from connectors.business_central.payments import Refunds
+from connectors.causes import ERP_VALIDATION
 from connectors.checks import CheckResult
 from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -241,7 +242,9 @@ class BusinessCentralConnector(ApiConnector):
             if item.get("blocked") is True:
                 raise PermanentError(
                     f"SKU {line.sku}: item {item['number']} is blocked in Business Central, so it "
-                    "cannot be sold. Unblock it on its item card (Blocked), then replay."
+                    "cannot be sold. Unblock it on its item card (Blocked), then replay.",
+                    cause=ERP_VALIDATION,
+                    subject=line.sku,
                 )
         return {number: str(item["number"]) for number, item in found.items()}
 

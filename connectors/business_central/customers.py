@@ -30,6 +30,7 @@ from connectors.business_central.api import (
 )
 from connectors.business_central.client import LABEL
 from connectors.canonical import ErpRecord
+from connectors.causes import SETTING_INVALID
 from connectors.erp import ExternalRef
 from connectors.errors import PermanentError
 from connectors.links import customer_link, customer_link_save
@@ -60,7 +61,9 @@ def _template(api: BusinessCentralApi, settings: mapping.MappingSettings) -> dic
             f"The template customer {settings.customer_template} is not in Business Central, so "
             "a new customer cannot be created like it: choose an existing customer No. as the "
             "customer template on the connection's 'Business Central documents' page, then "
-            "replay."
+            "replay.",
+            cause=SETTING_INVALID,
+            subject="Customer template",
         )
     return found
 

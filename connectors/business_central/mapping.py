@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Order
+from connectors.causes import ACCOUNT_UNMAPPED, SKU_UNMAPPED
 from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 
@@ -77,19 +78,24 @@ def item_number(sku: str) -> str:
     if not number:
         raise PermanentError(
             "An order line has no SKU, so it has no Business Central item: give the product a "
-            "SKU that is an item's No. in Business Central (the Items page), then replay."
+            "SKU that is an item's No. in Business Central (the Items page), then replay.",
+            cause=SKU_UNMAPPED,
         )
     if len(number) > ITEM_NUMBER_LENGTH:
         raise PermanentError(
             f"SKU {sku} is longer than the {ITEM_NUMBER_LENGTH} characters of a Business Central "
             "item No., so no item can have it: shorten the product's SKU in BigCommerce to an "
-            "item's No. (the Items page), then replay."
+            "item's No. (the Items page), then replay.",
+            cause=SKU_UNMAPPED,
+            subject=sku,
         )
     return number
 
 
 def missing_item(sku: str) -> PermanentError:
-    return PermanentError(MISSING_ITEM.format(sku=sku, number=item_number(sku)))
+    return PermanentError(
+        MISSING_ITEM.format(sku=sku, number=item_number(sku)), cause=SKU_UNMAPPED, subject=sku
+    )
 
 
 def _cut(values: dict) -> dict:
@@ -170,7 +176,9 @@ def _lines(order: Order, items: dict[str, str], settings: MappingSettings) -> li
         if not settings.shipping_account:
             raise PermanentError(
                 "The order has shipping but no G/L account is chosen for it: choose the shipping "
-                "account on the connection's 'Business Central documents' page, then replay."
+                "account on the connection's 'Business Central documents' page, then replay.",
+                cause=ACCOUNT_UNMAPPED,
+                subject="(none chosen for shipping)",
             )
         description = f"Shipping: {order.shipping_method}" if order.shipping_method else "Shipping"
         lines.append({

@@ -7,6 +7,7 @@ by its bank matching)."""
 from django.core.cache import cache
 
 from connectors.answers import reading
+from connectors.causes import ACCOUNT_UNMAPPED
 from connectors.checks import CheckResult
 from connectors.erp import ApiConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
@@ -101,7 +102,9 @@ class ExactOnlineConnector(ApiConnector):
         if missing := sorted(gl_codes - set(gl_accounts)):
             raise PermanentError(
                 f"GL account {missing[0]} is not in Exact Online: choose another in the "
-                "connection's Exact Online mappings, then replay."
+                "connection's Exact Online mappings, then replay.",
+                cause=ACCOUNT_UNMAPPED,
+                subject=missing[0],
             )
         return mapping.Resolved(items=self._ids(ITEMS, codes), gl_accounts=gl_accounts)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from connectors.bigcommerce.customers import StoreCustomer
 from connectors.canonical import Order
+from connectors.causes import SETTING_INVALID, SKU_UNMAPPED
 from connectors.errors import PermanentError
 
 RULE_FIELDS = {"channel": "channel id", "currency": "currency", "country": "shipping country"}
@@ -114,7 +115,9 @@ def invoice_payload(order: Order, account_id: str, settings: MappingSettings, re
             raise PermanentError(
                 f"SKU {line.sku or '(none)'} has no item in Exact Online (no item with Code "
                 f"{line.sku}). Create the item in Exact, or choose an 'Item for SKUs Exact does "
-                "not have' in the connection's Exact Online mappings, then replay."
+                "not have' in the connection's Exact Online mappings, then replay.",
+                cause=SKU_UNMAPPED,
+                subject=line.sku,
             )
         vat = settings.vat_taxable if line.total_tax else settings.vat_non_taxable
         unit = line.total_ex_tax / line.quantity if line.quantity else line.unit_price_ex_tax
@@ -124,7 +127,9 @@ def invoice_payload(order: Order, account_id: str, settings: MappingSettings, re
         if item is None:
             raise PermanentError(
                 f"The shipping item {settings.shipping_item} is not in Exact Online: choose the "
-                "'Item for the shipping line' in the connection's Exact Online mappings."
+                "'Item for the shipping line' in the connection's Exact Online mappings.",
+                cause=SETTING_INVALID,
+                subject="Item for the shipping line",
             )
         vat = settings.vat_shipping if order.shipping_tax else settings.vat_non_taxable
         shipping_gl = resolved.gl_accounts.get(settings.shipping_gl, "")

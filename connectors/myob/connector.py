@@ -129,7 +129,7 @@ class MyobConnector(ApiConnector):
                 order, customer.id, self.settings, self.resolve(order)
             )
         except mapping.MappingError as exc:
-            raise PermanentError(str(exc)) from exc
+            raise PermanentError(str(exc), cause=exc.cause, subject=exc.subject) from exc
         return _ref(self.api.create(f"{INVOICES}/{kind}", body))
 
     @reading("MYOB", "the order's invoice")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from connectors.answers import reading
 from connectors.canonical import ErpRecord
+from connectors.causes import TAX_CODE_UNMAPPED
 from connectors.erp import ExternalRef
 from connectors.errors import PermanentError
 from connectors.links import customer_link, customer_link_save
@@ -87,7 +88,9 @@ def _create(api: MyobApi, customer, settings: mapping.MappingSettings) -> dict:
             raise PermanentError(
                 f"Tax code {code or '(blank)'} does not exist in the MYOB company file, so the "
                 f"customer card cannot be created. Change '{setting}' in the connection's MYOB "
-                "settings, then replay."
+                "settings, then replay.",
+                cause=TAX_CODE_UNMAPPED,
+                subject=code,
             )
     body = mapping.customer_payload(
         customer, codes[settings.tax_code_taxable]["UID"], codes[settings.freight_tax_code]["UID"]

@@ -8,6 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.bigcommerce.customers import StoreCustomer
 from connectors.canonical import Address, Customer, Order
+from connectors.causes import (
+    ACCOUNT_UNMAPPED,
+    SETTING_INVALID,
+    SKU_UNMAPPED,
+    TAX_CODE_UNMAPPED,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -19,7 +25,13 @@ NUMBER, PO_NUMBER, MEMO, SHIP_TO = 13, 20, 255, 255
 
 
 class MappingError(ValueError):
-    """The order cannot become an invoice with these settings; the message says what to change."""
+    """The order cannot become an invoice with these settings; the message says what to change,
+    `cause` and `subject` what a person must fix (connectors.causes)."""
+
+    def __init__(self, message: str, *, cause: str = "", subject: str = ""):
+        super().__init__(message)
+        self.cause = cause
+        self.subject = subject
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,9 @@ def _tax_code(resolved: Resolved, code: str, setting: str) -> dict:
         known = ", ".join(sorted(resolved.tax_codes)) or "none found"
         raise MappingError(
             f"Tax code {code or '(blank)'} does not exist in the MYOB company file. Change "
-            f"'{setting}' in the connection's MYOB settings (codes in the file: {known}), then replay."
+            f"'{setting}' in the connection's MYOB settings (codes in the file: {known}), then replay.",
+            cause=TAX_CODE_UNMAPPED,
+            subject=code,
         )
     return _link(entry)
 
@@ -124,7 +138,9 @@ def invoice_kind(order: Order, settings: MappingSettings, resolved: Resolved) ->
     raise MappingError(
         f"SKU {sku} has no item in MYOB (no Inventory item with Number {sku}). Create the item in "
         "MYOB, or choose an 'Income account for SKUs without a MYOB item' in the connection's "
-        "MYOB settings, then replay."
+        "MYOB settings, then replay.",
+        cause=SKU_UNMAPPED,
+        subject=unknown[0],
     )
 
 
@@ -143,7 +159,9 @@ def invoice_payload(
             raise MappingError(
                 f"Account {settings.unmapped_sku_account} does not exist in the MYOB company file. "
                 "Change 'Income account for SKUs without a MYOB item' in the connection's MYOB "
-                "settings, then replay."
+                "settings, then replay.",
+                cause=ACCOUNT_UNMAPPED,
+                subject=settings.unmapped_sku_account,
             )
     lines = []
     for line in order.lines:
@@ -180,7 +198,9 @@ def invoice_payload(
         if len(number) > NUMBER:
             raise MappingError(
                 f"Invoice number {number} is longer than MYOB's {NUMBER} characters: shorten the "
-                "'Invoice number prefix' in the connection's MYOB settings."
+                "'Invoice number prefix' in the connection's MYOB settings.",
+                cause=SETTING_INVALID,
+                subject="Invoice number prefix",
             )
         invoice["Number"] = number
     if settings.category:
@@ -188,7 +208,9 @@ def invoice_payload(
         if category is None:
             raise MappingError(
                 f"Category {settings.category} does not exist in the MYOB company file. Change "
-                "'Sale category' in the connection's MYOB settings, then replay."
+                "'Sale category' in the connection's MYOB settings, then replay.",
+                cause=SETTING_INVALID,
+                subject="Sale category",
             )
         invoice["Category"] = _link(category)
     return kind, invoice
@@ -212,7 +234,9 @@ def _add_freight(invoice, order, settings, resolved, kind, inclusive, exempt) ->
     if item is None:
         raise MappingError(
             f"The freight item {settings.freight_item} does not exist in MYOB. Change 'Item for a "
-            "freight line' in the connection's MYOB settings, then replay."
+            "freight line' in the connection's MYOB settings, then replay.",
+            cause=SETTING_INVALID,
+            subject="Item for a freight line",
         )
     line = {"Type": "Transaction", "Description": order.shipping_method or "Shipping",
             "UnitPrice": freight, "DiscountPercent": ZERO, "Total": freight, "TaxCode": code}  # fmt: skip

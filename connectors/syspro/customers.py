@@ -11,6 +11,7 @@ only with store data newer than what we last wrote, and only when a field differ
 
 import logging
 
+from connectors.causes import CUSTOMER_INVALID
 from connectors.erp import ExternalRef
 from connectors.errors import ConnectorError, PermanentError, UnreadableAnswer
 from connectors.links import customer_link, customer_link_save
@@ -79,7 +80,8 @@ def _refused(root, what: str) -> None:
         said = "; ".join(problems) or f"{invalid} record(s) invalid, without a reason"
         raise PermanentError(
             f"SYSPRO refused {what}: {said}. Correct the customer in BigCommerce or in SYSPRO "
-            "(Accounts Receivable → Customers), then replay."
+            "(Accounts Receivable → Customers), then replay.",
+            cause=CUSTOMER_INVALID,
         )
 
 

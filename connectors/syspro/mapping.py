@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.canonical import Address, Customer, Line, Order
+from connectors.causes import SETTING_INVALID, SKU_UNMAPPED
 from connectors.config import StoredSettings
 from connectors.errors import PermanentError
 from connectors.links import GUEST_PREFIX
@@ -183,7 +184,9 @@ def customer_code(customer: Customer, settings: MappingSettings) -> str:
         raise PermanentError(
             f"The customer code {code} for store customer {customer.source_id} is longer than "
             f"SYSPRO's {CUSTOMER_CODE_LENGTH} characters: shorten the customer code prefix in the "
-            "connection's settings, or choose SYSPRO's next number, then replay."
+            "connection's settings, or choose SYSPRO's next number, then replay.",
+            cause=SETTING_INVALID,
+            subject="Customer code prefix",
         )
     return code
 
@@ -282,19 +285,24 @@ def stock_code(sku: str) -> str:
     if not code:
         raise PermanentError(
             "An order line has no SKU, so it has no SYSPRO stock item: give the product a SKU "
-            "that is a stock code in SYSPRO (Inventory → Stock Code Maintenance), then replay."
+            "that is a stock code in SYSPRO (Inventory → Stock Code Maintenance), then replay.",
+            cause=SKU_UNMAPPED,
         )
     if len(code) > FIELD_LENGTHS["StockCode"]:
         raise PermanentError(
             f"SKU {sku} is longer than the {FIELD_LENGTHS['StockCode']} characters of a SYSPRO "
             "stock code, so no stock item can have it: shorten the product's SKU in BigCommerce "
-            "to a stock code (Inventory → Stock Code Maintenance), then replay."
+            "to a stock code (Inventory → Stock Code Maintenance), then replay.",
+            cause=SKU_UNMAPPED,
+            subject=sku,
         )
     return code
 
 
 def missing_stock(sku: str) -> PermanentError:
-    return PermanentError(MISSING_STOCK.format(sku=sku, code=stock_code(sku)))
+    return PermanentError(
+        MISSING_STOCK.format(sku=sku, code=stock_code(sku)), cause=SKU_UNMAPPED, subject=sku
+    )
 
 
 def sortoi_parameters(settings: MappingSettings) -> str:
@@ -349,7 +357,9 @@ def _charge(value: Decimal, description: str, settings: MappingSettings, cuts: C
         raise PermanentError(
             f"The order has {description.lower()} of {amount(value)} but no product class is set "
             "for non-stock charges: set 'Product class for charges' in the connection's SYSPRO "
-            "settings (its revenue GL account takes the charge), then replay."
+            "settings (its revenue GL account takes the charge), then replay.",
+            cause=SETTING_INVALID,
+            subject="Product class for charges",
         )
     row = [
         ("MiscChargeValue", amount(value)), ("MiscQuantity", "1"),

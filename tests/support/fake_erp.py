@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from connectors import registry
 from connectors.canonical import ErpRecord, ItemChange
+from connectors.causes import SKU_UNMAPPED
 from connectors.checks import CheckResult
 from connectors.erp import ErpConnector, ExternalRef
 from connectors.errors import AmbiguousWrite, PermanentError
@@ -258,7 +259,9 @@ class FakeErp(FakeItems, ErpConnector):
             if unknown:
                 raise PermanentError(
                     f"SKU {unknown[0]} has no item in the Fake ERP: map it, or choose an income "
-                    "account for unmapped SKUs in the connection settings, then replay."
+                    "account for unmapped SKUs in the connection settings, then replay.",
+                    cause=SKU_UNMAPPED,
+                    subject=unknown[0],
                 )
             number = f"INV{len(state['documents']) + 1:05d}"
             ref = ExternalRef(id=f"doc-{number}", number=number)

@@ -125,8 +125,8 @@ MUTATIONS: list[Mutation] = [
         name="bc-missing-sku-unnamed",
         claim="a SKU without an item fails naming the SKU and the Items page",
         path=MAPPING_PY,
-        find="    return PermanentError(MISSING_ITEM.format(sku=sku, number=item_number(sku)))\n",
-        replace='    return PermanentError("Business Central has no such item.")\n',
+        find="        MISSING_ITEM.format(sku=sku, number=item_number(sku)), cause=SKU_UNMAPPED",
+        replace='        "Business Central has no such item.", cause=SKU_UNMAPPED',
         tests=(
             MAPPING,
             f"{ORDERS}::test_a_sku_without_an_item_fails_naming_it_and_creates_nothing",

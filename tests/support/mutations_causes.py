@@ -1,0 +1,86 @@
+"""Failures grouped by cause: each breakage is one claim the causes tests make.
+
+See tests/support/mutations.py for the fields."""
+
+from tests.support.mutation_spec import Mutation
+
+JOB_CAUSES = "tests/causes/test_job_causes.py"
+MISSING_SKU = (
+    "tests/erp_contract/test_missing_sku.py::"
+    "test_a_missing_sku_fails_the_job_naming_the_sku_and_the_setting"
+)
+
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        name="causes-failed-job-keeps-no-cause",
+        claim="a job that fails for good records its cause code and the record at fault",
+        path="sync/jobs.py",
+        find="job, JobState.FAILED, error=exc.message, cause=cause, subject=exc.subject",
+        replace="job, JobState.FAILED, error=exc.message",
+        tests=(
+            f"{JOB_CAUSES}::test_a_missing_sku_fails_with_its_code_and_sku_and_a_later_success_clears_them",
+        ),
+    ),
+    Mutation(
+        name="causes-success-keeps-the-old-cause",
+        claim="a later success clears the job's cause and subject",
+        path="sync/jobs.py",
+        find='        "error_cause": cause, "error_subject": subject,\n',
+        replace="",
+        tests=(
+            f"{JOB_CAUSES}::test_a_missing_sku_fails_with_its_code_and_sku_and_a_later_success_clears_them",
+        ),
+    ),
+    Mutation(
+        name="causes-attempt-keeps-no-cause",
+        claim="each attempt keeps the cause it failed with, across replays",
+        path="sync/jobs.py",
+        find="error=error, error_cause=cause,",
+        replace="error=error,",
+        tests=(
+            f"{JOB_CAUSES}::test_a_missing_sku_fails_with_its_code_and_sku_and_a_later_success_clears_them",
+        ),
+    ),
+    Mutation(
+        name="causes-gave-up-read-as-refusal",
+        claim="a job that gave up after its retries reads 'ERP unavailable', not a refusal",
+        path="sync/jobs.py",
+        find="            cause=fallback_cause(exc, gave_up=True), subject=exc.subject,",
+        replace="            cause=fallback_cause(exc), subject=exc.subject,",
+        tests=(f"{JOB_CAUSES}::test_a_job_that_gives_up_after_its_retries_reads_erp_unavailable",),
+    ),
+    Mutation(
+        name="causes-reconnect-read-as-refusal",
+        claim="an error without a code gets one by its kind (a dead sign-in reads 'reconnect')",
+        path="connectors/causes.py",
+        find="    if isinstance(exc, ReconnectRequired):\n        return RECONNECT_REQUIRED\n",
+        replace="",
+        tests=(f"{JOB_CAUSES}::test_errors_without_a_code_get_one_by_their_kind",),
+    ),
+    Mutation(
+        name="causes-myob-missing-sku-uncoded",
+        claim="MYOB's missing SKU fails with the sku_unmapped code and the SKU",
+        path="connectors/myob/connector.py",
+        find="raise PermanentError(str(exc), cause=exc.cause, subject=exc.subject) from exc",
+        replace="raise PermanentError(str(exc)) from exc",
+        tests=(f"{MISSING_SKU}[myob]",),
+    ),
+    Mutation(
+        name="causes-syspro-missing-stock-uncoded",
+        claim="SYSPRO's missing stock code fails with the sku_unmapped code and the SKU",
+        path="connectors/syspro/mapping.py",
+        find="MISSING_STOCK.format(sku=sku, code=stock_code(sku)), cause=SKU_UNMAPPED, subject=sku",
+        replace="MISSING_STOCK.format(sku=sku, code=stock_code(sku))",
+        tests=(f"{MISSING_SKU}[syspro]",),
+    ),
+    Mutation(
+        name="causes-mappings-link-lost",
+        claim="an unmapped SKU links to the ERP's mappings page of the connection",
+        path="connectors/causes.py",
+        find='            if link.url_name.endswith(":mappings") and (',
+        replace='            if link.url_name.endswith(":nothing") and (',
+        tests=(
+            f"{JOB_CAUSES}::test_each_cause_reads_in_plain_words_and_links_the_control_that_fixes_it",
+        ),
+    ),
+]
