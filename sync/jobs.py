@@ -48,6 +48,9 @@ RETRY_CAP = timedelta(hours=2)
 INFRASTRUCTURE_RETRY = timedelta(seconds=5)
 # Candidates tried when a claim loses its race to another worker.
 CLAIM_TRIES = 5
+# In job.details: how many attempts were logged before the last replay. A replay starts the
+# retry count (`attempts`) afresh, but the history goes on numbering 1, 2, 3… after them.
+EARLIER_ATTEMPTS = "earlier_attempts"
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
         # Paused or needing reconnection: keep the job waiting, nothing is lost.
         result = _finish(job, JobState.PENDING, error=_not_active_message(connection), park=True)
         return result and replace(result, job_id=job.pk)
-    attempt = SyncAttempt.objects.create(job=job, number=job.attempts, trigger=trigger)
+    attempt = SyncAttempt.objects.create(job=job, number=attempt_number(job), trigger=trigger)
     error = None
     cause = ""
     with correlation(f"job:{job.pk}", sync_job_id=job.pk):
@@ -198,6 +201,11 @@ def _run_claimed(job: SyncJob, trigger: str) -> RunResult | None:
         finished_at=timezone.now(),
     )  # fmt: skip
     return result and replace(result, job_id=job.pk)
+
+
+def attempt_number(job: SyncJob) -> int:
+    """The claimed run's number in the job's history, counting the attempts before replays."""
+    return job.attempts + int(job.details.get(EARLIER_ATTEMPTS, 0))
 
 
 def _not_active_message(connection) -> str:

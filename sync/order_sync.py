@@ -18,6 +18,7 @@ from sync import payments as money
 from sync.claims import find_or_create_claim
 from sync.lease import job_owned
 from sync.models import JobState, SyncJob
+from sync.order_summary import DOCUMENT, STORE_LINES, document_recorded, store_lines, summary_fields
 
 
 def erp_connector(connection):
@@ -69,7 +70,10 @@ def _order_sync(job: SyncJob, erp) -> tuple[str, str]:
     if payments is None:
         payments = _payments(store, job.source_id, raw)
     details["payments"] = [_stored(p) for p in payments]
-    job_owned(job).update(source_modified_at=order.modified_at, details=details)
+    details[STORE_LINES] = store_lines(order)
+    job_owned(job).update(
+        source_modified_at=order.modified_at, details=details, **summary_fields(order)
+    )
     synced = {**seen, **buyer}
 
     if order.status_id not in connection.sync_status_ids:
@@ -109,6 +113,7 @@ def _order_sync(job: SyncJob, erp) -> tuple[str, str]:
     job_owned(job).update(
         erp_document_id=document.id, erp_document_number=document.number or document.id
     )
+    _document_record(job, erp, order)
     if document.warning:
         _warn(job, document.warning)
     if posts_payments:  # after the document exists (and stays, whatever a payment does)
@@ -140,6 +145,14 @@ def _same_buyer_as_last_sync(job: SyncJob, buyer: dict) -> bool:
     billing e-mail (a customer's own changes come through their customer/updated webhook)."""
     last = job.details.get(SYNCED, {})
     return bool(job.erp_customer_id) and all(last.get(k) == v for k, v in buyer.items())
+
+
+def _document_record(job: SyncJob, erp, order) -> None:
+    """The document sent, as the connector describes it, for the Orders page's comparison."""
+    document = document_recorded(erp, order)
+    if document is not None:
+        job.refresh_from_db(fields=["details"])
+        job_owned(job).update(details={**job.details, DOCUMENT: document})
 
 
 def _remember_sync(job: SyncJob, synced: dict) -> None:

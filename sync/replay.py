@@ -1,11 +1,12 @@
 """Replay: run failed work again from a fresh fetch, one job or many."""
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from sync.dispatch import job_dispatch
 from sync.flows import FLOWS, TO_ERP
-from sync.jobs import job_request
+from sync.jobs import EARLIER_ATTEMPTS, job_request
 from sync.models import BulkRun, JobState, SyncJob
 from sync.order_sync import SYNCED
 
@@ -23,9 +24,12 @@ def job_replay(*, job: SyncJob) -> bool:
         )  # fmt: skip
         if needs_run:
             # A person asked for a full run: forget what the last sync saw, so neither the
-            # unchanged-order shortcut nor the same-buyer one applies.
+            # unchanged-order shortcut nor the same-buyer one applies. The retry count starts
+            # afresh; the attempt history (and each attempt's error) stays and numbers on.
             job.refresh_from_db(fields=["details"])
             details = {k: v for k, v in job.details.items() if k != SYNCED}
+            earlier = job.attempt_log.aggregate(last=Max("number"))["last"] or 0
+            details[EARLIER_ATTEMPTS] = earlier
             SyncJob.objects.filter(pk=job.pk).update(attempts=0, last_error="", details=details)
             job_dispatch(job.pk, trigger="replay")
     return needs_run

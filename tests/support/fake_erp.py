@@ -27,7 +27,7 @@ from connectors import registry
 from connectors.canonical import ErpRecord, ItemChange
 from connectors.causes import SKU_UNMAPPED
 from connectors.checks import CheckResult
-from connectors.erp import ErpConnector, ExternalRef
+from connectors.erp import DocumentLine, DocumentPreview, ErpConnector, ExternalRef
 from connectors.errors import AmbiguousWrite, PermanentError
 
 KIND = "fake_erp"
@@ -287,6 +287,23 @@ class FakeErp(FakeItems, ErpConnector):
         if unconfirmed:
             raise AmbiguousWrite("Fake ERP did not confirm the create (switched on by the test).")
         return ref
+
+    def document_preview(self, order) -> DocumentPreview:
+        """The invoice it keeps for the order, as a person reads it (no call, like the real ones)."""
+        lines = tuple(
+            DocumentLine(
+                description=line.name,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price_ex_tax,
+                amount=line.total_ex_tax,
+            )
+            for line in order.lines
+        )
+        return DocumentPreview(
+            kind="Sales invoice", customer=order.customer.email, lines=lines,
+            total=order.total_inc_tax, tax=order.total_tax, currency=order.currency,
+        )  # fmt: skip
 
     def update_sales_document(self, ref, order, customer) -> ExternalRef:
         self.ledger._called("update_sales_document")
