@@ -303,6 +303,15 @@ UNFOLD = {
     ],
     # People sign in with their e-mail address: the form says so.
     "LOGIN": {"form": "tenants.account_forms.EmailAuthenticationForm"},
+    # The home page is the tenant's dashboard (sync/dashboard_views.py).
+    "DASHBOARD_CALLBACK": "sync.dashboard_views.dashboard_callback",
+    # Links named for what a person does, each shown when its page exists and they may open it;
+    # "All applications" still lists every page.
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": True,
+        "navigation": "config.admin_navigation.sidebar_navigation",
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

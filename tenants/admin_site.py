@@ -1,6 +1,7 @@
 """The admin's URLs as this project mounts them."""
 
 from django.contrib import admin
+from django.urls import path
 
 
 def admin_urls():
@@ -12,4 +13,16 @@ def admin_urls():
     it; such paths now get the admin's ordinary 404, like any other unknown admin address.
     """
     patterns = [p for p in admin.site.get_urls() if getattr(p, "name", None) != "view_on_site"]
+    patterns.insert(0, dashboard_url())
     return patterns, "admin", admin.site.name
+
+
+def dashboard_url():
+    """One connection's dashboard (the home page is the tenant's: UNFOLD["DASHBOARD_CALLBACK"])."""
+    from sync.dashboard_views import connection_dashboard_view
+
+    return path(
+        "dashboard/connection/<uuid:connection_id>/",
+        admin.site.admin_view(connection_dashboard_view),
+        name="dashboard_connection",
+    )
