@@ -33,6 +33,8 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     # Catalog pushes (ERP prices, cost and stock → the store) each connection's interval makes
     # due; the push reads the ERP's item changes itself.
     Periodic("Start due catalog pushes", "catalog.tasks.start_due_pushes", every_seconds=60),
+    # Alerts: incidents opened and cleared, held summaries and the daily summaries (8:00 local).
+    Periodic("Evaluate alerts", "alerts.tasks.evaluate_alerts", every_seconds=60),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

@@ -80,8 +80,10 @@ INSTALLED_APPS = [
     "catalog",
     "audit",
     "webhooks",
+    "alerts",
     "sandbox",
     "sandbox.bigcommerce",
+    "sandbox.slack",  # Slack's incoming webhooks, for the alerts' tests and the demo
     *erp_sandbox_apps(ERP_APPS),  # sandbox/<kind>/ of each ERP that has one
 ]
 

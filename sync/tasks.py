@@ -14,10 +14,13 @@ def sync_job(job_id: int, trigger: str = ""):
     from connectors.errors import INFRASTRUCTURE_ERRORS
     from sync.dispatch import queue_run
     from sync.jobs import job_run
+    from sync.models import JobState
 
     result = job_run(job_id, trigger=trigger, fair=True)
     if result is None:
         return None
+    if result.state == JobState.FAILED:
+        _tell_alerts(result.job_id)
     # Short waits get a countdown message; longer ones wait in the database for the sweeper.
     if result.retry_in is not None and result.retry_in <= settings.CELERY_MAX_COUNTDOWN:
         try:
@@ -29,6 +32,18 @@ def sync_job(job_id: int, trigger: str = ""):
                 "job %s: retry not queued (broker unreachable)", result.job_id, exc_info=True
             )
     return result.state
+
+
+def _tell_alerts(job_id: int) -> None:
+    """A job failed for good: its alert goes out now rather than at the next minute's check.
+    By name, one message: the pipeline neither waits for it nor fails when the broker is away
+    (the check every minute finds the job anyway)."""
+    from config.celery import app
+
+    try:
+        app.send_task("alerts.tasks.job_failed", (job_id,))
+    except Exception:
+        logger.warning("job %s: alert not queued (broker unreachable)", job_id, exc_info=True)
 
 
 @shared_task

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from alerts.models import AlertChannel, Incident
 from audit.models import ApiCall
 from catalog.models import CatalogPush, CatalogSettings
 from catalog.services import settings_for
@@ -50,6 +51,12 @@ FACTORIES = {
     ),
     Invitation: lambda tenant: invitation_create(
         tenant=tenant, email=f"invitee{next(INVITEES)}@example.test", role=Role.VIEWER
+    ),
+    AlertChannel: lambda tenant: AlertChannel.objects.create(
+        tenant=tenant, name="Accounts", kind="email", email_addresses="accounts@example.test"
+    ),
+    Incident: lambda tenant: Incident.objects.create(
+        tenant=tenant, rule="reconnect", subject="x", key="reconnect:x", title="Store needs it"
     ),
 }
 # Platform machinery: superusers only.
