@@ -6,6 +6,7 @@ together; another tenant's id or connection is a 404, like a missing one.
 """
 
 import json
+from datetime import timedelta
 
 from django.contrib import admin
 from django.http import Http404
@@ -51,13 +52,20 @@ def review_url(connection=None) -> str | None:
     )  # fmt: skip
 
 
+def _ago(moment, now) -> str:
+    """ "5 minutes", "2 hours"; under a minute reads "less than a minute", not "0 minutes"."""
+    if now - moment < timedelta(minutes=1):
+        return "less than a minute"
+    return timesince(moment, now, depth=1)
+
+
 def _figures(jobs, now) -> dict:
     last = dashboard.last_document_posted_at(jobs)
     chart = dashboard.orders_per_day(jobs, now)
     return {
         "tiles": dashboard.tiles(jobs, now),
         "last_posted_at": last,
-        "last_posted_ago": timesince(last, now, depth=1) if last else None,
+        "last_posted_ago": _ago(last, now) if last else None,
         "attention": dashboard.need_attention(jobs),
         "chart_total": chart.pop("total"),
         "chart_data": json.dumps(chart),

@@ -1,9 +1,11 @@
 """The home dashboard: its figures at the edges of each period, whose orders it counts, who may
 open it, the health lights and the sidebar. Real PostgreSQL (and SQLite where marked)."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,3 +242,37 @@ def test_the_connection_page_links_its_dashboard(client, member, connection):
     client.force_login(member)
     html = client.get(reverse("admin:tenants_connection_change", args=[connection.pk])).content
     assert reverse("admin:dashboard_connection", args=[connection.pk]) in html.decode()
+
+
+@pytest.mark.django_db
+def test_each_tile_is_one_query_that_its_index_answers(tenant, connection):
+    """PostgreSQL's plan for each tile's query, with table scans priced out (a test's table is
+    too small for the planner to prefer an index): the index of sync 0002 answers it.
+    benchmarks/dashboard_load.py shows the plans the planner picks at 100,000 jobs."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    states = ["succeeded"] * 8 + ["failed", "pending"]
+    SyncJob.objects.bulk_create(
+        SyncJob(connection=connection, tenant=tenant, kind="order", source_id=str(n),
+                state=states[n % 10], finished_at=now - timedelta(hours=n))
+        for n in range(3000)
+    )  # fmt: skip
+    SyncJob.objects.update(created_at=models.F("finished_at"))
+    with db.cursor() as cursor:
+        cursor.execute("ANALYZE audit_syncjob")
+    jobs = dashboard.order_jobs(tenant_id__in=[tenant.pk])
+    with CaptureQueriesContext(db) as queries:
+        dashboard.tiles(jobs, now)
+    assert len(queries) == 4  # received, posted, failed, waiting
+    wanted = ["job_tenant_received", "job_tenant_outcome", "job_tenant_outcome"]
+    with db.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for query, index in zip(queries, wanted, strict=False):
+                cursor.execute("EXPLAIN " + query["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert re.search(rf"(Scan using|Bitmap Index Scan on) {index}\b", plan), plan
+        finally:
+            cursor.execute("SET enable_seqscan = on")
