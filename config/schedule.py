@@ -35,6 +35,9 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
     Periodic("Start due catalog pushes", "catalog.tasks.start_due_pushes", every_seconds=60),
     # Alerts: incidents opened and cleared, held summaries and the daily summaries (8:00 local).
     Periodic("Evaluate alerts", "alerts.tasks.evaluate_alerts", every_seconds=60),
+    # Yesterday's store orders against the ERP's documents, per active connection; a run's
+    # finding count is what alerts read.
+    Periodic("Reconcile yesterday", "reconciliation.tasks.reconcile_nightly", crontab="23 4 * * *"),
     Periodic("Prune the API call log", "audit.tasks.prune_api_calls", crontab="41 2 * * *"),
     Periodic(
         "Clear expired admin sessions", "tenants.tasks.clear_expired_sessions", crontab="17 3 * * *"

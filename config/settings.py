@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "connectors",
     *ERP_APPS,
     "sync",
+    "reconciliation",
     "catalog",
     "audit",
     "webhooks",

@@ -11,6 +11,7 @@ from alerts.models import AlertChannel, Incident
 from audit.models import ApiCall
 from catalog.models import CatalogPush, CatalogSettings
 from catalog.services import settings_for
+from reconciliation.models import ReconciliationRun
 from sync.models import BulkRun, SyncJob
 from tenants.api_tokens import api_token_create
 from tenants.invitations import invitation_create
@@ -48,6 +49,13 @@ FACTORIES = {
         trigger="manual",
         state="preview",
         counts={"price": 1},
+    ),
+    ReconciliationRun: lambda tenant: ReconciliationRun.objects.create(
+        tenant=tenant,
+        connection=ConnectionFactory(tenant=tenant),
+        period_start="2026-10-01",
+        period_end="2026-10-31",
+        state="done",
     ),
     Invitation: lambda tenant: invitation_create(
         tenant=tenant, email=f"invitee{next(INVITEES)}@example.test", role=Role.VIEWER

@@ -80,6 +80,16 @@ class BigCommerceStore:
         params = {"min_date_modified": since.isoformat(), "sort": "date_modified:asc"}
         yield from self._v2_pages("v2/orders", "orders.list", params)
 
+    def orders_created_between(self, since: datetime, until: datetime) -> Iterator[list[dict]]:
+        """Pages of the orders placed in [since, until] (both ends included, as BigCommerce's
+        min_date_created / max_date_created are), oldest first: reconciliation's store side."""
+        params = {
+            "min_date_created": since.isoformat(),
+            "max_date_created": until.isoformat(),
+            "sort": "date_created:asc",
+        }
+        yield from self._v2_pages("v2/orders", "orders.list", params)
+
     def transactions(self, order_id) -> list[dict]:
         return self._v3_all(f"v3/orders/{order_id}/transactions", "order.transactions")
 

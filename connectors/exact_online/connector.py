@@ -9,6 +9,7 @@ from django.core.cache import cache
 from connectors.answers import reading
 from connectors.causes import ACCOUNT_UNMAPPED
 from connectors.checks import CheckResult
+from connectors.documents import summary
 from connectors.erp import ApiConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.exact_online import mapping
@@ -81,6 +82,30 @@ class ExactOnlineConnector(ApiConnector):
             found["InvoiceID"], number=str(found.get("InvoiceNumber") or ""),
             posted=found.get("Status") == 50,
         )  # fmt: skip
+
+    def sales_documents(self, since, until):
+        """The sales invoices dated in [since, until) that carry an order reference, following
+        Exact's __next links (60 rows a page)."""
+        start, end = (f"datetime'{moment.date().isoformat()}'" for moment in (since, until))
+        pages = self.api.pages(
+            INVOICES, select="InvoiceID,InvoiceNumber,YourRef,AmountFC,Currency,InvoiceDate",
+            filter=f"InvoiceDate ge {start} and InvoiceDate lt {end}",
+        )  # fmt: skip
+        for page in pages:
+            with reading("Exact Online", "the sales invoice list"):
+                found = [
+                    summary(
+                        row.get("YourRef"),
+                        "BC-",
+                        id=row["InvoiceID"],
+                        number=row.get("InvoiceNumber"),
+                        total=row["AmountFC"],
+                        currency=row.get("Currency"),
+                        date=row.get("InvoiceDate"),
+                    )
+                    for row in page
+                ]
+            yield [document for document in found if document is not None]
 
     def _ids(self, resource: str, codes: set[str]) -> dict[str, str]:
         """{code: guid} for the codes that exist. Cached per connection and division (each call

@@ -6,11 +6,12 @@ Exactly once: before creating, the invoice is looked up by its CustomerPurchaseO
 the audit only: MYOB invoices are settled through bank reconciliation.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from connectors.answers import reading
 from connectors.checks import CheckResult
+from connectors.documents import summary
 from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
 from connectors.myob import mapping
@@ -96,6 +97,17 @@ class MyobConnector(ApiConnector):
             found = self._scan_for(reference, order.created_at - timedelta(days=1))
         return _ref(found) if found else None
 
+    def sales_documents(self, since: datetime, until: datetime):
+        """The invoices dated in [since, until) that carry an order reference (every invoice
+        type; MYOB pages them with $top/$skip through NextPageLink)."""
+        start, end = (moment.replace(tzinfo=None).isoformat(timespec="seconds")
+                      for moment in (since, until))  # fmt: skip
+        text = f"Date ge datetime'{start}' and Date lt datetime'{end}'"
+        for page in self.api.pages(INVOICES, filter=text):
+            with reading("MYOB", "the invoice list"):
+                found = [_summary(invoice) for invoice in page]
+            yield [document for document in found if document is not None]
+
     def _scan_for(self, reference: str, since) -> dict | None:
         text = f"Date ge datetime'{since.replace(tzinfo=None).isoformat(timespec='seconds')}'"
         for page in self.api.pages(INVOICES, filter=text):
@@ -153,6 +165,13 @@ class MyobConnector(ApiConnector):
 
 def _ref(invoice: dict) -> ExternalRef:
     return ExternalRef(id=invoice["UID"], number=invoice.get("Number") or "")
+
+
+def _summary(invoice: dict):
+    return summary(
+        invoice.get("CustomerPurchaseOrderNumber"), "BC-", id=invoice["UID"],
+        number=invoice.get("Number"), total=invoice["TotalAmount"], date=invoice.get("Date"),
+    )  # fmt: skip
 
 
 def _item_lines(invoice: dict, freight_item: str) -> list[tuple[str, Decimal]]:
