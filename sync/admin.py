@@ -34,16 +34,28 @@ class AttemptInline(TabularInline):
     can_delete = False
     fields = ["number", "trigger", "outcome", "error", "started_at", "finished_at"]
     readonly_fields = fields
+    verbose_name_plural = "attempts"
+
+    def has_view_permission(self, request, obj=None):
+        # The history of the job on the page, which the job page's own scoping already allowed
+        # this person to see (the rows are that job's only): viewers see it too.
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SyncJob)
 class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
     list_display = [
-        "source_id", "kind", "state_badge", "connection", "attempts",
-        "erp_document_number", "short_error", "updated_at",
+        "record", "kind", "state_badge", "connection", "tries",
+        "document", "short_error", "last_activity",
     ]  # fmt: skip
     list_filter = [
-        "state", "kind", "lane", ("connection", admin.RelatedOnlyFieldListFilter),
+        "state", "kind", ("connection", admin.RelatedOnlyFieldListFilter),
     ]  # fmt: skip
     search_fields = ["source_id", "erp_document_id", "erp_document_number"]
     list_select_related = ["connection"]
@@ -51,9 +63,9 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
     inlines = [AttemptInline]
     change_form_template = "admin/sync/syncjob/change_form.html"
     fields = [
-        ("kind", "source_id", "state_badge"),
+        ("kind", "record", "state_badge"),
         "connection",
-        ("attempts", "lane", "next_attempt_at"),
+        ("tries", "queue", "next_attempt_at"),
         "last_error",
         "warnings",
         ("erp_customer_id", "erp_document_id", "erp_document_number"),
@@ -62,7 +74,7 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
         "api_calls_link",
     ]
     readonly_fields = [
-        "kind", "source_id", "state_badge", "connection", "attempts", "lane", "next_attempt_at",
+        "kind", "record", "state_badge", "connection", "tries", "queue", "next_attempt_at",
         "last_error", "warnings", "erp_customer_id", "erp_document_id", "erp_document_number",
         "details", "source_modified_at", "started_at", "finished_at", "api_calls_link",
     ]  # fmt: skip
@@ -77,6 +89,26 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
             obj.state, STATE_COLOURS.get(obj.state, "gray"), obj.get_state_display(),
         )  # fmt: skip
 
+    @admin.display(description="Record", ordering="source_id")
+    def record(self, obj):
+        return obj.source_id
+
+    @admin.display(description="Sent with")
+    def queue(self, obj):
+        return "new changes (live)" if obj.lane == "live" else "history and catch-up (backfill)"
+
+    @admin.display(description="Tries", ordering="attempts")
+    def tries(self, obj):
+        return obj.attempts
+
+    @admin.display(description="ERP record")
+    def document(self, obj):
+        return obj.erp_document_number or "—"
+
+    @admin.display(description="Last activity", ordering="updated_at")
+    def last_activity(self, obj):
+        return obj.updated_at
+
     @admin.display(description="Last error / note")
     def short_error(self, obj):
         return obj.last_error if len(obj.last_error) < 90 else obj.last_error[:87] + "…"
@@ -84,7 +116,10 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
     @admin.display(description="API calls")
     def api_calls_link(self, obj):
         url = reverse("admin:audit_apicall_changelist") + f"?sync_job__id__exact={obj.pk}"
-        return format_html('<a href="{}">{} calls made by this job</a>', url, obj.api_calls.count())
+        return format_html(
+            '<a class="text-primary-600 underline" href="{}">See the {} calls made by this job</a>',
+            url, obj.api_calls.count(),
+        )  # fmt: skip
 
     # --- replay ----------------------------------------------------------------------------
     def get_urls(self):
@@ -106,7 +141,11 @@ class SyncJobAdmin(RecordAdminMixin, ScopedModelAdmin):
             )
         else:
             messages.info(request, f"{job} is already waiting or running; nothing more to do.")
-        return HttpResponseRedirect(reverse("admin:sync_syncjob_change", args=[job.pk]))
+        # Back to the page it came from: the Orders view's or the Jobs view's (this view serves both).
+        opts = self.opts
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[job.pk])
+        )
 
     @admin.action(description="Replay the selected failed jobs", permissions=["replay"])
     def replay_selected(self, request, queryset):
@@ -182,3 +221,6 @@ class BulkRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
     def outcomes(self, obj):
         counts = outcome_counts(obj.params.get("job_ids", []))
         return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "—"
+
+
+from sync import admin_orders  # noqa: E402, F401 - the Orders view (it reuses SyncJobAdmin's replay)

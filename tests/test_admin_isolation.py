@@ -12,7 +12,7 @@ from audit.models import ApiCall
 from catalog.models import CatalogPush, CatalogSettings
 from catalog.services import settings_for
 from reconciliation.models import ReconciliationRun
-from sync.models import BulkRun, SyncJob
+from sync.models import BulkRun, OrderJob, SyncJob
 from tenants.api_tokens import api_token_create
 from tenants.invitations import invitation_create
 from tenants.models import ApiToken, Connection, Invitation, Membership, Role, Tenant
@@ -38,6 +38,9 @@ FACTORIES = {
     ApiCall: lambda tenant: ApiCallFactory(connection=ConnectionFactory(tenant=tenant)),
     SyncJob: lambda tenant: SyncJobFactory(
         connection=ConnectionFactory(tenant=tenant), state="failed"
+    ),
+    OrderJob: lambda tenant: OrderJob.objects.get(
+        pk=SyncJobFactory(connection=ConnectionFactory(tenant=tenant), state="failed").pk
     ),
     InboundEvent: lambda tenant: InboundEventFactory(connection=ConnectionFactory(tenant=tenant)),
     BulkRun: lambda tenant: BulkRunFactory(connection=ConnectionFactory(tenant=tenant)),

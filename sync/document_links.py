@@ -1,0 +1,50 @@
+"""Where a person opens an order's ERP document: a page of the ERP's own web interface.
+
+Only where one address reaches the document from what the connection knows. Today these are the
+sandbox ERPs' read-only document pages (the demo's SYSPRO and Business Central); for the others
+the Orders view shows the document number without a link."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+
+from sync.models import SyncJob
+
+SYSPRO_SANDBOX = "/sandbox/syspro/"
+BC_SANDBOX = "/sandbox/business_central"
+
+
+def document_link(job: SyncJob) -> str | None:
+    if not job.erp_document_id:
+        return None
+    builder = BUILDERS.get(job.connection.erp_kind)
+    return builder(job) if builder else None
+
+
+def _syspro(job: SyncJob) -> str | None:
+    values = job.connection.erp_settings or {}
+    server = str(values.get("server_url") or "")
+    company = str(values.get("company_id") or "").strip()
+    if SYSPRO_SANDBOX not in server or not company:
+        return None
+    base = server.split(SYSPRO_SANDBOX)[0]
+    return f"{base}{SYSPRO_SANDBOX}document/{quote(company)}/order/{quote(job.erp_document_id)}/"
+
+
+def _business_central(job: SyncJob) -> str | None:
+    values = job.connection.erp_settings or {}
+    api = str(getattr(settings, "BC_API_URL", "") or "")
+    company = str(values.get("company_id") or "").strip()
+    if BC_SANDBOX not in api or not company:
+        return None
+    base = api.split(BC_SANDBOX)[0]
+    invoice = "invoice" in job.erp_document_number.lower() or (
+        values.get("document", "sales_invoice") == "sales_invoice"
+    )
+    entity_set = "salesInvoices" if invoice else "salesOrders"
+    return (
+        f"{base}{BC_SANDBOX}/document/{quote(company)}/{entity_set}/{quote(job.erp_document_id)}/"
+    )
+
+
+BUILDERS = {"syspro": _syspro, "business_central": _business_central}
