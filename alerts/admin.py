@@ -125,13 +125,17 @@ class AlertMessageInline(TabularInline):
     extra = 0
     can_delete = False
     verbose_name = "message"
-    verbose_name_plural = "messages sent"
+    verbose_name_plural = "messages"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The incident's page decides who sees it (its tenant's members); its messages follow.
+        return True
 
 
 @admin.register(Incident)

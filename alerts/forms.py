@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminTextareaWidget
 
 from alerts.models import AlertChannel
 from connectors.errors import UnsafeDestination
@@ -24,7 +25,7 @@ class AlertChannelForm(forms.ModelForm):
     url = forms.CharField(
         label="Address",
         required=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=UnfoldAdminPasswordWidget(render_value=False),
         help_text="Slack: the incoming webhook address (https://hooks.slack.com/services/…). "
         "Signed webhook: the https:// address of your system that receives our messages. Stored "
         "encrypted and never shown again; leave empty to keep the one saved.",
@@ -37,6 +38,7 @@ class AlertChannelForm(forms.ModelForm):
             "on_job_failed", "on_no_orders", "no_orders_hours", "on_reconnect",
             "on_webhooks_off", "on_catalog_held", "daily_digest",
         ]  # fmt: skip
+        widgets = {"email_addresses": UnfoldAdminTextareaWidget(attrs={"rows": 2})}
 
     def clean_url(self):
         url = (self.cleaned_data.get("url") or "").strip()
