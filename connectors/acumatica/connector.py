@@ -9,7 +9,7 @@ label, release) looks each step up before doing it, so a retry after a crash bet
 finishes the chain without doing a step twice.
 """
 
-from connectors.acumatica import mapping
+from connectors.acumatica import documents, mapping
 from connectors.acumatica.api import AcumaticaApi, quoted
 from connectors.acumatica.auth import API_USER, sign_in_method, signed_in_manager
 from connectors.acumatica.client import (
@@ -100,6 +100,10 @@ class AcumaticaConnector(ApiConnector):
         return customer_upsert(self.api, customer, self.settings)
 
     # -- documents ------------------------------------------------------------------------
+    def sales_documents(self, since, until):
+        """Reconciliation's ERP side: connectors/acumatica/documents.py."""
+        return documents.sales_documents(self.api, self.settings, since, until)
+
     @reading(LABEL, "the search for the order's document")
     def find_sales_document(self, order) -> ExternalRef | None:
         settings = self.settings

@@ -12,7 +12,7 @@ store's by more than a cent, the job gets a warning (ExternalRef.warning), not a
 """
 
 from connectors.answers import reading
-from connectors.business_central import mapping
+from connectors.business_central import documents, mapping
 from connectors.business_central.api import BusinessCentralApi, quoted
 from connectors.business_central.auth import credentials, token_fetch
 from connectors.business_central.client import (
@@ -141,6 +141,10 @@ class BusinessCentralConnector(ApiConnector):
         return customer_now(self.api, erp_id)
 
     # -- documents ------------------------------------------------------------------------
+    def sales_documents(self, since, until):
+        """Reconciliation's ERP side: connectors/business_central/documents.py."""
+        return documents.sales_documents(self.api, self.settings, since, until)
+
     @reading(LABEL, "the search for the order's document")
     def find_sales_document(self, order) -> ExternalRef | None:
         entity_set = self.settings.entity_set

@@ -27,7 +27,7 @@ from connectors.errors import (
     UnreadableAnswer,
     UnsafeDestination,
 )
-from connectors.syspro import mapping, xml
+from connectors.syspro import documents, mapping, xml
 from connectors.syspro.api import SysproApi
 from connectors.syspro.client import LABEL, NotConnected, stored
 from connectors.syspro.customer_changes import customer_now, customers_changed
@@ -140,6 +140,10 @@ class SysproConnector(ApiConnector):
         return customer_upsert(self.api, customer, self.settings)
 
     # -- sales orders: SORTOI, then SORTIC in billing mode ----------------------------------
+    def sales_documents(self, since, until):
+        """Reconciliation's ERP side: connectors/syspro/documents.py."""
+        return documents.sales_documents(self.api, since, until)
+
     @reading(LABEL, "the search for the order's sales order")
     def find_sales_document(self, order) -> ExternalRef | None:
         """The sales order whose CustomerPoNumber is the order's reference (a cancelled one

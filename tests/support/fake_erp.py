@@ -27,7 +27,13 @@ from connectors import registry
 from connectors.canonical import ErpRecord, ItemChange
 from connectors.causes import SKU_UNMAPPED
 from connectors.checks import CheckResult
-from connectors.erp import DocumentLine, DocumentPreview, ErpConnector, ExternalRef
+from connectors.erp import (
+    DocumentLine,
+    DocumentPreview,
+    DocumentSummary,
+    ErpConnector,
+    ExternalRef,
+)
 from connectors.errors import AmbiguousWrite, PermanentError
 
 KIND = "fake_erp"
@@ -287,6 +293,19 @@ class FakeErp(FakeItems, ErpConnector):
         if unconfirmed:
             raise AmbiguousWrite("Fake ERP did not confirm the create (switched on by the test).")
         return ref
+
+    def sales_documents(self, since, until):
+        """Every document it keeps (the fake keeps no document dates), in one page."""
+        self.ledger._called("sales_documents")
+        yield [
+            DocumentSummary(
+                reference=d["order_id"],
+                id=d["ref"]["id"],
+                number=d["ref"]["number"],
+                total=Decimal(str(d["total_inc_tax"])).quantize(Decimal("0.01")),
+            )
+            for d in self.ledger.documents()
+        ]
 
     def document_preview(self, order) -> DocumentPreview:
         """The invoice it keeps for the order, as a person reads it (no call, like the real ones)."""
