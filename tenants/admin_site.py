@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import path
 
+from sync.failures_admin import failures_urls
+
 
 def admin_urls():
     """Django's admin URLs without its "view on site" redirect, /admin/r/<content type>/<id>/.
@@ -14,6 +16,7 @@ def admin_urls():
     """
     patterns = [p for p in admin.site.get_urls() if getattr(p, "name", None) != "view_on_site"]
     patterns.insert(0, dashboard_url())
+    patterns[:0] = failures_urls()  # before the admin's catch-all 404
     return patterns, "admin", admin.site.name
 
 

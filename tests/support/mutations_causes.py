@@ -10,6 +10,12 @@ MISSING_SKU = (
     "test_a_missing_sku_fails_the_job_naming_the_sku_and_the_setting"
 )
 
+PAGE = "tests/causes/test_failures_page.py"
+REAL_GROUPS = (
+    "tests/erp_contract/test_failure_groups.py::"
+    "test_orders_missing_an_item_group_by_sku_and_fix_and_replay_sends_them[myob]"
+)
+
 MUTATIONS: list[Mutation] = [
     Mutation(
         name="causes-failed-job-keeps-no-cause",
@@ -82,5 +88,57 @@ MUTATIONS: list[Mutation] = [
         tests=(
             f"{JOB_CAUSES}::test_each_cause_reads_in_plain_words_and_links_the_control_that_fixes_it",
         ),
+    ),
+    Mutation(
+        name="causes-page-shows-every-tenant",
+        claim="another tenant's failure groups are never shown",
+        path="sync/failures.py",
+        find="    return jobs if user.is_superuser else jobs.filter(tenant_id__in=tenant_ids_for(user))",
+        replace="    return jobs",
+        tests=(f"{PAGE}::test_another_tenants_groups_are_never_shown",),
+    ),
+    Mutation(
+        name="causes-groups-ignore-the-subject",
+        claim="failures group by connection, cause and subject (one SKU, one group)",
+        path="sync/failures.py",
+        find='        jobs.values("connection_id", "error_cause", "error_subject")',
+        replace='        jobs.values("connection_id", "error_cause")',
+        tests=(f"{PAGE}::test_groups_by_connection_cause_and_subject_counted_in_one_query",),
+    ),
+    Mutation(
+        name="causes-viewer-gets-the-button",
+        claim="a viewer sees the groups without a Fix and replay button",
+        path="templates/admin/sync/failures.html",
+        find="{% if group.can_write %}",
+        replace="{% if True %}",
+        tests=(f"{PAGE}::test_a_viewer_sees_the_groups_without_buttons_and_cannot_replay",),
+    ),
+    Mutation(
+        name="causes-replay-without-write-role",
+        claim="Fix and replay touches only orders in a tenant where the person holds a write role",
+        path="sync/failures.py",
+        find="    return jobs.filter(tenant_id__in=tenant_ids_for(user, WRITE_ROLES))",
+        replace="    return jobs",
+        tests=(
+            f"{PAGE}::test_a_viewer_sees_the_groups_without_buttons_and_cannot_replay",
+            f"{PAGE}::test_a_viewer_here_who_owns_another_tenant_cannot_replay_here",
+            f"{PAGE}::test_fix_and_replay_touches_only_the_groups_orders",
+        ),
+    ),
+    Mutation(
+        name="causes-replay-takes-the-whole-cause",
+        claim="Fix and replay replays only the group's orders (its SKU), not every order of the cause",
+        path="sync/failures.py",
+        find="        error_cause=code, error_subject=subject,\n",
+        replace="        error_cause=code,\n",
+        tests=(f"{PAGE}::test_fix_and_replay_touches_only_the_groups_orders",),
+    ),
+    Mutation(
+        name="causes-replay-skips-the-run",
+        claim="Fix and replay, once the item exists in the ERP, sends the group's orders",
+        path="sync/failures_admin.py",
+        find="    run = bulk_replay_start(jobs=jobs, tenant_id=tenant_id, user=request.user)",
+        replace="    run = bulk_replay_start(jobs=jobs.none(), tenant_id=tenant_id, user=request.user)",
+        tests=(REAL_GROUPS,),
     ),
 ]

@@ -114,10 +114,14 @@ class AcumaticaKit(Kit):
     def item_remove(self, sku):
         from sandbox.acumatica.models import AcuRecord
 
-        removed = AcuRecord.objects.filter(
-            tenant=self.acu.tenant, entity="StockItem", keys=sku
-        ).delete()[0]
+        items = AcuRecord.objects.filter(tenant=self.acu.tenant, entity="StockItem", keys=sku)
+        self.removed = list(items)
+        removed = items.delete()[0]
         assert removed == 1, removed
+
+    def item_restore(self, sku):
+        for row in self.removed:
+            row.save()  # the same row again, id and all
 
     def credentials_spoil(self, connection):
         # The instance stops serving the pinned version (an upgrade removed it).

@@ -113,10 +113,14 @@ class BusinessCentralKit(Kit):
         return call_counts(self.bc.environment)["429"]
 
     def item_remove(self, sku):
-        removed = BcRecord.objects.filter(
-            company=self.bc.company, entity_set="items", number=sku
-        ).delete()[0]
+        items = BcRecord.objects.filter(company=self.bc.company, entity_set="items", number=sku)
+        self.removed = list(items)
+        removed = items.delete()[0]
         assert removed >= 1, removed
+
+    def item_restore(self, sku):
+        for row in self.removed:
+            row.save()  # the same row again, id and all
 
     def credentials_spoil(self, connection):
         # The secret in the connection's settings expired: Entra refuses it.

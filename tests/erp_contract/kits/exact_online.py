@@ -89,7 +89,12 @@ class ExactOnlineKit(Kit):
 
     def item_remove(self, sku):
         items = ExactRecord.objects.filter(division=self.division, resource="logistics/Items")
+        self.removed = list(items.filter(data__Code=sku))
         assert items.filter(data__Code=sku).delete()[0] == 1
+
+    def item_restore(self, sku):
+        for row in self.removed:
+            row.save()  # the same row again, id and all
 
     def credentials_spoil(self, connection):
         # A division the sign-in was not granted (a just-issued token cannot be refreshed for

@@ -60,6 +60,9 @@ class FakeErpKit(Kit):
     def item_remove(self, sku):
         self.ledger.refuse_sku(sku)
 
+    def item_restore(self, sku):
+        self.ledger.accept_sku(sku)
+
     def credentials_spoil(self, connection):
         connection.erp_secrets = {"api_key": "not-the-key"}
         connection.save()

@@ -75,7 +75,12 @@ class MyobKit(Kit):
 
     def item_remove(self, sku):
         items = MyobRecord.objects.filter(business=self.business, resource="Inventory/Item")
+        self.removed = list(items.filter(data__Number=sku))
         assert items.filter(data__Number=sku).delete()[0] == 1
+
+    def item_restore(self, sku):
+        for row in self.removed:
+            row.save()  # the same row again, id and all
 
     def credentials_spoil(self, connection):
         self.business.password = "changed-in-myob"

@@ -102,7 +102,14 @@ class SysproKit(Kit):
         return 0
 
     def item_remove(self, sku):
+        from sandbox.syspro.models import SysproStock
+
+        self.removed = list(SysproStock.objects.filter(company=self.company, stock_code=sku))
         stock_remove(self.company, sku)
+
+    def item_restore(self, sku):
+        for row in self.removed:
+            row.save()  # the same row again, id and all
 
     def credentials_spoil(self, connection):
         # Someone changed the operator's password in SYSPRO: the Logon is refused.
