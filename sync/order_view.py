@@ -4,6 +4,7 @@ with its time and the outside calls it made."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -131,7 +132,7 @@ def _payments(job: SyncJob, calls: list[ApiCall], erp: str) -> Step:
     payments = job.details.get("payments", [])
     posted = job.details.get(POSTED, [])
     facts = [
-        f"{p.get('event', p.get('kind', '')).capitalize()} of {p.get('amount')} {p.get('currency', '')}"
+        f"{p.get('event', p.get('kind', '')).capitalize()} of {_amount(p.get('amount'))} {p.get('currency', '')}"
         f"{' by ' + p['method'] if p.get('method') else ''} ({p.get('status', '')})"
         for p in payments
     ]
@@ -170,7 +171,37 @@ def attempt_rows(job: SyncJob) -> dict:
     return {"headers": ["Attempt", "Started by", "Outcome", "Started", "Reason"], "rows": rows}
 
 
+def _amount(value) -> str:
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value or "")
+
+
 def comparison(job: SyncJob) -> dict:
-    """The store's lines and totals beside the document's: either may be missing (jobs synced
-    before they were kept, or an ERP whose connector cannot describe its document)."""
-    return {"store": job.details.get(STORE_LINES), "document": job.details.get(DOCUMENT)}
+    """The store's lines and totals beside the document's, in one shape for the page: either
+    may be missing (jobs synced before they were kept, or an ERP whose connector cannot
+    describe its document)."""
+    return {
+        "store": _side(job.details.get(STORE_LINES)),
+        "document": _side(job.details.get(DOCUMENT)),
+    }
+
+
+SIDE_FIELDS = ("kind", "customer", "subtotal", "discount", "shipping", "tax", "total", "currency")
+LINE_FIELDS = ("sku", "quantity", "unit_price", "amount")
+
+
+def _side(stored: dict | None) -> dict | None:
+    if not stored:
+        return None
+    side = {name: stored.get(name) or "" for name in SIDE_FIELDS}
+    side["notes"] = list(stored.get("notes") or [])
+    side["lines"] = [
+        {
+            **{name: line.get(name) or "" for name in LINE_FIELDS},
+            "name": line.get("name") or line.get("description") or "",
+        }
+        for line in stored.get("lines") or []
+    ]
+    return side

@@ -2,6 +2,7 @@
 e-mail, SKU, error text, an earlier attempt's error), its filters, each order's page (timeline,
 lines side by side, attempt history for viewers too) and who may replay, scoped by tenant."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -158,3 +159,17 @@ def test_an_owner_replays_from_the_order_page_and_comes_back_to_it(client, owner
     assert answer.status_code == 302 and answer.url == change_url(failed)
     assert SyncJob.objects.get(pk=failed.pk).state == JobState.PENDING
     assert failed.attempt_log.count() == 2  # the history stays
+
+
+@pytest.mark.django_db
+def test_most_recent_activity_first_and_a_retry_says_when(client, owner, active, orders):
+    ledgered, failed, _ = orders
+    later = timezone.now() + timedelta(minutes=20)
+    SyncJob.objects.filter(pk=ledgered.pk).update(
+        state=JobState.PENDING, next_attempt_at=later, updated_at=timezone.now()
+    )
+    SyncJob.objects.filter(pk=failed.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    client.force_login(owner)
+    html = orders_page(client)
+    assert html.index("#1042") < html.index("#1043")  # the one touched last comes first
+    assert f"Waiting to retry at {timezone.localtime(later):%H:%M}" in html
