@@ -32,7 +32,7 @@ def message_deliver(message_id: int, *, final: bool) -> float | None:
     message = (
         AlertMessage.objects.select_related("channel", "incident").filter(pk=message_id).first()
     )
-    if message is None or message.state not in (State.QUEUED, State.FAILED):
+    if message is None or message.state != State.QUEUED:
         return None
     attempts = message.attempts + 1
     try:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from alerts.models import AlertMessage, Incident, Rule
+from sync.models import JobKind, SyncJob
 
 CLEARED_BECAUSE = {
     Rule.JOB_FAILED: "It was sent again successfully (or is being sent again now).",
@@ -23,6 +24,10 @@ def _url(name: str, *args) -> str:
 
 def incident_link(incident: Incident) -> str:
     if incident.rule == Rule.JOB_FAILED:
+        # The Orders view's page for an order, the jobs page for other records.
+        order = SyncJob.objects.filter(pk=incident.subject, kind=JobKind.ORDER).exists()
+        if order and (url := _url("admin:sync_orderjob_change", incident.subject)):
+            return url
         return _url("admin:sync_syncjob_change", incident.subject)
     if incident.rule == Rule.CATALOG_HELD:
         return _url("admin:catalog_catalogpush_change", incident.subject)

@@ -37,7 +37,22 @@ def demo_setup() -> tuple[Tenant, str | None]:
     member_add(tenant=tenant, email=DEMO_EMAIL, role=Role.OWNER, password=password)
     for kind, demo in DEMO_CONNECTIONS.items():
         _demo_connection(tenant, kind, demo)
+    _demo_alerts(tenant)
     return tenant, password
+
+
+def _demo_alerts(tenant: Tenant) -> None:
+    """A Slack channel on the local Slack stand-in, so the demo's alerts and its test button
+    arrive somewhere (the posts are listed under /sandbox/slack/)."""
+    from alerts.models import AlertChannel
+
+    if not AlertChannel.objects.filter(tenant=tenant).exists():
+        AlertChannel.objects.create(
+            tenant=tenant,
+            name="Slack #orders (sandbox)",
+            kind=AlertChannel.Kind.SLACK,
+            url=f"{settings.PUBLIC_BASE_URL}/sandbox/slack/services/TDEMO/BORDERS/demo-hook",
+        )
 
 
 def _demo_connection(tenant: Tenant, kind: str, demo: DemoConnection) -> Connection:

@@ -5,9 +5,9 @@ own receiver of our signed webhooks."""
 
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sandbox.slack.models import SlackFault, SlackPost
 
@@ -36,3 +36,17 @@ def _has_text(body: str) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and bool(data.get("text") or data.get("blocks"))
+
+
+@require_GET
+def posts(request):
+    """The last 50 posts, newest first: what the demo's alerts said."""
+    latest = SlackPost.objects.order_by("-id")[:50]
+    return JsonResponse(
+        {
+            "posts": [
+                {"hook": p.hook, "status": p.status, "received_at": p.received_at, "body": p.body}
+                for p in latest
+            ]
+        }
+    )

@@ -123,3 +123,12 @@ def test_a_viewer_cannot_add_change_or_test_and_another_tenant_sees_nothing(
         not in client.get(reverse("admin:alerts_alertchannel_changelist")).content.decode()
     )
     assert not AlertMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_slack_stand_in_lists_what_it_received_and_refuses_a_post_without_text(client):
+    assert client.post(f"/sandbox/slack/{SLACK_HOOK}", "{}", "application/json").status_code == 400
+    ok = client.post(f"/sandbox/slack/{SLACK_HOOK}", {"text": "hi"}, "application/json")
+    assert (ok.status_code, ok.content) == (200, b"ok")
+    listed = client.get("/sandbox/slack/").json()["posts"]
+    assert [p["status"] for p in listed] == [200, 400]
