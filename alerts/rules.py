@@ -9,6 +9,7 @@ from django.db.models import Max, Q
 from alerts.business_hours import business_hours_between, local_zone
 from alerts.models import AlertChannel, Incident, Rule
 from catalog.models import CatalogPush, PushState
+from connectors.causes import cause_of, erp_name
 from sync.models import JobKind, JobState, SyncJob
 from tenants.models import Connection, ConnectionStatus
 
@@ -33,7 +34,7 @@ class Condition:
 
 
 def _erp(connection) -> str:
-    return connection.get_erp_kind_display()
+    return erp_name(connection)
 
 
 # --- a job failed for good --------------------------------------------------------------------
@@ -55,10 +56,24 @@ def job_failed_now(now, job_ids=None) -> list[Condition]:
             Rule.JOB_FAILED,
             str(job.pk),
             job_failed_title(job),
-            f"{job.connection.name}: {job.last_error}"[:2000],
+            job_failed_detail(job)[:2000],
         )
         for job in jobs
     ]
+
+
+def job_failed_detail(job) -> str:
+    """Why, in the cause's words, and what to do about it (connectors/causes.py), then the
+    ERP's own message."""
+    if not job.error_cause:
+        return f"{job.connection.name}: {job.last_error}"
+    erp = erp_name(job.connection)
+    cause = cause_of(job.error_cause)
+    return (
+        f"{job.connection.name}: {cause.heading(subject=job.error_subject, erp=erp)}.\n"
+        f"What to do: {cause.advice(subject=job.error_subject, erp=erp)}\n\n"
+        f"In detail: {job.last_error}"
+    )
 
 
 def job_failed_cleared(incidents) -> list[Incident]:

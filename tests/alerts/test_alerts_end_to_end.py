@@ -80,6 +80,8 @@ def test_a_failed_order_is_told_once_everywhere_and_cleared_after_its_replay(
     assert (incident.state, incident.subject) == ("open", str(job.pk))
     [mail] = mails(mail_dir)
     assert f"Order {order.pk} could not be sent" in mail and "JACKET-S" in mail
+    assert f"Subject: [ml-connector] Order {order.pk} could not be sent to Fake ERP" in mail
+    assert "What to do: Create an item with number JACKET-S" in mail  # connectors/causes.py
     assert "accounts@acme.test" in mail
     [slack] = SlackPost.objects.filter(hook=SLACK_HOOK)
     assert f"Order {order.pk} could not be sent" in json.loads(slack.body)["text"]
