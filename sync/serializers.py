@@ -22,6 +22,8 @@ class SyncJobSerializer(serializers.ModelSerializer):
             "id", "connection", "kind", "source_id", "state", "lane", "attempts", "last_error",
             "warnings", "erp_document_id", "erp_document_number", "erp_customer_id",
             "next_attempt_at", "started_at", "finished_at", "created_at", "updated_at",
+            # An order job's summary, filled when the order is fetched (blank for other kinds).
+            "placed_at", "customer_name", "customer_email", "order_total", "currency", "skus",
         ]  # fmt: skip
 
 

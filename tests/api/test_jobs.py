@@ -176,3 +176,18 @@ def test_keys_belong_to_one_caller(owner_api, owner, rows, tenant):
     SyncJob.objects.filter(pk=job.pk).update(state=JobState.FAILED)
     assert owner_api.post(url, HTTP_IDEMPOTENCY_KEY="1")["Idempotent-Replayed"] == "true"
     assert SyncJob.objects.get(pk=job.pk).state == JobState.FAILED
+
+
+@pytest.mark.django_db
+def test_an_order_jobs_summary_is_in_the_list_and_the_detail(owner_api, connection):
+    job = SyncJobFactory(
+        connection=connection, source_id="1042", customer_name="Ada Lovelace",
+        customer_email="ada@example.com", order_total="1234.50", currency="AUD",
+        skus="TENT-2P MUG-STEEL", placed_at=timezone.now(),
+    )  # fmt: skip
+    listed = owner_api.get(JOBS).json()["results"][0]
+    detail = owner_api.get(f"{JOBS}{job.pk}/").json()
+    for row in (listed, detail):
+        assert (row["customer_name"], row["customer_email"]) == ("Ada Lovelace", "ada@example.com")
+        assert (row["order_total"], row["currency"]) == ("1234.50", "AUD")
+        assert row["skus"] == "TENT-2P MUG-STEEL" and row["placed_at"]

@@ -8,6 +8,10 @@ from tests.support.mutation_spec import Mutation
 SUMMARY = "tests/pipeline/test_order_summary.py"
 FILLED = (f"{SUMMARY}::test_a_synced_order_carries_its_summary_its_lines_and_its_document",)
 REPLAYED = (f"{SUMMARY}::test_a_replay_adds_to_the_history_and_keeps_the_first_failure",)
+ADMIN = "tests/test_admin_orders.py"
+SEARCH = (f"{ADMIN}::test_search_by_number_email_sku_and_error_text_within_the_tenant",)
+VIEWER = (f"{ADMIN}::test_a_viewer_sees_the_attempt_history_but_cannot_replay",)
+BROWSER = ("tests/test_orders_browser.py::test_the_orders_list_and_an_orders_timeline",)
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -33,5 +37,69 @@ MUTATIONS: list[Mutation] = [
         find="            details[EARLIER_ATTEMPTS] = earlier\n",
         replace="",
         tests=REPLAYED,
+    ),
+    Mutation(
+        name="orders-search-skips-attempt-errors",
+        claim="the Orders search finds an order by an earlier attempt's error text",
+        path="sync/admin_orders.py",
+        find="            | Exists(attempt_error)\n",
+        replace="",
+        tests=SEARCH,
+    ),
+    Mutation(
+        name="orders-search-skips-skus",
+        claim="the Orders search finds an order by one of its SKUs",
+        path="sync/admin_orders.py",
+        find="            | Q(skus__icontains=term)\n",
+        replace="",
+        tests=SEARCH,
+    ),
+    Mutation(
+        name="orders-connection-filter-unscoped",
+        claim="the Orders connection filter lists only the person's tenants' connections",
+        path="sync/admin_orders.py",
+        find="            connections = connections.filter(tenant__in=tenant_ids_for(request.user))",
+        replace="            connections = connections.all()",
+        tests=(f"{ADMIN}::test_filters_by_state_and_connection_keep_to_the_tenant",),
+    ),
+    Mutation(
+        name="orders-viewer-may-replay",
+        claim="a viewer sees an order's page but cannot replay it",
+        path="sync/admin_orders.py",
+        find="    def has_replay_permission(self, request, obj=None):\n        return self._has_write(request, obj)",
+        replace="    def has_replay_permission(self, request, obj=None):\n        return True",
+        tests=VIEWER,
+    ),
+    Mutation(
+        name="orders-jobs-attempts-hidden-from-viewers",
+        claim="the Jobs page shows a job's attempt history to viewers too",
+        path="sync/admin.py",
+        find="        # this person to see (the rows are that job's only): viewers see it too.\n        return True",
+        replace="        # this person to see (the rows are that job's only): viewers see it too.\n        return request.user.is_superuser",
+        tests=VIEWER,
+    ),
+    Mutation(
+        name="orders-list-oldest-activity-first",
+        claim="the Orders list shows the most recent activity first",
+        path="sync/admin_orders.py",
+        find='    ordering = ["-updated_at", "-id"]',
+        replace='    ordering = ["id"]',
+        tests=(f"{ADMIN}::test_most_recent_activity_first_and_a_retry_says_when",),
+    ),
+    Mutation(
+        name="orders-phone-list-as-cards",
+        claim="on a phone the Orders list is one two-line block per order, not a card per column",
+        path="static/ml-connector/admin.css",
+        find="@media (max-width: 1023.98px) {\n  .model-orderjob.change-list #result_list",
+        replace="@media (max-width: 1px) {\n  .model-orderjob.change-list #result_list",
+        tests=BROWSER,
+    ),
+    Mutation(
+        name="orders-api-without-summary",
+        claim="the jobs API gives an order's date, customer, total, currency and SKUs",
+        path="sync/serializers.py",
+        find='            "placed_at", "customer_name", "customer_email", "order_total", "currency", "skus",\n',
+        replace="",
+        tests=("tests/api/test_jobs.py::test_an_order_jobs_summary_is_in_the_list_and_the_detail",),
     ),
 ]
