@@ -18,6 +18,8 @@ from sync.models import SyncJob
 from tests.alerts.conftest import deliver_queued
 from tests.factories import SyncJobFactory
 
+# Incidents are opened from the pipeline (a job failing for good): both backends.
+pytestmark = pytest.mark.embedded
 Kind, State = AlertMessage.Kind, AlertMessage.State
 # Friday 27 November 2026 and the days around it, in UTC (the platform's zone in tests).
 FRI = datetime(2026, 11, 27, tzinfo=UTC)
