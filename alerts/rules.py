@@ -76,11 +76,16 @@ def job_failed_detail(job) -> str:
     )
 
 
+# A replay under way has not cleared anything yet: it may fail the same way again.
+NOT_CLEARED = (JobState.FAILED, JobState.PENDING, JobState.RUNNING)
+
+
 def job_failed_cleared(incidents) -> list[Incident]:
-    """Cleared once the job is no longer failed (a replay succeeded or is under way) or gone."""
+    """Cleared once the job has ended otherwise (a replay succeeded, or it was skipped) or is
+    gone."""
     ids = [int(i.subject) for i in incidents]
     still = set(
-        SyncJob.objects.filter(pk__in=ids, state=JobState.FAILED).values_list("pk", flat=True)
+        SyncJob.objects.filter(pk__in=ids, state__in=NOT_CLEARED).values_list("pk", flat=True)
     )
     return [i for i in incidents if int(i.subject) not in still]
 

@@ -7,7 +7,7 @@ from alerts.models import AlertMessage, Incident, Rule
 from sync.models import JobKind, SyncJob
 
 CLEARED_BECAUSE = {
-    Rule.JOB_FAILED: "It was sent again successfully (or is being sent again now).",
+    Rule.JOB_FAILED: "It was sent again successfully.",
     Rule.NO_ORDERS: "Orders are arriving again.",
     Rule.RECONNECT: "The connection was reconnected.",
     Rule.WEBHOOKS_OFF: "The store's webhooks are all on again.",

@@ -142,6 +142,9 @@ def test_one_message_per_rule_every_quarter_hour_then_one_summary(active, inbox)
 def test_the_same_failure_again_counts_but_sends_nothing(active, inbox):
     job = SyncJobFactory(connection=active, state="failed")
     assert jobs_failed([job.pk]) == 1
+    SyncJob.objects.filter(pk=job.pk).update(state="pending")  # replayed: not cleared yet
+    assert incidents_evaluate() == {"opened": 0, "resolved": 0, "summaries": 0}
+    SyncJob.objects.filter(pk=job.pk).update(state="failed")  # and it failed the same way
     assert jobs_failed([job.pk]) == 0
     assert incidents_evaluate()["opened"] == 0
     assert Incident.objects.get().seen == 2 and AlertMessage.objects.count() == 1

@@ -45,6 +45,14 @@ MUTATIONS: list[Mutation] = [
         tests=(f"{RULES}::test_the_same_failure_again_counts_but_sends_nothing", E2E),
     ),
     Mutation(
+        name="alerts-replay-under-way-clears",
+        claim="a replay under way clears nothing: only its success does",
+        path="alerts/rules.py",
+        find="NOT_CLEARED = (JobState.FAILED, JobState.PENDING, JobState.RUNNING)",
+        replace="NOT_CLEARED = (JobState.FAILED,)",
+        tests=(f"{RULES}::test_the_same_failure_again_counts_but_sends_nothing",),
+    ),
+    Mutation(
         name="alerts-no-quiet-period",
         claim="at most one message per channel and rule every 15 minutes, the rest summarised",
         path="alerts/incidents.py",
