@@ -71,16 +71,16 @@ class ErpSpec:
 
     @property
     def available(self) -> bool:
-        """Orders can be sent to it: its connector has landed. Until then a connection of this
-        kind may be saved as a draft but not activated."""
+        """Orders can be sent to it: its connector is installed. Until then no connection of
+        this kind is saved or activated (the form, the REST API and the activation refuse)."""
         return self.connector is not None
 
     @property
     def unavailable_message(self) -> str:
         return (
-            f"{self.label} is not available yet: its connector is not installed, so nothing can "
-            "be sent to it. Keep this connection as a draft; it can be activated once the "
-            "connector is installed."
+            f"{self.label} is not available on this installation: its connector is not "
+            "installed, so no order could be sent to it. Choose another ERP, or ask the "
+            "platform operator to install it."
         )
 
 

@@ -33,7 +33,9 @@ from tenants.serializers import (
 class ErpUnavailable(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "erp_unavailable"
-    default_detail = "This ERP is not available yet: the connection cannot be activated."
+    default_detail = (
+        "This ERP is not available on this installation: the connection cannot be activated."
+    )
 
 
 def _api_errors(exc: DjangoValidationError) -> dict:
@@ -168,8 +170,8 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             200: ActivateOutputSerializer,
             409: OpenApiResponse(
                 ErrorSerializer,
-                description="The ERP has no connector yet ('erp_unavailable': the connection "
-                "stays a draft), or a request with the same Idempotency-Key is still running.",
+                description="The ERP's connector is not installed ('erp_unavailable': the "
+                "connection stays a draft), or a request with the same Idempotency-Key is still running.",
             ),
         },
     )

@@ -20,7 +20,7 @@ from unfold.widgets import (
 )
 
 from connectors.bigcommerce.statuses import STATUS_NAMES
-from connectors.registry import config_form_for
+from connectors.registry import ERP_KINDS, config_form_for
 from tenants.models import Connection, default_sync_status_ids
 
 ERP_PREFIX = "erp_"
@@ -137,6 +137,10 @@ class ConnectionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        spec = ERP_KINDS.get(self.erp_kind_value)
+        if spec is not None and not spec.available:
+            # Saved, it would look like a connection that works and never send an order.
+            raise forms.ValidationError(spec.unavailable_message, code="erp_unavailable")
         stored_secrets = self.instance.erp_secrets or {}
         data = {}
         for name in self.erp_field_names():

@@ -1,5 +1,6 @@
-"""An ERP whose connector has not landed may be saved as a draft, and says so, but is never
-activated: nothing could be sent to it. One rule, in the registry and the activation service,
+"""An ERP whose connector is not installed is shown as unavailable in the chooser (not a link), a
+connection to it is not saved, and one that exists already says so and is never activated:
+nothing could be sent to it. One rule, in the registry and the activation service,
 holds for the admin's button as for the REST API. Every ERP has its connector now: the tests take
 SYSPRO's away (tests/support/unavailable_erp.py)."""
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from connectors.registry import ERP_KINDS, connector_class_for
 from sync.models import BulkRun
 from tenants import services
-from tenants.models import ConnectionStatus
+from tenants.models import Connection, ConnectionStatus
 from tests.factories import ConnectionFactory
 from tests.support import browser
 from tests.support.unavailable_erp import KIND as UNAVAILABLE
@@ -37,8 +38,9 @@ def test_the_service_refuses_to_activate_an_erp_without_a_connector(tenant):
     connection = ConnectionFactory(tenant=tenant, erp_kind=kind)
     with pytest.raises(services.ActivationRefused) as refused:
         services.connection_activate(connection=connection, backfill_days=7)
-    assert refused.value.message.startswith(f"{ERP_KINDS[kind].label} is not available yet")
-    assert "draft" in refused.value.message
+    assert refused.value.message.startswith(
+        f"{ERP_KINDS[kind].label} is not available on this installation"
+    )
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.DRAFT and connection.webhook_health == {}
     assert not BulkRun.objects.exists()
@@ -56,14 +58,28 @@ def test_the_activate_button_is_refused_with_the_reason_and_not_offered(client, 
     ).content.decode()
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.DRAFT and not BulkRun.objects.exists()
-    assert "SYSPRO is not available yet" in page and "orders will now sync" not in page
+    assert "SYSPRO is not available on this installation" in page
+    assert "orders will now sync" not in page
     # The connection page says so and has no Activate button; the chooser marks the kind.
     assert 'id="erp-unavailable"' in page and 'id="activate-connection"' not in page
     chooser = client.get(reverse("admin:tenants_connection_add")).content.decode()
     for kind, spec in ERP_KINDS.items():
         marked = f'data-kind="{kind}" data-available="{"yes" if spec.available else "no"}"'
         assert marked in chooser
-    assert chooser.count("Not available yet") == 1
+    assert chooser.count("Not available on this installation") == 1
+    assert f'href="?erp_kind={UNAVAILABLE}"' not in chooser  # not offered as a form to fill
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("unavailable_kind")
+def test_the_form_refuses_to_save_a_connection_to_an_unavailable_erp(client, owner, tenant):
+    from tests.test_admin_onboarding import add_url, form_data
+
+    client.force_login(owner)
+    response = client.post(add_url(UNAVAILABLE), form_data(tenant, UNAVAILABLE))
+    assert response.status_code == 200
+    assert "SYSPRO is not available on this installation" in response.content.decode()
+    assert not Connection.objects.exists()
 
 
 @pytest.mark.django_db
@@ -116,7 +132,7 @@ def test_the_erp_chooser_and_a_draft_show_what_is_not_available(
         browser.assert_visible_button(page, f".erp-unavailable >> nth={index}")
     browser.screenshots(page, "erp-chooser")
     page.goto(live_server.url + reverse("admin:tenants_connection_change", args=[draft.pk]))
-    assert "SYSPRO is not available yet" in page.locator("#erp-unavailable").inner_text()
+    assert "not available on this installation" in page.locator("#erp-unavailable").inner_text()
     assert page.locator("#activate-connection").count() == 0
     browser.assert_visible_button(page, "#test-connection")
     browser.screenshots(page, "connection-unavailable-erp")

@@ -9,7 +9,7 @@ label, release) looks each step up before doing it, so a retry after a crash bet
 finishes the chain without doing a step twice.
 """
 
-from connectors.acumatica import documents, mapping
+from connectors.acumatica import documents, mapping, preview
 from connectors.acumatica.api import AcumaticaApi, quoted
 from connectors.acumatica.auth import API_USER, sign_in_method, signed_in_manager
 from connectors.acumatica.client import (
@@ -126,6 +126,10 @@ class AcumaticaConnector(ApiConnector):
             INVOICES, filter=f"Type eq '{INVOICE}' and ExternalRef eq {reference}",
             select="Type,ReferenceNbr,Status,Hold,ExternalRef",
         )  # fmt: skip
+
+    def document_preview(self, order):
+        """The document create_sales_document would send, with no call (preview.py)."""
+        return preview.document_preview(order, self.settings)
 
     @reading(LABEL, "the new document")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:

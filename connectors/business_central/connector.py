@@ -12,7 +12,7 @@ store's by more than a cent, the job gets a warning (ExternalRef.warning), not a
 """
 
 from connectors.answers import reading
-from connectors.business_central import documents, mapping
+from connectors.business_central import documents, mapping, preview
 from connectors.business_central.api import BusinessCentralApi, quoted
 from connectors.business_central.auth import credentials, token_fetch
 from connectors.business_central.client import (
@@ -172,6 +172,10 @@ class BusinessCentralConnector(ApiConnector):
             entity_set, filter=f"{field} eq {quoted(mapping.order_reference(order))}",
             select=DOCUMENT_FIELDS,
         )  # fmt: skip
+
+    def document_preview(self, order):
+        """The document create_sales_document would send, with no call (preview.py)."""
+        return preview.document_preview(order, self.settings)
 
     @reading(LABEL, "the new document")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:

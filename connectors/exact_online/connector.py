@@ -12,7 +12,7 @@ from connectors.checks import CheckResult
 from connectors.documents import summary
 from connectors.erp import ApiConnector, ExternalRef
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
-from connectors.exact_online import mapping
+from connectors.exact_online import mapping, preview
 from connectors.exact_online.api import ExactApi, current_me, quoted
 from connectors.exact_online.client import NotConnected, division_of
 from connectors.exact_online.customers import customer_now, customer_upsert, customers_changed
@@ -132,6 +132,10 @@ class ExactOnlineConnector(ApiConnector):
                 subject=missing[0],
             )
         return mapping.Resolved(items=self._ids(ITEMS, codes), gl_accounts=gl_accounts)
+
+    def document_preview(self, order):
+        """The document create_sales_document would send, with no call (preview.py)."""
+        return preview.invoice_preview(order, self.settings)
 
     @reading("Exact Online", "the records the invoice needs or the new invoice")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:

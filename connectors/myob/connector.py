@@ -14,7 +14,7 @@ from connectors.checks import CheckResult
 from connectors.documents import summary
 from connectors.erp import ApiConnector, ExternalRef, UpdateNotAllowed
 from connectors.errors import ConnectorError, PermanentError, ReconnectRequired
-from connectors.myob import mapping
+from connectors.myob import mapping, preview
 from connectors.myob.api import MyobApi, quoted
 from connectors.myob.client import API_KEY, COMPANY_FILE, OAUTH, NotConnected, failed_part
 from connectors.myob.customers import customer_now, customer_upsert, customers_changed
@@ -133,6 +133,10 @@ class MyobConnector(ApiConnector):
             accounts=reference.find(ACCOUNTS, accounts) if accounts else {},
             categories=reference.find(CATEGORIES, [settings.category]) if settings.category else {},
         )
+
+    def document_preview(self, order):
+        """The document create_sales_document would send, with no call (preview.py)."""
+        return preview.invoice_preview(order, self.settings)
 
     @reading("MYOB", "the records the invoice needs or the new invoice")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:

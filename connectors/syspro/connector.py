@@ -27,7 +27,7 @@ from connectors.errors import (
     UnreadableAnswer,
     UnsafeDestination,
 )
-from connectors.syspro import documents, mapping, xml
+from connectors.syspro import documents, mapping, preview, xml
 from connectors.syspro.api import SysproApi
 from connectors.syspro.client import LABEL, NotConnected, stored
 from connectors.syspro.customer_changes import customer_now, customers_changed
@@ -156,6 +156,10 @@ class SysproConnector(ApiConnector):
             row for row in rows if row.get("SalesOrder") and row.get("OrderStatus") != CANCELLED
         ]
         return _order_ref(live[0]) if live else None
+
+    def document_preview(self, order):
+        """The document create_sales_document would send, with no call (preview.py)."""
+        return preview.document_preview(order, self.settings)
 
     @reading(LABEL, "the new sales order")
     def create_sales_document(self, order, customer: ExternalRef) -> ExternalRef:

@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -258,6 +258,20 @@ class FakeErp(FakeItems, ErpConnector):
                 return ExternalRef(**document["ref"])
         return None
 
+    def document_preview(self, order) -> DocumentPreview:
+        """The invoice create_sales_document keeps for the order, as a person reads it, with no
+        call recorded in the ledger (like the real ones)."""
+        lines = tuple(
+            DocumentLine(line.name, line.sku, line.quantity, line.unit_price_ex_tax,
+                         line.total_ex_tax)
+            for line in order.lines
+        )  # fmt: skip
+        return DocumentPreview(
+            kind="Sales invoice", customer=order.customer.email, lines=lines,
+            total=order.total_inc_tax.quantize(Decimal("0.01"), ROUND_HALF_UP),
+            tax=order.total_tax.quantize(Decimal("0.01"), ROUND_HALF_UP), currency=order.currency,
+        )  # fmt: skip
+
     def create_sales_document(self, order, customer) -> ExternalRef:
         self.ledger._called("create_sales_document")
         with self.ledger._locked(write=True) as state:
@@ -306,23 +320,6 @@ class FakeErp(FakeItems, ErpConnector):
             )
             for d in self.ledger.documents()
         ]
-
-    def document_preview(self, order) -> DocumentPreview:
-        """The invoice it keeps for the order, as a person reads it (no call, like the real ones)."""
-        lines = tuple(
-            DocumentLine(
-                description=line.name,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=line.unit_price_ex_tax,
-                amount=line.total_ex_tax,
-            )
-            for line in order.lines
-        )
-        return DocumentPreview(
-            kind="Sales invoice", customer=order.customer.email, lines=lines,
-            total=order.total_inc_tax, tax=order.total_tax, currency=order.currency,
-        )  # fmt: skip
 
     def update_sales_document(self, ref, order, customer) -> ExternalRef:
         self.ledger._called("update_sales_document")
