@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -20,6 +22,7 @@ from tenants import services
 from tenants.admin_scoping import TenantScopedAdminMixin
 from tenants.forms import ERP_PREFIX, connection_form_for
 from tenants.models import Connection, ConnectionStatus, Membership, Role, Tenant
+from tenants.setup_view import setup_view
 
 admin.site.site_header = "ml-connector"
 admin.site.site_title = "ml-connector"
@@ -216,6 +219,13 @@ class ConnectionAdmin(ScopedModelAdmin):
             return TemplateResponse(request, "admin/tenants/connection/choose_erp.html", context)
         return super().add_view(request, form_url, extra_context)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new connection goes on to its guided set-up (Save), unless another is wanted."""
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"{obj.name} is saved. Next: the steps below.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:tenants_connection_setup", args=[obj.pk]))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The kind's spec: an ERP without a connector yet is said so, and offers no Activate.
         context["erp_kind_spec"] = ERP_KINDS.get(self._kind(request, obj))
@@ -290,6 +300,11 @@ class ConnectionAdmin(ScopedModelAdmin):
                 "<uuid:pk>/activate/", view(self.activate_view), name="tenants_connection_activate"
             ),
             path("<uuid:pk>/pause/", view(self.pause_view), name="tenants_connection_pause"),
+            path(
+                "<uuid:pk>/setup/",
+                self.admin_site.admin_view(partial(setup_view, self)),
+                name="tenants_connection_setup",
+            ),
             *super().get_urls(),
         ]
 

@@ -30,7 +30,7 @@ def test_an_owner_onboards_acumatica_through_the_browser(live_server, browser_pa
     page.fill("input[name=erp_password]", "cf-password-secret-browser-2")
     page.screenshot(path=str(settings.VAR_DIR / "onboarding-form.png"), full_page=True)
     page.click("button[name=_save], input[name=_save]")
-    page.wait_for_url("**/admin/tenants/connection/")
+    page.wait_for_url("**/admin/tenants/connection/*/setup/")  # a new connection's set-up steps
     assert "Acme to Acumatica" in page.content()
     connection = Connection.objects.get(name="Acme to Acumatica")
     assert (

@@ -75,6 +75,14 @@ class BigCommerceStore:
         )
         return [row for page in pages for row in page]
 
+    def orders_latest(self, count: int) -> list[dict]:
+        """The store's `count` newest orders, newest first, in one read (the set-up's dry-run)."""
+        params = {"sort": "date_created:desc", "page": 1, "limit": count}
+        response = self.http.get("v2/orders", operation="orders.list", params=params)
+        if response.status_code == 204 or not response.content:
+            return []
+        return rows_of(json_of(response, LABEL), LABEL, "GET v2/orders")[:count]
+
     def orders_modified_since(self, since: datetime) -> Iterator[list[dict]]:
         """Pages of orders, oldest change first, so a cursor can advance page by page."""
         params = {"min_date_modified": since.isoformat(), "sort": "date_modified:asc"}
