@@ -46,10 +46,11 @@ def period_starts(now: datetime) -> dict[str, datetime]:
 
 
 def _per_period(jobs, field: str, starts: dict[str, datetime]) -> dict[str, int]:
-    """One query: how many of `jobs` have `field` in each period."""
+    """One query: how many of `jobs` have `field` in each period. It counts `field` itself, not
+    the id, so PostgreSQL answers from the index alone (an index-only scan, no table reads)."""
     oldest = min(starts.values())
     found = jobs.filter(**{f"{field}__gte": oldest}).aggregate(
-        **{key: Count("id", filter=Q(**{f"{field}__gte": start})) for key, start in starts.items()}
+        **{key: Count(field, filter=Q(**{f"{field}__gte": start})) for key, start in starts.items()}
     )
     return {key: found[key] or 0 for key in starts}
 
@@ -60,7 +61,7 @@ def tiles(jobs, now: datetime) -> list[Tile]:
     received = _per_period(jobs, "created_at", starts)
     posted = _per_period(jobs.filter(state=JobState.SUCCEEDED), "finished_at", starts)
     failed = _per_period(jobs.filter(state=JobState.FAILED), "finished_at", starts)
-    waiting = jobs.filter(state__in=WAITING).count()
+    waiting = jobs.filter(state__in=WAITING).count()  # COUNT(*): index-only as well
     return [
         Tile("received", "Orders received", received, "Orders the store sent us."),
         Tile("posted", "Posted to the ERP", posted, "Orders that became an ERP document."),
@@ -107,7 +108,7 @@ def orders_per_day(jobs, now: datetime, days: int = CHART_DAYS) -> dict:
         jobs.filter(created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "state")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("created_at"))  # an indexed column: answered from the index alone
     )
     by_state = {state: key for key, _, states, _ in OUTCOMES for state in states}
     table = {key: [0] * days for key, *_ in OUTCOMES}

@@ -266,13 +266,19 @@ def test_each_tile_is_one_query_that_its_index_answers(tenant, connection):
     with CaptureQueriesContext(db) as queries:
         dashboard.tiles(jobs, now)
     assert len(queries) == 4  # received, posted, failed, waiting
-    wanted = ["job_tenant_received", "job_tenant_outcome", "job_tenant_outcome"]
+    # (the index, the period's column it must bound in the index condition)
+    wanted = [
+        ("job_tenant_received", "created_at"),
+        ("job_tenant_outcome", "finished_at"),
+        ("job_tenant_outcome", "finished_at"),
+    ]
     with db.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            for query, index in zip(queries, wanted, strict=False):
+            for query, (index, column) in zip(queries, wanted, strict=False):
                 cursor.execute("EXPLAIN " + query["sql"])
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 assert re.search(rf"(Scan using|Bitmap Index Scan on) {index}\b", plan), plan
+                assert re.search(rf"Index Cond: .*\b{column} >= ", plan), plan
         finally:
             cursor.execute("SET enable_seqscan = on")
