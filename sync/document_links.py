@@ -1,8 +1,8 @@
 """Where a person opens an order's ERP document: a page of the ERP's own web interface.
 
 Only where one address reaches the document from what the connection knows. Today these are the
-sandbox ERPs' read-only document pages (the demo's SYSPRO and Business Central); for the others
-the Orders view shows the document number without a link."""
+sandbox ERPs' read-only document pages (the demo's SYSPRO, Business Central and MYOB); for the
+others, and for the real ERPs, the Orders view shows the document number without a link."""
 
 from urllib.parse import quote
 
@@ -11,7 +11,8 @@ from django.conf import settings
 from sync.models import SyncJob
 
 SYSPRO_SANDBOX = "/sandbox/syspro/"
-BC_SANDBOX = "/sandbox/business_central"
+BC_SANDBOX = "/sandbox/bc/"
+MYOB_SANDBOX = "/sandbox/myob/"
 
 
 def document_link(job: SyncJob) -> str | None:
@@ -33,7 +34,7 @@ def _syspro(job: SyncJob) -> str | None:
 
 def _business_central(job: SyncJob) -> str | None:
     values = job.connection.erp_settings or {}
-    api = str(getattr(settings, "BC_API_URL", "") or "")
+    api = str(getattr(settings, "BC_API_URL", "") or "").rstrip("/") + "/"
     company = str(values.get("company_id") or "").strip()
     if BC_SANDBOX not in api or not company:
         return None
@@ -42,9 +43,16 @@ def _business_central(job: SyncJob) -> str | None:
         values.get("document", "sales_invoice") == "sales_invoice"
     )
     entity_set = "salesInvoices" if invoice else "salesOrders"
-    return (
-        f"{base}{BC_SANDBOX}/document/{quote(company)}/{entity_set}/{quote(job.erp_document_id)}/"
-    )
+    return f"{base}{BC_SANDBOX}document/{quote(company)}/{entity_set}/{quote(job.erp_document_id)}/"
 
 
-BUILDERS = {"syspro": _syspro, "business_central": _business_central}
+def _myob(job: SyncJob) -> str | None:
+    api = str(getattr(settings, "MYOB_API_URL", "") or "")
+    business = str((job.connection.erp_settings or {}).get("business_id") or "").strip()
+    if MYOB_SANDBOX not in api or not business:
+        return None
+    base = api.split(MYOB_SANDBOX)[0]
+    return f"{base}{MYOB_SANDBOX}document/{quote(business)}/{quote(job.erp_document_id)}/"
+
+
+BUILDERS = {"syspro": _syspro, "business_central": _business_central, "myob": _myob}

@@ -164,12 +164,15 @@ def test_an_owner_replays_from_the_order_page_and_comes_back_to_it(client, owner
 @pytest.mark.django_db
 def test_most_recent_activity_first_and_a_retry_says_when(client, owner, active, orders):
     ledgered, failed, _ = orders
-    later = timezone.now() + timedelta(minutes=20)
+    oldest = SyncJobFactory(connection=active, source_id="1045", state=JobState.SUCCEEDED)
+    now, later = timezone.now(), timezone.now() + timedelta(minutes=20)
     SyncJob.objects.filter(pk=ledgered.pk).update(
-        state=JobState.PENDING, next_attempt_at=later, updated_at=timezone.now()
+        state=JobState.PENDING, next_attempt_at=later, updated_at=now - timedelta(hours=1)
     )
-    SyncJob.objects.filter(pk=failed.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    SyncJob.objects.filter(pk=failed.pk).update(updated_at=now)  # a retry or replay just now
+    SyncJob.objects.filter(pk=oldest.pk).update(updated_at=now - timedelta(days=2))
     client.force_login(owner)
     html = orders_page(client)
-    assert html.index("#1042") < html.index("#1043")  # the one touched last comes first
+    # Neither by id nor by id backwards: by the last thing that happened to each order.
+    assert html.index("#1043") < html.index("#1042") < html.index("#1045")
     assert f"Waiting to retry at {timezone.localtime(later):%H:%M}" in html

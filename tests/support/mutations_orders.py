@@ -102,4 +102,24 @@ MUTATIONS: list[Mutation] = [
         replace="",
         tests=("tests/api/test_jobs.py::test_an_order_jobs_summary_is_in_the_list_and_the_detail",),
     ),
+    Mutation(
+        name="orders-myob-invoice-unlinked",
+        claim="a MYOB invoice number in the Orders view opens the sandbox MYOB's invoice page",
+        path="sync/document_links.py",
+        find='BUILDERS = {"syspro": _syspro, "business_central": _business_central, "myob": _myob}',
+        replace='BUILDERS = {"syspro": _syspro, "business_central": _business_central}',
+        tests=(
+            "tests/myob/test_document_page.py::test_an_invoice_number_opens_its_page_in_the_sandbox_myob",
+        ),
+    ),
+    Mutation(
+        name="orders-bc-link-always-invoice",
+        claim="a Business Central sales order links to the order's page, an invoice to the invoice's",
+        path="sync/document_links.py",
+        find='    entity_set = "salesInvoices" if invoice else "salesOrders"',
+        replace='    entity_set = "salesInvoices"',
+        tests=(
+            "tests/test_document_links.py::test_syspro_and_business_central_link_to_their_sandbox_pages",
+        ),
+    ),
 ]
