@@ -35,6 +35,13 @@ def message_deliver(message_id: int, *, final: bool) -> float | None:
     if message is None or message.state != State.QUEUED:
         return None
     attempts = message.attempts + 1
+    # Claim this try: a second task for the same message (one re-queued while the first still
+    # waited in the broker) finds the count moved and sends nothing.
+    claimed = AlertMessage.objects.filter(
+        pk=message.pk, state=State.QUEUED, attempts=message.attempts
+    ).update(attempts=attempts)
+    if not claimed:
+        return None
     try:
         message_send(message)
     except TransientError as exc:

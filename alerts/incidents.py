@@ -16,6 +16,7 @@ from alerts.rules import RULES, Condition, job_failed_cleared, job_failed_now
 logger = logging.getLogger(__name__)
 
 QUIET_PERIOD = timedelta(minutes=15)
+STUCK_AFTER = timedelta(minutes=10)
 Kind, State = AlertMessage.Kind, AlertMessage.State
 TOLD = (State.QUEUED, State.SENT, State.FAILED)  # the channel was (or is being) told
 
@@ -23,7 +24,7 @@ TOLD = (State.QUEUED, State.SENT, State.FAILED)  # the channel was (or is being)
 def incidents_evaluate(now=None) -> dict[str, int]:
     """The beat's pass: open what is new, clear what has cleared, send held summaries."""
     now = now or timezone.now()
-    counts = {"opened": 0, "resolved": 0, "summaries": 0}
+    counts = {"opened": 0, "resolved": 0, "summaries": 0, "requeued": 0}
     for rule, current in RULES.items():
         conditions = current(now)
         open_incidents = list(Incident.objects.filter(state=Incident.State.OPEN, rule=rule))
@@ -36,7 +37,20 @@ def incidents_evaluate(now=None) -> dict[str, int]:
         for incident in cleared:
             counts["resolved"] += incident_resolve(incident, now)
     counts["summaries"] = summaries_send(now)
+    counts["requeued"] = stuck_requeue(now)
     return counts
+
+
+def stuck_requeue(now) -> int:
+    """Messages never tried long after they were queued (the broker was away when they were
+    made, or lost the task): queued again, so an alert is late rather than lost."""
+    stuck = AlertMessage.objects.filter(
+        state=State.QUEUED, attempts=0, created_at__lt=now - STUCK_AFTER
+    ).values_list("pk", flat=True)
+    ids = list(stuck[:500])
+    for message_id in ids:
+        queue_send(message_id)
+    return len(ids)
 
 
 def jobs_failed(job_ids: list[int], now=None) -> int:
@@ -145,7 +159,10 @@ def summaries_send(now) -> int:
     """Held messages whose channel and rule are out of their quiet period: one summary each."""
     sent = 0
     pairs = (
-        AlertMessage.objects.filter(state=State.HELD).values_list("channel_id", "rule").distinct()
+        AlertMessage.objects.filter(state=State.HELD)
+        .order_by()
+        .values_list("channel_id", "rule")
+        .distinct()
     )
     for channel_id, rule in list(pairs):
         with transaction.atomic():

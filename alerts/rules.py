@@ -4,7 +4,7 @@ which open incidents of its own have cleared. Read-only; alerts/incidents.py act
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 
 from alerts.business_hours import business_hours_between, local_zone
 from alerts.models import AlertChannel, Incident, Rule
@@ -105,10 +105,14 @@ def no_orders_now(now) -> list[Condition]:
     hours = no_order_hours_by_tenant()
     if not hours:
         return []
+    newest_order = SyncJob.objects.filter(connection=OuterRef("pk"), kind=JobKind.ORDER).order_by(
+        "-created_at"
+    )
     connections = (
         Connection.objects.filter(status=ConnectionStatus.ACTIVE, tenant_id__in=hours)
         .select_related("tenant")
-        .annotate(last_order=Max("sync_jobs__created_at", filter=Q(sync_jobs__kind=JobKind.ORDER)))
+        # The newest order per connection: one index probe each (connection, kind, created_at).
+        .annotate(last_order=Subquery(newest_order.values("created_at")[:1]))
     )
     found = []
     for connection in connections:

@@ -114,4 +114,4 @@ def test_a_failed_order_is_told_once_everywhere_and_cleared_after_its_replay(
     cleared = SlackPost.objects.filter(hook=RECEIVER_HOOK).last()
     payload = Webhook(channels["webhook"].signing_secret).verify(cleared.body, cleared.headers)
     assert payload["type"] == "alert.resolved" and payload["data"]["state"] == "resolved"
-    assert incidents_evaluate() == {"opened": 0, "resolved": 0, "summaries": 0}
+    assert incidents_evaluate() == {"opened": 0, "resolved": 0, "summaries": 0, "requeued": 0}

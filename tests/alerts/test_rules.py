@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from alerts.business_hours import business_hours_between, local_zone
+from alerts.delivery import message_deliver
 from alerts.digest import digests_send
 from alerts.incidents import incidents_evaluate, jobs_failed
 from alerts.models import AlertChannel, AlertMessage, Incident
@@ -143,7 +144,7 @@ def test_the_same_failure_again_counts_but_sends_nothing(active, inbox):
     job = SyncJobFactory(connection=active, state="failed")
     assert jobs_failed([job.pk]) == 1
     SyncJob.objects.filter(pk=job.pk).update(state="pending")  # replayed: not cleared yet
-    assert incidents_evaluate() == {"opened": 0, "resolved": 0, "summaries": 0}
+    assert incidents_evaluate() == {"opened": 0, "resolved": 0, "summaries": 0, "requeued": 0}
     SyncJob.objects.filter(pk=job.pk).update(state="failed")  # and it failed the same way
     assert jobs_failed([job.pk]) == 0
     assert incidents_evaluate()["opened"] == 0
@@ -169,3 +170,21 @@ def test_the_daily_summary_counts_yesterdays_orders_documents_and_total(active, 
     [summary] = mail.outbox
     assert "4 orders → 3 ERP documents, $18,340.00; 1 needs attention" in summary.body
     assert summary.subject.startswith("[ml-connector] Daily summary for Thursday 26 November")
+
+
+@pytest.mark.django_db
+def test_a_message_the_broker_never_took_is_queued_again_and_sent_once(
+    active, inbox, django_capture_on_commit_callbacks
+):
+    message = AlertMessage.objects.create(
+        tenant=inbox.tenant, channel=inbox, kind="test", subject="Lost", body="b"
+    )
+    made = message.created_at
+    assert incidents_evaluate(made + timedelta(minutes=5))["requeued"] == 0
+    with django_capture_on_commit_callbacks() as queued:
+        assert incidents_evaluate(made + timedelta(minutes=11))["requeued"] == 1
+    assert len(queued) == 1
+    assert deliver_queued() == 1 and len(mail.outbox) == 1
+    # A second task for it (the first was only slow) finds it sent and sends nothing.
+    assert message_deliver(message.pk, final=True) is None and len(mail.outbox) == 1
+    assert incidents_evaluate(made + timedelta(minutes=30))["requeued"] == 0

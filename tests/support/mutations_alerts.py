@@ -53,6 +53,14 @@ MUTATIONS: list[Mutation] = [
         tests=(f"{RULES}::test_the_same_failure_again_counts_but_sends_nothing",),
     ),
     Mutation(
+        name="alerts-lost-message-stays-lost",
+        claim="a message the broker never took is queued again by the minute's check",
+        path="alerts/incidents.py",
+        find='    counts["requeued"] = stuck_requeue(now)',
+        replace='    counts["requeued"] = 0',
+        tests=(f"{RULES}::test_a_message_the_broker_never_took_is_queued_again_and_sent_once",),
+    ),
+    Mutation(
         name="alerts-no-quiet-period",
         claim="at most one message per channel and rule every 15 minutes, the rest summarised",
         path="alerts/incidents.py",
