@@ -30,8 +30,10 @@ def state(page, step: str) -> str:
 def test_walking_the_set_up_steps(live_server, browser_page, owner, tenant, request, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     store, connection = FakeErpKit(request).connect(tenant, "setupbrowser")
-    for items in ([("TENT-2P", 1)], [("MUG-STEEL", 2)], [("PACK-30L", 1)], [("TENT-2P", 3)]):
+    for items in ([("TENT-2P", 1)], [("MUG-STEEL", 2)], [("PACK-30L", 1)]):
         place_test_order(store, items=items, customer=store.customers.first())
+    # The newest is cancelled: a status not ticked, so the dry-run says it would not be sent.
+    place_test_order(store, items=[("TENT-2P", 3)], customer=store.customers.first(), status_id=5)
     page = browser_page
     browser.sign_in(page, live_server, owner)
     page.goto(live_server.url + reverse("admin:tenants_connection_setup", args=[connection.pk]))
@@ -50,8 +52,9 @@ def test_walking_the_set_up_steps(live_server, browser_page, owner, tenant, requ
     page.wait_for_load_state()
     orders = page.locator(".dry-run-order")
     assert orders.count() == 3
-    assert "Sales invoice" in orders.first.inner_text()
-    assert page.locator(".dry-run-lines").count() == 3
+    assert "Not sent: its status 'Cancelled' is not ticked" in orders.first.inner_text()
+    assert "Sales invoice" in orders.nth(1).inner_text()
+    assert page.locator(".dry-run-lines").count() == 2
     browser.screenshots(page, "setup-dry-run")
     narrow_enough(page)
 

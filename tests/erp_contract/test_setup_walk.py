@@ -58,6 +58,7 @@ def test_the_set_up_steps_from_fresh_to_active(kit, walk, client):
     page = client.post(url, {"action": "dry_run"}).content.decode()
     calls = ApiCall.objects.order_by("id")[before:]
     assert {(call.system, call.method) for call in calls} == {("bigcommerce", "GET")}
+    assert len(calls) == 7  # the order list, then each order with its lines and its customer
     shown = re.findall(r'class="dry-run-order[^"]*" data-order="(\d+)"', page)
     newest = placed[::-1][:3]
     assert shown == [str(order.pk) for order in newest]

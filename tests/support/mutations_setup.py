@@ -13,6 +13,7 @@ PREVIEW = (
 AVAILABILITY = "tests/test_erp_availability.py"
 WALK = "tests/erp_contract/test_setup_walk.py::test_the_set_up_steps_from_fresh_to_active"
 GUIDE = "tests/test_setup_guide.py"
+BROWSER = "tests/test_setup_browser.py::test_walking_the_set_up_steps"
 
 MUTATIONS: list[Mutation] = [
     Mutation(
@@ -145,5 +146,13 @@ MUTATIONS: list[Mutation] = [
         tests=(
             f"{GUIDE}::test_a_store_that_cannot_be_read_and_an_erp_not_signed_in_need_attention",
         ),
+    ),
+    Mutation(
+        name="setup-dry-run-ignores-the-status-ticks",
+        claim="the dry-run says an order in an unticked status would not be sent",
+        path="tenants/setup_dry_run.py",
+        find="    if order.status_id not in connection.sync_status_ids:",
+        replace="    if False:",
+        tests=(BROWSER,),
     ),
 ]
