@@ -59,3 +59,22 @@ def test_add_a_slack_channel_send_a_test_and_read_the_incidents(
     page.wait_for_selector("text=Held for the next summary")
     browser.screenshots(page, "alerts-incident")
     narrow_enough(page)
+
+
+def test_a_signed_webhook_channel_shows_its_secret_once(live_server, browser_page, owner, tenant):
+    page = browser_page
+    browser.sign_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/admin/alerts/alertchannel/add/")
+    page.fill("input[name=name]", "Our ERP bridge")
+    page.select_option("select[name=kind]", "webhook")
+    page.fill("input[name=url]", f"{live_server.url}/sandbox/slack/hooks/acme-erp")
+    page.click("button[name=_save]")
+    secret = AlertChannel.objects.get().signing_secret
+    assert page.input_value("#signing-secret") == secret
+    browser.screenshots(page, "alerts-signing-secret")
+    narrow_enough(page)
+    page.click("#secret-copied")
+    page.wait_for_selector("#send-test-message")
+    assert secret not in page.content()
+    page.click("#send-test-message")
+    page.wait_for_selector("text=Test message sent to Our ERP bridge.")
