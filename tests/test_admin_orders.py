@@ -12,6 +12,8 @@ from django.utils import timezone
 from sync.models import JobState, SyncAttempt, SyncJob
 from tests.factories import ApiCallFactory, InboundEventFactory, SyncJobFactory
 
+pytestmark = pytest.mark.embedded  # the Orders view on PostgreSQL and on SQLite
+
 LIST = "admin:sync_orderjob_changelist"
 
 

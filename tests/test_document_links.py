@@ -8,6 +8,8 @@ from sandbox.syspro.pages import document_path as syspro_document_path
 from sync.document_links import document_link
 from tests.factories import ConnectionFactory, SyncJobFactory
 
+pytestmark = pytest.mark.embedded
+
 BASE = "http://127.0.0.1:8000"
 
 
