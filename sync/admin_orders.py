@@ -4,11 +4,13 @@ and the document's lines. Read-only; the one write is Replay, for a write role i
 tenant (the same view as the Jobs page's)."""
 
 from django.contrib import admin
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Exists, OuterRef, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from unfold.contrib.filters.admin import RangeDateFilter
+from unfold.utils import parse_date_str
 
 from connectors.registry import ERP_KINDS
 from sync.admin import SyncJobAdmin
@@ -56,11 +58,24 @@ class ConnectionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PlacedFilter(RangeDateFilter):
+    """Placed between two days, both included: `placed_at` is a time, so the range compares its
+    date (a plain range would stop at midnight starting the last day and leave that day out)."""
+
+    def queryset(self, request, queryset):
+        bounds = {"gte": f"{self.parameter_name}_from", "lte": f"{self.parameter_name}_to"}
+        for lookup, key in bounds.items():
+            value = self.used_parameters.get(key)
+            if value not in EMPTY_VALUES and isinstance(value, str):
+                queryset = queryset.filter(**{f"placed_at__date__{lookup}": parse_date_str(value)})
+        return queryset
+
+
 @admin.register(OrderJob)
 class OrderJobAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
     list_display = ["order_number", "placed", "customer", "total", "state_words", "document"]
     list_display_links = ["order_number"]
-    list_filter = [OrderStateFilter, ConnectionFilter, ("placed_at", RangeDateFilter)]
+    list_filter = [OrderStateFilter, ConnectionFilter, ("placed_at", PlacedFilter)]
     list_filter_submit = True
     list_select_related = ["connection"]
     search_help_text = "Order number, customer e-mail, SKU or error text"

@@ -104,6 +104,12 @@ def test_filters_by_state_and_connection_keep_to_the_tenant(
     html = orders_page(client, connection=other_connection.pk)
     assert "#1044" not in html and "Globex" not in html
     assert "#1042" in orders_page(client, connection=connection.pk)
+    # Placed between two days, the last one included (#1042 was placed today).
+    today = timezone.localdate()
+    html = orders_page(client, placed_at_from=f"{today:%Y-%m-%d}", placed_at_to=f"{today:%Y-%m-%d}")
+    assert "#1042" in html and "#1043" not in html
+    yesterday = f"{today - timedelta(days=1):%Y-%m-%d}"
+    assert "#1042" not in orders_page(client, placed_at_from=yesterday, placed_at_to=yesterday)
 
 
 @pytest.mark.django_db

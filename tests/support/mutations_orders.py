@@ -122,4 +122,12 @@ MUTATIONS: list[Mutation] = [
             "tests/test_document_links.py::test_syspro_and_business_central_link_to_their_sandbox_pages",
         ),
     ),
+    Mutation(
+        name="orders-date-range-drops-last-day",
+        claim="the Orders date filter includes orders placed on its last day",
+        path="sync/admin_orders.py",
+        find='                queryset = queryset.filter(**{f"placed_at__date__{lookup}": parse_date_str(value)})',
+        replace='                queryset = queryset.filter(**{f"placed_at__{lookup}": parse_date_str(value)})',
+        tests=(f"{ADMIN}::test_filters_by_state_and_connection_keep_to_the_tenant",),
+    ),
 ]
