@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from unfold.widgets import INPUT_CLASSES, UnfoldAdminSelectWidget
 
 from reconciliation.export import findings_csv
 from reconciliation.models import FindingKind, ReconciliationFinding, ReconciliationRun
@@ -28,10 +29,15 @@ from tenants.models import Connection
 MAX_DAYS = 366
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": " ".join(INPUT_CLASSES)})
+
+
 class StartForm(forms.Form):
-    connection = forms.ModelChoiceField(queryset=Connection.objects.none(), label="Connection")
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    connection = forms.ModelChoiceField(
+        queryset=Connection.objects.none(), label="Connection", widget=UnfoldAdminSelectWidget
+    )
+    start = forms.DateField(label="From", widget=DATE_INPUT)
+    end = forms.DateField(label="To (inclusive)", widget=DATE_INPUT)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
