@@ -31,7 +31,10 @@ class AlertChannelAdmin(ScopedModelAdmin):
     readonly_fields = ["saved_address", "signing_secret_note"]
 
     def get_fieldsets(self, request, obj=None):
-        where = ["kind", "email_addresses", "url"]
+        # Read-only pages show a field's stored value: the hook address (a credential) is only
+        # ever an empty box to type a new one into, for those who may change it.
+        writes = self.has_change_permission(request, obj)
+        where = ["kind", "email_addresses"] + (["url"] if writes else [])
         if obj is not None:
             where += ["saved_address"] + (
                 ["signing_secret_note"] if obj.kind == AlertChannel.Kind.WEBHOOK else []

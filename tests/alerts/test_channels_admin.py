@@ -110,11 +110,16 @@ def test_a_viewer_cannot_add_change_or_test_and_another_tenant_sees_nothing(
     channel = AlertChannel.objects.create(
         tenant=tenant, name="Accounts", kind="email", email_addresses="accounts@acme.test"
     )
+    slack = AlertChannel.objects.create(
+        tenant=tenant, name="Slack", kind="slack", url=f"https://hooks.slack.com/{SLACK_HOOK}"
+    )
     client.force_login(member)
     assert client.get(reverse("admin:alerts_alertchannel_add")).status_code == 403
     assert client.post(send_test_url(channel)).status_code == 404
     page = client.get(change_url(channel)).content.decode()
     assert "send-test-message" not in page
+    page = client.get(change_url(slack)).content.decode()  # read-only: the address stays hidden
+    assert SLACK_SECRET not in page and "hooks.slack.com/… (the rest is hidden)" in page
     client.force_login(outsider)
     assert client.post(send_test_url(channel)).status_code == 404
     assert client.get(change_url(channel)).status_code == 404

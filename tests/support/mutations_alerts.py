@@ -134,6 +134,16 @@ MUTATIONS: list[Mutation] = [
         ),
     ),
     Mutation(
+        name="alerts-viewer-reads-slack-address",
+        claim="a viewer's read-only channel page never shows the Slack hook's address",
+        path="alerts/admin.py",
+        find='        where = ["kind", "email_addresses"] + (["url"] if writes else [])',
+        replace='        where = ["kind", "email_addresses", "url"]',
+        tests=(
+            f"{ADMIN}::test_a_viewer_cannot_add_change_or_test_and_another_tenant_sees_nothing",
+        ),
+    ),
+    Mutation(
         name="alerts-viewer-can-send-test",
         claim="only a write role in the channel's tenant sends a test message",
         path="alerts/admin.py",
