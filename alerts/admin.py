@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 
@@ -15,6 +15,7 @@ from alerts.models import AlertChannel, AlertMessage, Incident
 from alerts.services import channel_test
 from tenants.admin import ReadOnlyRecordAdminMixin, ScopedModelAdmin
 
+RECENT = 10
 RULE_FIELDS = [
     "on_job_failed", "on_no_orders", "no_orders_hours", "on_reconnect", "on_webhooks_off",
     "on_catalog_held", "daily_digest",
@@ -28,7 +29,7 @@ class AlertChannelAdmin(ScopedModelAdmin):
     list_filter = ["kind", "active"]
     search_fields = ["name"]
     change_form_template = "admin/alerts/alertchannel/change_form.html"
-    readonly_fields = ["saved_address", "signing_secret_note"]
+    readonly_fields = ["saved_address", "signing_secret_note", "recent_messages"]
 
     def get_fieldsets(self, request, obj=None):
         # Read-only pages show a field's stored value: the hook address (a credential) is only
@@ -50,7 +51,28 @@ class AlertChannelAdmin(ScopedModelAdmin):
                     "At most one message of a kind every 15 minutes: more are sent together.",
                 },
             ),
+            *([("Sent lately", {"fields": ["recent_messages"]})] if obj is not None else []),
         ]
+
+    @admin.display(description="Last 10 messages")
+    def recent_messages(self, obj):
+        latest = obj.messages.order_by("-created_at", "-id")[:RECENT]
+        if not latest:
+            return "None yet"
+        return format_html_join(
+            "",
+            '<div class="recent-message">{} UTC — {} — <strong>{}</strong>: {}{}</div>',
+            (
+                (
+                    f"{m.created_at:%Y-%m-%d %H:%M}",
+                    m.get_kind_display(),
+                    m.get_state_display(),
+                    m.subject,
+                    f" ({m.error})" if m.error else "",
+                )
+                for m in latest
+            ),
+        )
 
     @admin.display(description="Sends")
     def rules_on(self, obj):

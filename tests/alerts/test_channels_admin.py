@@ -60,6 +60,7 @@ def test_a_refused_send_is_a_plain_error_and_only_a_passing_fault_is_retried(
     client.force_login(owner)
     page = client.post(send_test_url(slack), follow=True).content.decode()
     assert "could not be sent to Slack #orders: HTTP 404: no_service" in page
+    assert "<strong>Could not be sent</strong>: Test message from ml-connector (HTTP 404" in page
     assert AlertMessage.objects.get().state == AlertMessage.State.FAILED
     fault.status, fault.body = 500, "rollup_error"
     fault.save()
