@@ -10,6 +10,7 @@ from audit.apis import ApiCallViewSet
 from config.api_docs import RedocView, SwaggerUiView
 from config.api_errors import error_body
 from sync.apis import BulkRunViewSet, SyncJobViewSet
+from sync.failure_apis import FailureGroupViewSet
 from tenants.apis import ConnectionViewSet
 from webhooks.apis import InboundEventViewSet
 
@@ -24,6 +25,7 @@ router.register("events", InboundEventViewSet, basename="event")
 router.register("jobs", SyncJobViewSet, basename="job")
 router.register("calls", ApiCallViewSet, basename="call")
 router.register("runs", BulkRunViewSet, basename="run")
+router.register("failures", FailureGroupViewSet, basename="failure")
 
 
 @csrf_exempt  # it changes nothing; a POST to a mistyped path is a 404, not a CSRF 403

@@ -56,42 +56,42 @@ CAUSES: dict[str, Cause] = {
             SKU_UNMAPPED,
             "SKU {subject} has no item in {erp}",
             "Create an item with number {subject} in {erp} (or point the connection's setting "
-            "for SKUs without an item at an account), then fix and replay.",
+            "for SKUs without an item at an account), then press Fix and replay.",
             ERP_MAPPINGS,
             "An order line has no SKU, so no {erp} item matches it",
         ),
         Cause(
             ACCOUNT_UNMAPPED,
             "Account {subject} is not in {erp}",
-            "Choose an account that exists in {erp} in the connection's mappings, then fix "
-            "and replay.",
+            "Choose an account that exists in {erp} in the connection's mappings, then press "
+            "Fix and replay.",
             ERP_MAPPINGS,
         ),
         Cause(
             TAX_CODE_UNMAPPED,
             "Tax code {subject} is not in {erp}",
-            "Choose a tax code that exists in {erp} in the connection's mappings, then fix and "
+            "Choose a tax code that exists in {erp} in the connection's mappings, then press Fix and "
             "replay.",
             ERP_MAPPINGS,
         ),
         Cause(
             SETTING_INVALID,
             "The setting '{subject}' does not match {erp}",
-            "Change '{subject}' in the connection's {erp} settings, then fix and replay.",
+            "Change '{subject}' in the connection's {erp} settings, then press Fix and replay.",
             ERP_MAPPINGS,
         ),
         Cause(
             CUSTOMER_INVALID,
             "Customer {subject} cannot be used in {erp}",
             "Correct the customer in {erp} or in the store (the message on each order says "
-            "what is wrong), then fix and replay.",
+            "what is wrong), then press Fix and replay.",
             IN_THE_ERP,
             "{erp} refused a customer",
         ),
         Cause(
             RECONNECT_REQUIRED,
             "{erp} needs you to sign in again",
-            "Sign in to {erp} again from the connection's page; the orders wait, then fix and "
+            "Sign in to {erp} again from the connection's page; the orders wait, then press Fix and "
             "replay.",
             RECONNECT,
         ),
@@ -99,7 +99,7 @@ CAUSES: dict[str, Cause] = {
             ERP_VALIDATION,
             "{erp} refused the document for {subject}",
             "Read {erp}'s reason on one of the orders, correct the record or setting it names, "
-            "then fix and replay.",
+            "then press Fix and replay.",
             CONNECTION,
             "{erp} refused the document",
         ),
@@ -113,7 +113,7 @@ CAUSES: dict[str, Cause] = {
         Cause(
             PERMISSION_DENIED,
             "{erp} refused access to {subject}",
-            "Give the user the connection signs in as the rights {erp} asks for, then fix and "
+            "Give the user the connection signs in as the rights {erp} asks for, then press Fix and "
             "replay.",
             IN_THE_ERP,
             "{erp} refused access",

@@ -1,6 +1,7 @@
 """Failed orders grouped by what a person must fix: per connection, cause code and the record at
 fault ("SKU HAMMOCK-1 has no item in MYOB Business — 3 orders"), counted in the database."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ class FailureGroup:
     subject: str
     count: int
     latest: datetime | None
+    example_job_id: int  # the group's newest failed order, to read the ERP's full reason
     cause: Cause
     can_write: bool  # the user holds a write role in the connection's tenant
 
@@ -41,19 +43,17 @@ def failed_orders(user):
     return jobs if user.is_superuser else jobs.filter(tenant_id__in=tenant_ids_for(user))
 
 
-def failure_groups(user, *, connection_id=None) -> list[FailureGroup]:
-    """The user's failed orders grouped by (connection, cause, subject), largest group first: one
-    aggregate query, plus one for the groups' connections."""
-    jobs = failed_orders(user)
-    if connection_id:
-        jobs = jobs.filter(connection_id=connection_id)
+def failure_groups(jobs, *, can_write: Callable[[int], bool]) -> list[FailureGroup]:
+    """The failed orders among `jobs` (already scoped to what the person may read) grouped by
+    (connection, cause, subject), largest group first: one aggregate query, plus one for the
+    groups' connections. `can_write(tenant_id)`: may the person replay there."""
     rows = list(
-        jobs.values("connection_id", "error_cause", "error_subject")
-        .annotate(count=Count("id"), latest=Max("finished_at"))
+        jobs.filter(kind=JobKind.ORDER, state=JobState.FAILED)
+        .values("connection_id", "error_cause", "error_subject")
+        .annotate(count=Count("id"), latest=Max("finished_at"), example=Max("id"))
         .order_by("-count", "-latest", "error_cause", "error_subject")
     )
     connections = Connection.objects.in_bulk({row["connection_id"] for row in rows})
-    writable = None if user.is_superuser else set(tenant_ids_for(user, WRITE_ROLES))
     groups = []
     for row in rows:
         connection = connections[row["connection_id"]]
@@ -64,11 +64,23 @@ def failure_groups(user, *, connection_id=None) -> list[FailureGroup]:
                 subject=row["error_subject"],
                 count=row["count"],
                 latest=row["latest"],
+                example_job_id=row["example"],
                 cause=cause_of(row["error_cause"]),
-                can_write=writable is None or connection.tenant_id in writable,
+                can_write=can_write(connection.tenant_id),
             )
         )
     return groups
+
+
+def failure_groups_for(user, *, connection_id=None) -> list[FailureGroup]:
+    """The groups of the admin's page: the user's tenants, optionally one connection."""
+    jobs = failed_orders(user)
+    if connection_id:
+        jobs = jobs.filter(connection_id=connection_id)
+    writable = set(tenant_ids_for(user, WRITE_ROLES))
+    return failure_groups(
+        jobs, can_write=lambda tenant_id: user.is_superuser or tenant_id in writable
+    )
 
 
 def group_jobs(user, *, connection_id, code: str, subject: str):

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from sync.failures import failure_groups, group_jobs
+from sync.failures import failure_groups_for, group_jobs
 from sync.replay import bulk_replay_start
 from tenants.selectors import connections_visible_to
 
@@ -44,7 +44,7 @@ def failures_view(request):
         connection = connections_visible_to(request.user).filter(pk=connection_id).first()
         if connection is None:
             raise Http404("No such connection.")
-    groups = failure_groups(request.user, connection_id=connection_id)
+    groups = failure_groups_for(request.user, connection_id=connection_id)
     context = {
         **admin.site.each_context(request),
         "title": "Failed orders by cause",

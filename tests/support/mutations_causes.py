@@ -101,8 +101,8 @@ MUTATIONS: list[Mutation] = [
         name="causes-groups-ignore-the-subject",
         claim="failures group by connection, cause and subject (one SKU, one group)",
         path="sync/failures.py",
-        find='        jobs.values("connection_id", "error_cause", "error_subject")',
-        replace='        jobs.values("connection_id", "error_cause")',
+        find='        .values("connection_id", "error_cause", "error_subject")',
+        replace='        .values("connection_id", "error_cause")',
         tests=(f"{PAGE}::test_groups_by_connection_cause_and_subject_counted_in_one_query",),
     ),
     Mutation(
@@ -140,5 +140,23 @@ MUTATIONS: list[Mutation] = [
         find="    run = bulk_replay_start(jobs=jobs, tenant_id=tenant_id, user=request.user)",
         replace="    run = bulk_replay_start(jobs=jobs.none(), tenant_id=tenant_id, user=request.user)",
         tests=(REAL_GROUPS,),
+    ),
+    Mutation(
+        name="causes-api-unscoped",
+        claim="/api/v1/failures/ never shows another tenant's groups",
+        path="sync/failure_apis.py",
+        find="        return job_list(scope=scope)",
+        replace="        return SyncJob.objects.all()",
+        tests=("tests/api/test_failures.py::test_an_outsider_gets_none_of_another_tenants_groups",),
+    ),
+    Mutation(
+        name="causes-api-viewer-may-replay",
+        claim="/api/v1/failures/ tells a viewer the group cannot be replayed by them",
+        path="sync/failure_apis.py",
+        find="        groups = failure_groups(jobs, can_write=self.scope.can_write)",
+        replace="        groups = failure_groups(jobs, can_write=lambda tenant_id: True)",
+        tests=(
+            "tests/api/test_failures.py::test_a_viewer_reads_the_groups_but_may_not_replay_them",
+        ),
     ),
 ]
