@@ -16,6 +16,8 @@ from catalog.models import CatalogPush, PushState
 from tenants.models import ConnectionStatus
 
 ERP_WINDOW = timedelta(hours=1)  # an ERP call older than this says nothing about today
+# The connection's credentials, left unread: the lights need none of them.
+SECRETS = ("bc_access_token", "bc_client_secret", "webhook_secret", "erp_secrets")
 MAX_CONNECTIONS = 50  # the dashboard lists this many; the Connections page has them all
 
 
@@ -37,6 +39,7 @@ def connections_with_health(connections, now: datetime):
     )
     return (
         connections.select_related("tenant", "catalog_settings")
+        .defer(*SECRETS)  # never decrypted for a page that shows none of them
         .prefetch_related("tokens")
         .annotate(
             erp_status=Subquery(erp_calls.values("status_code")[:1]),

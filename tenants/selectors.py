@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from audit.redaction import collect_secret_values
 from tenants.models import WRITE_ROLES, Connection, Membership, Role
+from tenants.request_memo import remembered
 from webhooks.destination import webhook_destination
 
 
@@ -11,10 +12,15 @@ def tenant_ids_for(user, roles: Iterable[str] | None = None) -> list[int]:
     """Tenants the user belongs to (with one of `roles`, when given)."""
     if not user.is_authenticated:
         return []
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return list(memberships.values_list("tenant_id", flat=True))
+    wanted = None if roles is None else tuple(sorted(roles))
+
+    def query() -> list[int]:
+        memberships = Membership.objects.filter(user=user)
+        if wanted is not None:
+            memberships = memberships.filter(role__in=wanted)
+        return list(memberships.values_list("tenant_id", flat=True))
+
+    return remembered((user.pk, wanted), query)  # once per request (tenants/request_memo.py)
 
 
 def role_for(user, tenant_id: int) -> Role | None:

@@ -234,6 +234,8 @@ def test_a_signed_in_person_without_a_tenant_gets_a_plain_sentence(client):
     client.force_login(lonely)
     html = client.get(HOME).content.decode()
     assert 'id="dashboard-empty"' in html and "not a member of any company" in html
+    for page in ("tenants_connection", "sync_syncjob", "audit_apicall"):
+        assert reverse(f"admin:{page}_changelist") not in html, page  # no links to dead ends
     assert not Membership.objects.filter(user=lonely).exists() and Role.OWNER
 
 

@@ -135,12 +135,14 @@ MUTATIONS: list[Mutation] = [
         tests=(T + "test_health_lights_say_what_is_wrong_in_plain_words",),
     ),
     Mutation(
-        name="dash-sidebar-shows-platform-pages",
-        claim="tenant users' sidebar never links platform pages (people, groups)",
+        name="dash-sidebar-links-pages-to-outsiders",
+        claim="a person in no tenant gets no links to tenant pages in the sidebar",
         path="config/admin_navigation.py",
-        find="    return model_admin.has_module_permission(request) and model_admin.has_view_permission(request)",
-        replace="    return True",
-        tests=(T + "test_the_sidebar_names_pages_for_what_people_do_and_hides_platform_pages",),
+        find="    if isinstance(model_admin, TenantScopedAdminMixin):  # its own check, without a query\n"
+        "        return member",
+        replace="    if isinstance(model_admin, TenantScopedAdminMixin):  # its own check, without a query\n"
+        "        return True",
+        tests=(T + "test_a_signed_in_person_without_a_tenant_gets_a_plain_sentence",),
     ),
     Mutation(
         name="dash-connection-page-without-link",
