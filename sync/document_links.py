@@ -1,10 +1,11 @@
 """Where a person opens an order's ERP document: a page of the ERP's own web interface.
 
 Only where one address reaches the document from what the connection knows. Today these are the
-sandbox ERPs' read-only document pages (the demo's SYSPRO, Business Central and MYOB); for the
-others, and for the real ERPs, the Orders view shows the document number without a link."""
+sandbox ERPs' read-only document pages (the demo's SYSPRO, Business Central and MYOB) and
+Acumatica's own record address (real and sandbox); for the others (Exact Online, and the real
+SYSPRO, Business Central and MYOB) the Orders view shows the document number without a link."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
@@ -55,4 +56,21 @@ def _myob(job: SyncJob) -> str | None:
     return f"{base}{MYOB_SANDBOX}document/{quote(business)}/{quote(job.erp_document_id)}/"
 
 
-BUILDERS = {"syspro": _syspro, "business_central": _business_central, "myob": _myob}
+def _acumatica(job: SyncJob) -> str | None:
+    """Acumatica's own address for a form at one record (Main?ScreenId=…&<keys>), on the real
+    instance and on the sandbox alike; not yet checked against a live instance. The number is
+    "SO 000123" (and ", invoice …" once invoiced): the sales order's type and number."""
+    values = job.connection.erp_settings or {}
+    instance = str(values.get("instance_url") or "").rstrip("/")
+    parts = job.erp_document_number.split(",")[0].split()
+    if not instance or len(parts) != 2:
+        return None
+    query = {"CompanyID": values.get("tenant") or "", "ScreenId": "SO301000",
+             "OrderType": parts[0], "OrderNbr": parts[1]}  # fmt: skip
+    return f"{instance}/Main?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+BUILDERS = {
+    "syspro": _syspro, "business_central": _business_central, "myob": _myob,
+    "acumatica": _acumatica,
+}  # fmt: skip

@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from sandbox.acumatica import views
+from sandbox.acumatica import pages, views
 
 VERSION = r"(?P<endpoint>[A-Za-z]+)/(?P<version>\d+\.\d+\.\d+)"
 
 urlpatterns = [
+    path("<slug:instance>/Main", pages.screen, name="sandbox-acumatica-screen"),
     path("<slug:instance>/entity", views.endpoints, name="sandbox-acumatica-endpoints"),
     path("<slug:instance>/entity/auth/login", views.login, name="sandbox-acumatica-login"),
     path("<slug:instance>/entity/auth/logout", views.logout, name="sandbox-acumatica-logout"),

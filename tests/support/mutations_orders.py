@@ -106,8 +106,8 @@ MUTATIONS: list[Mutation] = [
         name="orders-myob-invoice-unlinked",
         claim="a MYOB invoice number in the Orders view opens the sandbox MYOB's invoice page",
         path="sync/document_links.py",
-        find='BUILDERS = {"syspro": _syspro, "business_central": _business_central, "myob": _myob}',
-        replace='BUILDERS = {"syspro": _syspro, "business_central": _business_central}',
+        find='"business_central": _business_central, "myob": _myob,',
+        replace='"business_central": _business_central,',
         tests=(
             "tests/myob/test_document_page.py::test_an_invoice_number_opens_its_page_in_the_sandbox_myob",
         ),
@@ -129,5 +129,15 @@ MUTATIONS: list[Mutation] = [
         find='                queryset = queryset.filter(**{f"placed_at__date__{lookup}": parse_date_str(value)})',
         replace='                queryset = queryset.filter(**{f"placed_at__{lookup}": parse_date_str(value)})',
         tests=(f"{ADMIN}::test_filters_by_state_and_connection_keep_to_the_tenant",),
+    ),
+    Mutation(
+        name="orders-acumatica-order-unlinked",
+        claim="an Acumatica sales order number opens Acumatica's record address (the sandbox's page)",
+        path="sync/document_links.py",
+        find='    "acumatica": _acumatica,\n',
+        replace="",
+        tests=(
+            "tests/acumatica/test_document_page.py::test_a_sales_order_number_opens_its_page_in_the_sandbox_acumatica",
+        ),
     ),
 ]
