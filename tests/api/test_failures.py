@@ -8,7 +8,7 @@ from connectors.causes import SKU_UNMAPPED
 from sync.models import JobState
 from tests.factories import SyncJobFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]  # on PostgreSQL and on SQLite
 
 URL = "api:failure-list"
 

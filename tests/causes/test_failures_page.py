@@ -15,7 +15,7 @@ from sync.failures import failure_groups_for
 from sync.models import BulkRun, JobKind, JobState
 from tests.factories import ConnectionFactory, SyncJobFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]  # on PostgreSQL and on SQLite
 
 PAGE = "admin:sync_failures"
 REPLAY = "admin:sync_failures_replay"
@@ -130,3 +130,18 @@ def test_fix_and_replay_touches_only_the_groups_orders(
     gone = {**group, "subject": "NO-SUCH-SKU"}
     assert client.post(reverse(REPLAY), gone).status_code == 404
     assert BulkRun.objects.count() == 1
+
+
+def test_see_the_orders_opens_the_orders_list_on_the_groups_orders(client, owner, failures):
+    hammock, _ = failures
+    client.force_login(owner)
+    page = client.get(reverse(PAGE)).content.decode()
+    link = (
+        re.search(r'href="([^"]*)" class="[^"]*failure-orders', page).group(1).replace("&amp;", "&")
+    )
+    assert link.startswith(reverse("admin:sync_orderjob_changelist"))
+    assert "q=HAMMOCK-1" in link and "state=failed" in link
+    listed = client.get(link)
+    assert listed.status_code == 200
+    shown = {job.pk for job in listed.context["cl"].result_list}
+    assert shown == {job.pk for job in hammock}
