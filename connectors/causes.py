@@ -112,11 +112,11 @@ CAUSES: dict[str, Cause] = {
         ),
         Cause(
             PERMISSION_DENIED,
-            "{erp} refused access to {subject}",
-            "Give the user the connection signs in as the rights {erp} asks for, then press Fix and "
-            "replay.",
-            IN_THE_ERP,
-            "{erp} refused access",
+            "Access to {subject} was refused",
+            "Give the account ml-connector signs in with (in the store or in {erp}) the rights "
+            "the message on each order names, then press Fix and replay.",
+            CONNECTION,
+            "The store or {erp} refused ml-connector access",
         ),
         Cause(
             ERP_UNAVAILABLE,
