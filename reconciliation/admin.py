@@ -1,6 +1,8 @@
 """Reconciliations in the admin: the list, the month-end report of each, starting one, and the
 one-click fixes on its findings. Every write checks the write role in the run's tenant."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -13,9 +15,11 @@ from django.views.decorators.http import require_POST
 from unfold.widgets import INPUT_CLASSES, UnfoldAdminSelectWidget
 
 from reconciliation.export import findings_csv
-from reconciliation.models import FindingKind, ReconciliationFinding, ReconciliationRun
+from reconciliation.models import FindingKind, ReconciliationRun
 from reconciliation.selectors import finding_rows, kind_counts
 from reconciliation.services import (
+    BACKFILLED,
+    REPLAYED,
     finding_backfill,
     finding_replay,
     last_month,
@@ -89,16 +93,21 @@ class ReconciliationRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
 
         return [
             path("start/", view(self.start_view), name="reconciliation_reconciliationrun_start"),
-            path("<int:pk>/csv/", view(self.csv_view), name="reconciliation_reconciliationrun_csv"),
             path(
                 "<int:pk>/backfill-missing/",
                 view(self.backfill_missing_view, post=True),
                 name="reconciliation_reconciliationrun_backfill_missing",
             ),
+            # One finding's fix; the finding is named in the form (a finding of this run only).
             path(
-                "finding/<int:pk>/<str:what>/",
-                view(self.finding_view, post=True),
-                name="reconciliation_finding_act",
+                "<int:pk>/backfill/",
+                view(partial(self.finding_view, what="backfill"), post=True),
+                name="reconciliation_reconciliationrun_backfill",
+            ),
+            path(
+                "<int:pk>/replay/",
+                view(partial(self.finding_view, what="replay"), post=True),
+                name="reconciliation_reconciliationrun_replay",
             ),
             *super().get_urls(),
         ]
@@ -116,6 +125,8 @@ class ReconciliationRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
         except ValueError:
             raise Http404 from None
         run = self._run(request, pk)
+        if request.GET.get("format") == "csv":
+            return self._csv(run)
         findings, total_findings = finding_rows(run)
         context = {
             **self.admin_site.each_context(request),
@@ -166,8 +177,7 @@ class ReconciliationRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/reconciliation/start.html", context)
 
-    def csv_view(self, request, pk):
-        run = self._run(request, pk)
+    def _csv(self, run):
         response = HttpResponse(findings_csv(run), content_type="text/csv; charset=utf-8")
         name = f"reconciliation-{run.connection.store_hash}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -191,18 +201,19 @@ class ReconciliationRunAdmin(ReadOnlyRecordAdminMixin, ScopedModelAdmin):
         return self._back(run)
 
     def finding_view(self, request, pk, what):
-        finding = get_object_or_404(
-            ReconciliationFinding.objects.select_related("run__connection"),
-            pk=pk, run__in=self.get_queryset(request),
-        )  # fmt: skip
-        if not self._has_write(request, finding.run) or what not in ("backfill", "replay"):
-            raise Http404
+        run = self._run(request, pk, write=True)
+        chosen = request.POST.get("finding", "")
+        finding = run.findings.filter(pk=chosen).first() if chosen.isdecimal() else None
+        kinds = BACKFILLED if what == "backfill" else REPLAYED
+        if finding is None or finding.kind not in kinds:
+            messages.info(request, f"Nothing to {what}: choose it on one of the findings below.")
+            return self._back(run)
         (finding_backfill if what == "backfill" else finding_replay)(finding)
         word = "backfilled" if what == "backfill" else "replayed"
         messages.success(
             request, f"Order {finding.order_id} is being {word}; its outcome shows on the order."
         )
-        return self._back(finding.run)
+        return self._back(run)
 
     def _back(self, run):
         return HttpResponseRedirect(

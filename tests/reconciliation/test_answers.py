@@ -10,7 +10,8 @@ from reconciliation.services import run_execute, run_start
 from tests.factories import ConnectionFactory
 from tests.support.scripted_server import Answer, ScriptedServer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A run works on SQLite too (the embedded mode).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 ORDER = {
     "id": 7, "status_id": 11, "status": "Awaiting Fulfillment", "total_inc_tax": "110.0000",
