@@ -106,6 +106,7 @@ def test_the_home_page_shows_only_the_tenants_own_orders(
     assert 'id="tile-failed"' in html and 'data-period="today">3<' in html
     assert 'data-period="today">7<' not in html and 'data-period="today">10<' not in html
     assert "3 need attention: review" in html
+    assert f'href="{reverse("admin:sync_failures")}"' in html  # the failures, grouped by cause
     assert "Globex store" not in html and "Acme store" in html
     assert reverse("admin:dashboard_connection", args=[other_connection.pk]) not in html
 
@@ -117,7 +118,9 @@ def test_a_viewer_sees_the_dashboard_and_another_tenants_connection_is_404(
     client.force_login(member)
     assert client.get(HOME).status_code == 200
     ours = reverse("admin:dashboard_connection", args=[connection.pk])
-    assert client.get(ours).status_code == 200
+    plant(connection, state="failed", created=timezone.now(), finished=timezone.now())
+    page = client.get(ours).content.decode()
+    assert f'href="{reverse("admin:sync_failures")}?connection={connection.pk}"' in page
     theirs = reverse("admin:dashboard_connection", args=[other_connection.pk])
     assert client.get(theirs).status_code == 404
     assert client.get(f"{HOME}?tenant={other_connection.tenant_id}").status_code == 404

@@ -169,3 +169,32 @@ MUTATIONS: list[Mutation] = [
         tests=BROWSER,
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="dash-review-ignores-the-connection",
+        claim="a connection's 'need attention: review' opens that connection's failures",
+        path="sync/dashboard_views.py",
+        find='    scope = f"connection={connection.pk}" if connection else ""',
+        replace='    scope = ""',
+        tests=(T + "test_a_viewer_sees_the_dashboard_and_another_tenants_connection_is_404",),
+    ),
+    Mutation(
+        name="dash-memo-off",
+        claim="an admin page asks for the person's memberships once per set of roles, not per model",
+        path="tenants/request_memo.py",
+        find="    if kept is None:\n        return compute()",
+        replace="    if kept is not None or kept is None:\n        return compute()",
+        tests=(
+            "tests/test_request_memo.py::test_a_page_asks_for_the_memberships_once_per_set_of_roles",
+        ),
+    ),
+    Mutation(
+        name="dash-memo-keeps-a-stale-answer",
+        claim="a membership saved during the request is seen by the rest of that request",
+        path="tenants/request_memo.py",
+        find="    if kept is not None:\n        kept.clear()",
+        replace="    pass",
+        tests=("tests/test_request_memo.py::test_a_membership_changed_during_the_request_is_seen",),
+    ),
+]
