@@ -98,7 +98,13 @@ class SyncJob(models.Model):
             models.Index(
                 fields=["tenant", "kind", "state", "finished_at"], name="job_tenant_outcome"
             ),
-            models.Index(fields=["connection", "kind", "created_at"], name="job_conn_received"),
+            # One connection's dashboard: the same two, per connection.
+            models.Index(
+                fields=["connection", "kind", "created_at", "state"], name="job_conn_received"
+            ),
+            models.Index(
+                fields=["connection", "kind", "state", "finished_at"], name="job_conn_outcome"
+            ),
             models.Index(fields=["connection", "state", "error_cause"], name="job_conn_cause"),
         ]
         constraints = [

@@ -252,7 +252,8 @@ def test_the_connection_page_links_its_dashboard(client, member, connection):
 @pytest.mark.django_db
 def test_each_tile_is_one_query_that_its_index_answers(tenant, connection):
     """PostgreSQL's plan for each tile's query, with table scans priced out (a test's table is
-    too small for the planner to prefer an index): the index of sync 0002 answers it.
+    too small for the planner to prefer an index): the indexes of sync 0002-0004 answer it, for
+    the tenant's dashboard and for one connection's.
     benchmarks/dashboard_load.py shows the plans the planner picks at 100,000 jobs."""
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
@@ -267,23 +268,27 @@ def test_each_tile_is_one_query_that_its_index_answers(tenant, connection):
     SyncJob.objects.update(created_at=models.F("finished_at"))
     with db.cursor() as cursor:
         cursor.execute("ANALYZE audit_syncjob")
-    jobs = dashboard.order_jobs(tenant_id__in=[tenant.pk])
-    with CaptureQueriesContext(db) as queries:
-        dashboard.tiles(jobs, now)
-    assert len(queries) == 4  # received, posted, failed, waiting
-    # (the index, the period's column it must bound in the index condition)
-    wanted = [
-        ("job_tenant_received", "created_at"),
-        ("job_tenant_outcome", "finished_at"),
-        ("job_tenant_outcome", "finished_at"),
+    # (scope, then per tile: the index, the period's column it must bound in the index condition)
+    scopes = [
+        ({"tenant_id__in": [tenant.pk]}, "job_tenant_received", "job_tenant_outcome"),
+        ({"connection": connection}, "job_conn_received", "job_conn_outcome"),
     ]
     with db.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            for query, (index, column) in zip(queries, wanted, strict=False):
-                cursor.execute("EXPLAIN " + query["sql"])
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-                assert re.search(rf"(Scan using|Bitmap Index Scan on) {index}\b", plan), plan
-                assert re.search(rf"Index Cond: .*\b{column} >= ", plan), plan
+            for scope, received, outcome in scopes:
+                with CaptureQueriesContext(db) as queries:
+                    dashboard.tiles(dashboard.order_jobs(**scope), now)
+                assert len(queries) == 4  # received, posted, failed, waiting
+                wanted = [
+                    (received, "created_at"),
+                    (outcome, "finished_at"),
+                    (outcome, "finished_at"),
+                ]
+                for query, (index, column) in zip(queries, wanted, strict=False):
+                    cursor.execute("EXPLAIN " + query["sql"])
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                    assert re.search(rf"(Scan using|Bitmap Index Scan on) {index}\b", plan), plan
+                    assert re.search(rf"Index Cond: .*\b{column} >= ", plan), plan
         finally:
             cursor.execute("SET enable_seqscan = on")

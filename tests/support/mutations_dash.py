@@ -172,6 +172,14 @@ MUTATIONS: list[Mutation] = [
 
 MUTATIONS += [
     Mutation(
+        name="dash-connection-outcome-index-without-time",
+        claim="one connection's posted and failed tiles are bounded by the index on when they ended",
+        path="sync/migrations/0004_dash_connection_indexes.py",
+        find="fields=['connection', 'kind', 'state', 'finished_at'], name='job_conn_outcome'",
+        replace="fields=['connection', 'kind', 'state'], name='job_conn_outcome'",
+        tests=(T + "test_each_tile_is_one_query_that_its_index_answers",),
+    ),
+    Mutation(
         name="dash-review-ignores-the-connection",
         claim="a connection's 'need attention: review' opens that connection's failures",
         path="sync/dashboard_views.py",
