@@ -5,9 +5,10 @@ from django.db import models
 
 
 class FindingKind(models.TextChoices):
+    # In the order the report lists them: what costs money first.
     MISSING = "missing", "Missing in the ERP"
-    DUPLICATE = "duplicate", "In the ERP twice"
     TOTAL = "total", "Totals differ"
+    DUPLICATE = "duplicate", "In the ERP twice"
     SKIPPED = "skipped", "Not sent (order status)"
 
 

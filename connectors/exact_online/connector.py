@@ -86,7 +86,10 @@ class ExactOnlineConnector(ApiConnector):
     def sales_documents(self, since, until):
         """The sales invoices dated in [since, until) that carry an order reference, following
         Exact's __next links (60 rows a page)."""
-        start, end = (f"datetime'{moment.date().isoformat()}'" for moment in (since, until))
+        # OData v2's datetime literal has a time part; InvoiceDate is a day at midnight.
+        start, end = (
+            f"datetime'{moment.date().isoformat()}T00:00:00'" for moment in (since, until)
+        )
         pages = self.api.pages(
             INVOICES, select="InvoiceID,InvoiceNumber,YourRef,AmountFC,Currency,InvoiceDate",
             filter=f"InvoiceDate ge {start} and InvoiceDate lt {end}",
