@@ -260,9 +260,12 @@ def test_each_tile_is_one_query_that_its_index_answers(tenant, connection):
 
     now = timezone.now()
     states = ["succeeded"] * 8 + ["failed", "pending"]
+    # Over a year and five connections, so a 30-day window of one connection is selective, as
+    # in production: the planner then has a reason to pick the index that bounds the period.
+    shops = [connection, *(ConnectionFactory(tenant=tenant) for _ in range(4))]
     SyncJob.objects.bulk_create(
-        SyncJob(connection=connection, tenant=tenant, kind="order", source_id=str(n),
-                state=states[n % 10], finished_at=now - timedelta(hours=n))
+        SyncJob(connection=shops[n % 5], tenant=tenant, kind="order", source_id=str(n),
+                state=states[n // 5 % 10], finished_at=now - timedelta(hours=3 * n))
         for n in range(3000)
     )  # fmt: skip
     SyncJob.objects.update(created_at=models.F("finished_at"))
