@@ -3,6 +3,8 @@ state in plain words, the ERP document), and each order's page as a timeline bes
 and the document's lines. Read-only; the one write is Replay, for a write role in the order's
 tenant (the same view as the Jobs page's)."""
 
+import uuid
+
 from django.contrib import admin
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Exists, OuterRef, Q
@@ -52,10 +54,12 @@ class ConnectionFilter(admin.SimpleListFilter):
         return [(str(c.pk), c.name) for c in connections]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(connection_id=int(value))
-        return queryset
+        # Connection ids are UUIDs; a malformed one filters nothing rather than failing the page.
+        try:
+            connection_id = uuid.UUID(self.value() or "")
+        except ValueError:
+            return queryset
+        return queryset.filter(connection_id=connection_id)
 
 
 class PlacedFilter(RangeDateFilter):

@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sync.models import JobState, SyncAttempt, SyncJob
-from tests.factories import ApiCallFactory, InboundEventFactory, SyncJobFactory
+from tests.factories import (
+    ApiCallFactory,
+    ConnectionFactory,
+    InboundEventFactory,
+    SyncJobFactory,
+)
 
 pytestmark = pytest.mark.embedded  # the Orders view on PostgreSQL and on SQLite
 
@@ -104,6 +109,13 @@ def test_filters_by_state_and_connection_keep_to_the_tenant(
     html = orders_page(client, connection=other_connection.pk)
     assert "#1044" not in html and "Globex" not in html
     assert "#1042" in orders_page(client, connection=connection.pk)
+    # A second store of the same tenant: the filter keeps to the connection named.
+    second = SyncJobFactory(
+        connection=ConnectionFactory(tenant=connection.tenant), source_id="2001"
+    )
+    html = orders_page(client, connection=connection.pk)
+    assert "#1042" in html and "#2001" not in html
+    assert "#2001" in orders_page(client, connection=second.connection_id)
     # Placed between two days, the last one included (#1042 was placed today).
     today = timezone.localdate()
     html = orders_page(client, placed_at_from=f"{today:%Y-%m-%d}", placed_at_to=f"{today:%Y-%m-%d}")

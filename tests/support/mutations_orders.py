@@ -140,4 +140,12 @@ MUTATIONS: list[Mutation] = [
             "tests/acumatica/test_document_page.py::test_a_sales_order_number_opens_its_page_in_the_sandbox_acumatica",
         ),
     ),
+    Mutation(
+        name="orders-connection-filter-ignored",
+        claim="the Orders list keeps to the connection named in ?connection= (a UUID)",
+        path="sync/admin_orders.py",
+        find="        return queryset.filter(connection_id=connection_id)",
+        replace="        return queryset",
+        tests=(f"{ADMIN}::test_filters_by_state_and_connection_keep_to_the_tenant",),
+    ),
 ]
