@@ -4,6 +4,7 @@ failure is written on the message, never raised into whoever asked for the send.
 
 import json
 import logging
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from standardwebhooks import Webhook
 
 from alerts.models import AlertChannel, AlertMessage
 from audit.context import correlation
-from audit.models import ApiCall
+from audit.models import ApiCall, System
 from audit.redaction import register_secrets
+from audit.services import api_call_record
 from connectors.errors import ConnectorError, PermanentError, TransientError
 from connectors.http import ApiClient, VendorRules
 
@@ -76,22 +78,14 @@ def _failed(message, attempts: int, error: str) -> None:
 
 def message_send(message: AlertMessage) -> None:
     channel = message.channel
-    if channel.kind == AlertChannel.Kind.EMAIL:
-        if not channel.addresses:
-            raise PermanentError("The channel has no e-mail address.")
-        send_mail(
-            f"[ml-connector] {message.subject}",
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            channel.addresses,
-        )
-        return
-    if not channel.url:
-        raise PermanentError("The channel has no address to send to.")
     label = f"alert:{message.pk}"
     with correlation(label):
         try:
-            if channel.kind == AlertChannel.Kind.SLACK:
+            if channel.kind == AlertChannel.Kind.EMAIL:
+                _send_email(channel, message)
+            elif not channel.url:
+                raise PermanentError("The channel has no address to send to.")
+            elif channel.kind == AlertChannel.Kind.SLACK:
                 _post_slack(channel, message)
             else:
                 _post_signed(channel, message)
@@ -100,6 +94,28 @@ def message_send(message: AlertMessage) -> None:
             ApiCall.objects.filter(correlation_id=label, tenant__isnull=True).update(
                 tenant_id=channel.tenant_id
             )
+
+
+def _send_email(channel, message) -> None:
+    """Through Django's mail backend, recorded in the audit log as one outside call (the mail
+    server's refusal as its error), like the Slack and webhook posts."""
+    if not channel.addresses:
+        raise PermanentError("The channel has no e-mail address.")
+    subject = f"[ml-connector] {message.subject}"
+    started, error = time.monotonic(), None
+    try:
+        send_mail(subject, message.body, settings.DEFAULT_FROM_EMAIL, channel.addresses)
+    except Exception as exc:
+        error = exc
+        raise
+    finally:
+        api_call_record(
+            system=System.EMAIL, operation="alert.email", method="SEND",
+            url="mailto:" + ",".join(channel.addresses),
+            duration_ms=int(1000 * (time.monotonic() - started)),
+            request_headers={"Subject": subject, "Content-Type": "text/plain"},
+            request_body=message.body, error=error,
+        )  # fmt: skip
 
 
 def address_secret(url: str) -> str:

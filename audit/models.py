@@ -8,6 +8,10 @@ class System(models.TextChoices):
     ACUMATICA = "acumatica", "Acumatica"
     BUSINESS_CENTRAL = "business_central", "Business Central"
     SYSPRO = "syspro", "SYSPRO"
+    # The alerts a tenant is sent (alerts/delivery.py): outside calls like any other.
+    SLACK = "slack", "Slack (alerts)"
+    WEBHOOK = "webhook", "Signed webhook (alerts)"
+    EMAIL = "email", "E-mail (alerts)"
 
 
 class ApiCall(models.Model):

@@ -14,6 +14,7 @@ from alerts.delivery import message_deliver
 from alerts.digest import digests_send
 from alerts.incidents import incidents_evaluate, jobs_failed
 from alerts.models import AlertChannel, AlertMessage, Incident
+from audit.models import ApiCall
 from catalog.models import CatalogPush
 from sync.models import SyncJob
 from tests.alerts.conftest import deliver_queued
@@ -77,6 +78,14 @@ def test_a_connection_needing_reconnection_alerts_and_clears_when_reconnected(ac
     deliver_queued()
     assert mail.outbox[0].subject == "[ml-connector] Acme store needs reconnecting"
     assert "MYOB refused the saved sign-in." in mail.outbox[0].body
+    # The e-mail is an outside call in the tenant's audit log, like a Slack post.
+    [call] = ApiCall.objects.filter(system="email")
+    assert (call.tenant_id, call.operation, call.url) == (
+        active.tenant_id,
+        "alert.email",
+        "mailto:accounts@acme.test",
+    )
+    assert "MYOB refused the saved sign-in." in call.request_body and not call.error_class
     active.status = "active"
     active.save()
     assert incidents_evaluate()["resolved"] == 1
