@@ -59,11 +59,20 @@ def _ago(moment, now) -> str:
     return timesince(moment, now, depth=1)
 
 
-def _figures(jobs, now) -> dict:
+# Which orders a tile's "See these orders" lists (the Orders view's state filter).
+TILE_STATES = {"posted": "state=succeeded", "failed": "state=failed", "waiting": "state=pending"}
+
+
+def _tile_link(key: str, scope: str) -> str | None:
+    query = "&".join(filter(None, [TILE_STATES.get(key, ""), scope]))
+    return guarded_reverse("admin:sync_orderjob_changelist", query=query)
+
+
+def _figures(jobs, now, scope: str = "") -> dict:
     last = dashboard.last_document_posted_at(jobs)
     chart = dashboard.orders_per_day(jobs, now)
     return {
-        "tiles": dashboard.tiles(jobs, now),
+        "tiles": [(tile, _tile_link(tile.key, scope)) for tile in dashboard.tiles(jobs, now)],
         "last_posted_at": last,
         "last_posted_ago": _ago(last, now) if last else None,
         "attention": dashboard.need_attention(jobs),
@@ -138,6 +147,6 @@ def connection_dashboard_view(request, connection_id):
         ),
         "connections": _health(connections_visible_to(request.user).filter(pk=connection.pk), now),
         "change_url": reverse("admin:tenants_connection_change", args=[connection.pk]),
-        **_figures(jobs, now),
+        **_figures(jobs, now, scope=f"connection={connection.pk}"),
     }
     return TemplateResponse(request, "admin/dashboard/connection.html", context)

@@ -107,6 +107,10 @@ def test_the_home_page_shows_only_the_tenants_own_orders(
     assert 'data-period="today">7<' not in html and 'data-period="today">10<' not in html
     assert "3 need attention: review" in html
     assert f'href="{reverse("admin:sync_failures")}"' in html  # the failures, grouped by cause
+    # Each tile lists its orders: the failed tile the failed ones.
+    orders = reverse("admin:sync_orderjob_changelist")
+    assert f'href="{orders}?state=failed">See these orders' in html
+    assert f'href="{orders}">See these orders' in html  # received: every order
     assert "Globex store" not in html and "Acme store" in html
     assert reverse("admin:dashboard_connection", args=[other_connection.pk]) not in html
 
@@ -247,6 +251,10 @@ def test_the_connection_page_links_its_dashboard(client, member, connection):
     client.force_login(member)
     html = client.get(reverse("admin:tenants_connection_change", args=[connection.pk])).content
     assert reverse("admin:dashboard_connection", args=[connection.pk]) in html.decode()
+    # One connection's tiles list that connection's orders only.
+    html = client.get(reverse("admin:dashboard_connection", args=[connection.pk])).content
+    orders = reverse("admin:sync_orderjob_changelist")
+    assert f'href="{orders}?state=failed&amp;connection={connection.pk}"' in html.decode()
 
 
 @pytest.mark.django_db

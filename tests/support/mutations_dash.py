@@ -205,4 +205,15 @@ MUTATIONS += [
         replace="    pass",
         tests=("tests/test_request_memo.py::test_a_membership_changed_during_the_request_is_seen",),
     ),
+    Mutation(
+        name="dash-tiles-list-every-order",
+        claim="each tile's 'See these orders' lists that tile's orders (its state, its connection)",
+        path="sync/dashboard_views.py",
+        find='    query = "&".join(filter(None, [TILE_STATES.get(key, ""), scope]))',
+        replace='    query = ""',
+        tests=(
+            "tests/test_dashboard.py::test_the_home_page_shows_only_the_tenants_own_orders",
+            "tests/test_dashboard.py::test_the_connection_page_links_its_dashboard",
+        ),
+    ),
 ]
