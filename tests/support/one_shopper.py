@@ -41,4 +41,23 @@ def first_orders_at_once(store, connection, count: int) -> str:
     except AssertionError:
         states = [(j.kind, j.source_id, j.state, j.attempts, j.last_error[:200]) for j in jobs]
         raise AssertionError(f"her jobs did not end: {states}") from None
+    # The store's webhooks for her orders may arrive after her jobs ended, and queue them once
+    # more (an unchanged order ends at once): wait until each is delivered, taken in, and every
+    # job it queued has ended too, so the caller reads settled jobs.
+    wait_until(lambda: _webhooks_settled(store, connection), timeout=60)
     return first.customer.email
+
+
+def _webhooks_settled(store, connection) -> bool:
+    from sandbox.bigcommerce.models import BcDelivery
+    from webhooks.models import EventState, InboundEvent
+
+    return (
+        not BcDelivery.objects.filter(hook__store=store, state="pending").exists()
+        and not InboundEvent.objects.filter(
+            connection=connection, state__in=[EventState.RECEIVED, EventState.DISPATCHED]
+        ).exists()
+        and not SyncJob.objects.filter(
+            connection=connection, state__in=[JobState.PENDING, JobState.RUNNING]
+        ).exists()
+    )
